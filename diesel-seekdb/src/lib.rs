@@ -1,0 +1,28 @@
+#![doc = include_str!("../../README.md")]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod codec;
+pub mod ddl;
+pub mod diesel_ext;
+mod error;
+pub mod milvus;
+#[cfg(feature = "runtime")]
+pub mod runtime;
+mod sparse;
+pub mod sql_types;
+mod vector;
+
+pub use diesel_ext::{
+    ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings,
+    SparseVectorExpressionMethods, VectorExpressionMethods,
+};
+pub use error::{Error, Result};
+pub use vector::Vector;
+
+/// Everything needed to write vector queries: `use diesel_seekdb::prelude::*;`.
+pub mod prelude {
+    pub use crate::diesel_ext::{SparseVectorExpressionMethods, VectorExpressionMethods};
+    pub use crate::sql_types::{SparseVector as SparseVectorType, Vector as VectorType};
+    pub use crate::{SessionSettings, Vector};
+}

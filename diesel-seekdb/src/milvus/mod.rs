@@ -1,0 +1,1 @@
+//! The Milvus-style client and its filter language.

@@ -1,0 +1,1 @@
+//! Start or attach to a local seekdb server (feature `runtime`).

@@ -1,0 +1,1 @@
+//! The `SparseVector` value type and its text codec.
