@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn encodes_shortest_round_trip_text() {
         assert_eq!(encode(&[1.0, 2.0, 3.0]).unwrap(), "[1,2,3]");
-        assert_eq!(encode(&[0.1, -0.0, 1e-5]).unwrap(), "[0.1,-0,1e-5]");
+        assert_eq!(encode(&[0.1, -0.0, 1e-5]).unwrap(), "[0.1,-0,0.00001]");
         assert_eq!(encode(&[1.0 / 3.0]).unwrap(), "[0.33333334]");
         assert_eq!(encode(&[f32::MAX]).unwrap(), "[3.4028235e38]");
         assert_eq!(encode(&[16777217.0]).unwrap(), "[16777216]");

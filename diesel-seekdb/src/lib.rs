@@ -6,6 +6,7 @@ pub mod codec;
 pub mod ddl;
 pub mod diesel_ext;
 mod error;
+pub mod fragment;
 pub mod milvus;
 #[cfg(feature = "runtime")]
 pub mod runtime;

@@ -8,12 +8,16 @@
 ///
 /// On the wire the value is a MySQL string (seekdb reports type 254); the dimension is
 /// a property of the column and is checked by the server (and by the clients).
-#[derive(Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+#[derive(
+    Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
+)]
 #[diesel(mysql_type(name = "String"))]
 pub struct Vector;
 
 /// seekdb `SPARSEVECTOR`: index → value pairs, text `{1:0.5,3:1}`.
-#[derive(Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+#[derive(
+    Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
+)]
 #[diesel(mysql_type(name = "String"))]
 pub struct SparseVector;
 
@@ -21,6 +25,8 @@ pub struct SparseVector;
 pub type Sparsevector = SparseVector;
 
 /// seekdb `ARRAY(t)`: a typed array, JSON text on the wire.
-#[derive(Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+#[derive(
+    Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
+)]
 #[diesel(mysql_type(name = "String"))]
 pub struct Array;

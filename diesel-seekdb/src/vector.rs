@@ -16,7 +16,14 @@ use crate::error::{Error, Result};
 /// let back: Vec<f32> = v.into();
 /// assert_eq!(back, vec![1.0, 2.0, 3.0]);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
 #[diesel(sql_type = crate::sql_types::Vector)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(transparent))]

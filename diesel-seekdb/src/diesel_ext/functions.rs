@@ -223,17 +223,26 @@ where
     Self::SqlType: VectorSqlType,
 {
     /// `l2_distance(self, other)`.
-    fn l2_distance<T: AsExpression<Self::SqlType>>(self, other: T) -> L2Distance<Self, T::Expression> {
+    fn l2_distance<T: AsExpression<Self::SqlType>>(
+        self,
+        other: T,
+    ) -> L2Distance<Self, T::Expression> {
         L2Distance::new(self, other.as_expression())
     }
 
     /// `l2_squared(self, other)`.
-    fn l2_squared<T: AsExpression<Self::SqlType>>(self, other: T) -> L2Squared<Self, T::Expression> {
+    fn l2_squared<T: AsExpression<Self::SqlType>>(
+        self,
+        other: T,
+    ) -> L2Squared<Self, T::Expression> {
         L2Squared::new(self, other.as_expression())
     }
 
     /// `l1_distance(self, other)`.
-    fn l1_distance<T: AsExpression<Self::SqlType>>(self, other: T) -> L1Distance<Self, T::Expression> {
+    fn l1_distance<T: AsExpression<Self::SqlType>>(
+        self,
+        other: T,
+    ) -> L1Distance<Self, T::Expression> {
         L1Distance::new(self, other.as_expression())
     }
 
@@ -255,7 +264,10 @@ where
 
     /// `inner_product(self, other)`; order by
     /// [`negative_inner_product`](Self::negative_inner_product) to use an index.
-    fn inner_product<T: AsExpression<Self::SqlType>>(self, other: T) -> InnerProduct<Self, T::Expression> {
+    fn inner_product<T: AsExpression<Self::SqlType>>(
+        self,
+        other: T,
+    ) -> InnerProduct<Self, T::Expression> {
         InnerProduct::new(self, other.as_expression())
     }
 
@@ -291,7 +303,10 @@ where
     Self::SqlType: SparseVectorSqlType,
 {
     /// `inner_product(self, other)`.
-    fn inner_product<T: AsExpression<Self::SqlType>>(self, other: T) -> InnerProduct<Self, T::Expression> {
+    fn inner_product<T: AsExpression<Self::SqlType>>(
+        self,
+        other: T,
+    ) -> InnerProduct<Self, T::Expression> {
         InnerProduct::new(self, other.as_expression())
     }
 

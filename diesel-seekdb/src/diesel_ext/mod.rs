@@ -9,8 +9,8 @@ mod vector;
 pub use approximate::{AnnOrdering, Approximate};
 pub use functions::{
     CosineDistance, CosineSimilarity, InnerProduct, L1Distance, L2Distance, L2Squared,
-    NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType,
-    VectorDims, VectorExpressionMethods, VectorNorm, VectorSqlType,
+    NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
+    VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
 pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,

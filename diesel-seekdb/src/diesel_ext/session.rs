@@ -100,8 +100,10 @@ fn read_setting<C>(conn: &mut C, variable: &'static str) -> Result<u32>
 where
     C: LoadConnection<Backend = Mysql>,
 {
-    let row: Setting = diesel::sql_query(format!("SELECT @@{variable} AS value")).get_result(conn)?;
-    u32::try_from(row.value).map_err(|_| Error::decode("session variable", format!("{variable} = {}", row.value)))
+    let row: Setting =
+        diesel::sql_query(format!("SELECT @@{variable} AS value")).get_result(conn)?;
+    u32::try_from(row.value)
+        .map_err(|_| Error::decode("session variable", format!("{variable} = {}", row.value)))
 }
 
 /// Sets `ob_hnsw_ef_search` for this connection's session.
