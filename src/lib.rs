@@ -3,9 +3,15 @@
 //! Every test gets a database of its own ([`TestDb`]), so tests run in parallel and
 //! against a shared server without seeing each other's tables.
 
+pub mod schema;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::{Connection, MysqlConnection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations};
+
+/// The project's migrations (`migrations/`), embedded at compile time.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// The server the examples and tests use: `SEEKDB_URL`, or the project-local seekdb
 /// that `scripts/dev` starts on port 2881.
