@@ -10,7 +10,7 @@ pub mod fragment;
 pub mod milvus;
 #[cfg(feature = "runtime")]
 pub mod runtime;
-mod sparse;
+pub mod sparse;
 pub mod sql_types;
 mod vector;
 
@@ -19,11 +19,17 @@ pub use diesel_ext::{
     SparseVectorExpressionMethods, VectorExpressionMethods,
 };
 pub use error::{Error, Result};
+pub use sparse::SparseVector;
 pub use vector::Vector;
 
 /// Everything needed to write vector queries: `use diesel_seekdb::prelude::*;`.
 pub mod prelude {
-    pub use crate::diesel_ext::{SparseVectorExpressionMethods, VectorExpressionMethods};
-    pub use crate::sql_types::{SparseVector as SparseVectorType, Vector as VectorType};
-    pub use crate::{SessionSettings, Vector};
+    pub use crate::diesel_ext::{
+        match_against, ArrayExpressionMethods, SparseVectorExpressionMethods, SqlArray,
+        VectorExpressionMethods,
+    };
+    pub use crate::sql_types::{
+        Array as ArrayType, SparseVector as SparseVectorType, Vector as VectorType,
+    };
+    pub use crate::{SessionSettings, SparseVector, Vector};
 }

@@ -1,1 +1,707 @@
-//! The `SparseVector` value type and its text codec.
+//! The [`SparseVector`] value type and its text codec, as plain functions.
+//!
+//! seekdb sends and accepts sparse vectors as text: `{1:0.5,3:1.2}` (index, a `u32`,
+//! then value, an `f32`). The server stores them sorted by index and keeps the last
+//! value of a repeated index; [`SparseVector`] keeps the same normal form, so what you
+//! build is what you read back (values up to the server's 6-significant-digit output).
+//!
+//! Encoding writes the shortest decimal that parses back to the identical `f32`;
+//! decoding accepts whitespace, `{}`, and refuses negative or oversized indexes,
+//! non-finite values and malformed text with [`Error::Decode`] (it never panics).
+//!
+//! ```
+//! use diesel_seekdb::sparse::{decode, encode};
+//! let v = decode(b"{ 3:1.5, 1:0.25 }").unwrap();
+//! assert_eq!(v.indices(), &[1, 3]);
+//! assert_eq!(encode(&v), "{1:0.25,3:1.5}");
+//! ```
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+/// A sparse `f32` vector, the Rust value of a seekdb `SPARSEVECTOR` column.
+///
+/// Entries are kept sorted by index with no repeated index, and every value is finite;
+/// the constructors enforce this, so encoding never fails. Explicit zeros given to
+/// [`from_pairs`](Self::from_pairs) are kept (seekdb stores them too);
+/// [`from_dense`](Self::from_dense) drops them.
+///
+/// ```
+/// use diesel_seekdb::SparseVector;
+/// let v = SparseVector::from_pairs([(3, 1.0), (1, 0.5), (3, 2.0)]).unwrap();
+/// assert_eq!(v.indices(), &[1, 3]);
+/// assert_eq!(v.values(), &[0.5, 2.0]); // the last value of a repeated index wins
+/// assert_eq!(v.to_string(), "{1:0.5,3:2}");
+/// assert_eq!(v.to_dense(4).unwrap(), vec![0.0, 0.5, 0.0, 2.0]);
+/// assert!(SparseVector::from_pairs([(0, f32::NAN)]).is_err());
+/// ```
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = crate::sql_types::SparseVector)]
+pub struct SparseVector {
+    indices: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl SparseVector {
+    /// An empty sparse vector (`{}`).
+    ///
+    /// ```
+    /// assert!(diesel_seekdb::SparseVector::new().is_empty());
+    /// ```
+    pub fn new() -> Self {
+        SparseVector::default()
+    }
+
+    /// Builds a sparse vector from `(index, value)` pairs in any order.
+    ///
+    /// A repeated index keeps its last value, as seekdb does. Non-finite values are
+    /// refused with [`Error::Validation`] (seekdb refuses NaN in sparse literals).
+    ///
+    /// ```
+    /// use diesel_seekdb::SparseVector;
+    /// let v = SparseVector::from_pairs(vec![(7, 1.0), (2, -0.5)]).unwrap();
+    /// assert_eq!(v.iter().collect::<Vec<_>>(), vec![(2, -0.5), (7, 1.0)]);
+    /// ```
+    pub fn from_pairs<I>(pairs: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (u32, f32)>,
+    {
+        let mut pairs: Vec<(u32, f32)> = pairs.into_iter().collect();
+        if let Some((index, value)) = pairs.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(non_finite(*index, *value));
+        }
+        // A stable sort keeps repeated indexes in input order, so the last one wins.
+        let sorted = pairs.windows(2).all(|w| w[0].0 < w[1].0);
+        if !sorted {
+            pairs.sort_by_key(|(index, _)| *index);
+        }
+        let mut out = SparseVector {
+            indices: Vec::with_capacity(pairs.len()),
+            values: Vec::with_capacity(pairs.len()),
+        };
+        for (index, value) in pairs {
+            out.push_last_wins(index, value);
+        }
+        Ok(out)
+    }
+
+    /// Builds a sparse vector from a map of index to value (non-finite values are refused).
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use diesel_seekdb::SparseVector;
+    /// let map = BTreeMap::from([(1, 0.5), (4, 2.0)]);
+    /// let v = SparseVector::from_map(&map).unwrap();
+    /// assert_eq!(v.len(), 2);
+    /// ```
+    pub fn from_map(map: &BTreeMap<u32, f32>) -> Result<Self> {
+        if let Some((index, value)) = map.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(non_finite(*index, *value));
+        }
+        Ok(SparseVector {
+            indices: map.keys().copied().collect(),
+            values: map.values().copied().collect(),
+        })
+    }
+
+    /// The non-zero entries of a dense vector (position `i` becomes index `i`).
+    ///
+    /// Fails for non-finite values and for slices longer than `u32::MAX + 1`.
+    ///
+    /// ```
+    /// use diesel_seekdb::SparseVector;
+    /// let v = SparseVector::from_dense(&[0.0, 1.5, 0.0, -2.0]).unwrap();
+    /// assert_eq!(v.to_string(), "{1:1.5,3:-2}");
+    /// ```
+    pub fn from_dense(values: &[f32]) -> Result<Self> {
+        let mut out = SparseVector::new();
+        for (position, value) in values.iter().enumerate() {
+            if *value == 0.0 {
+                continue;
+            }
+            let index = u32::try_from(position).map_err(|_| {
+                Error::validation(
+                    "sparse vector",
+                    format!("position {position} does not fit a u32 index"),
+                )
+            })?;
+            if !value.is_finite() {
+                return Err(non_finite(index, *value));
+            }
+            out.indices.push(index);
+            out.values.push(*value);
+        }
+        Ok(out)
+    }
+
+    /// The indexes, ascending and without repeats.
+    pub fn indices(&self) -> &[u32] {
+        &self.indices
+    }
+
+    /// The values, in the order of [`indices`](Self::indices).
+    pub fn values(&self) -> &[f32] {
+        &self.values
+    }
+
+    /// The `(index, value)` entries in ascending index order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (u32, f32)> + '_ {
+        self.indices
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+    }
+
+    /// The number of stored entries.
+    pub fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// Whether there are no entries (`{}`).
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// The value stored at `index`, if any.
+    ///
+    /// ```
+    /// let v = diesel_seekdb::SparseVector::from_pairs([(5, 2.0)]).unwrap();
+    /// assert_eq!(v.get(5), Some(2.0));
+    /// assert_eq!(v.get(4), None);
+    /// ```
+    pub fn get(&self, index: u32) -> Option<f32> {
+        self.indices
+            .binary_search(&index)
+            .ok()
+            .map(|position| self.values[position])
+    }
+
+    /// The inner product with `other` (what seekdb's `inner_product` computes), in `f64`.
+    ///
+    /// ```
+    /// use diesel_seekdb::SparseVector;
+    /// let a = SparseVector::from_pairs([(1, 2.0), (3, 1.0)]).unwrap();
+    /// let b = SparseVector::from_pairs([(3, 4.0), (9, 1.0)]).unwrap();
+    /// assert_eq!(a.dot(&b), 4.0);
+    /// ```
+    pub fn dot(&self, other: &SparseVector) -> f64 {
+        let (mut i, mut j, mut sum) = (0, 0, 0.0f64);
+        while i < self.indices.len() && j < other.indices.len() {
+            match self.indices[i].cmp(&other.indices[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += f64::from(self.values[i]) * f64::from(other.values[j]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// A dense copy with `dim` elements; fails if an index is `dim` or larger.
+    ///
+    /// ```
+    /// let v = diesel_seekdb::SparseVector::from_pairs([(2, 1.0)]).unwrap();
+    /// assert_eq!(v.to_dense(3).unwrap(), vec![0.0, 0.0, 1.0]);
+    /// assert!(v.to_dense(2).is_err());
+    /// ```
+    pub fn to_dense(&self, dim: usize) -> Result<Vec<f32>> {
+        if let Some(&last) = self.indices.last() {
+            if last as usize >= dim {
+                return Err(Error::validation(
+                    "dim",
+                    format!("index {last} does not fit in {dim} dimensions"),
+                ));
+            }
+        }
+        let mut out = vec![0.0; dim];
+        for (index, value) in self.iter() {
+            out[index as usize] = value;
+        }
+        Ok(out)
+    }
+
+    /// The text seekdb accepts for this value, e.g. `{1:0.5,3:1}`.
+    pub fn to_sql_text(&self) -> String {
+        encode(self)
+    }
+
+    /// Parses seekdb's text form (see [`decode`]).
+    ///
+    /// ```
+    /// let v = diesel_seekdb::SparseVector::parse("{1:0.5, 3:1}").unwrap();
+    /// assert_eq!(v.values(), &[0.5, 1.0]);
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        decode(text.as_bytes())
+    }
+
+    /// Appends an entry whose index is not below the last one; an equal index replaces.
+    fn push_last_wins(&mut self, index: u32, value: f32) {
+        match self.indices.last() {
+            Some(&last) if last == index => {
+                if let Some(slot) = self.values.last_mut() {
+                    *slot = value;
+                }
+            }
+            _ => {
+                self.indices.push(index);
+                self.values.push(value);
+            }
+        }
+    }
+}
+
+fn non_finite(index: u32, value: f32) -> Error {
+    Error::validation(
+        format!("sparse vector[{index}]"),
+        format!("{value} is not a finite number"),
+    )
+}
+
+impl TryFrom<BTreeMap<u32, f32>> for SparseVector {
+    type Error = Error;
+    fn try_from(map: BTreeMap<u32, f32>) -> Result<Self> {
+        SparseVector::from_map(&map)
+    }
+}
+
+impl TryFrom<Vec<(u32, f32)>> for SparseVector {
+    type Error = Error;
+    fn try_from(pairs: Vec<(u32, f32)>) -> Result<Self> {
+        SparseVector::from_pairs(pairs)
+    }
+}
+
+impl From<&SparseVector> for BTreeMap<u32, f32> {
+    fn from(v: &SparseVector) -> Self {
+        v.iter().collect()
+    }
+}
+
+impl std::str::FromStr for SparseVector {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        SparseVector::parse(s)
+    }
+}
+
+impl std::fmt::Display for SparseVector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&encode(self))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SparseVector {
+    /// Serializes as a map of index to value (`{"1":0.5,"3":1.0}` in JSON).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (index, value) in self.iter() {
+            map.serialize_entry(&index, &value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SparseVector {
+    /// Deserializes a map of index to value; non-finite values are refused.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<u32, f32>::deserialize(deserializer)?;
+        SparseVector::from_map(&map).map_err(serde::de::Error::custom)
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Text codec
+// ---------------------------------------------------------------------------------
+
+/// Appends the text form of `v` (`{1:0.5,3:1}`) to `out`.
+///
+/// ```
+/// let v = diesel_seekdb::SparseVector::from_pairs([(0, 1.0), (10, 0.1)]).unwrap();
+/// let mut out = Vec::new();
+/// diesel_seekdb::sparse::encode_into(&v, &mut out);
+/// assert_eq!(out, b"{0:1,10:0.1}");
+/// ```
+pub fn encode_into(v: &SparseVector, out: &mut Vec<u8>) {
+    // "4294967295:-1.2345678e-12," is at most 26 bytes; most entries are far shorter.
+    out.reserve(v.len() * 14 + 2);
+    out.push(b'{');
+    let mut buf = ryu::Buffer::new();
+    for (i, (index, value)) in v.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_u32(index, out);
+        out.push(b':');
+        let text = buf.format_finite(value).as_bytes();
+        // ryu writes integral values as "1.0"; the ".0" carries no information.
+        let text = text.strip_suffix(b".0").unwrap_or(text);
+        out.extend_from_slice(text);
+    }
+    out.push(b'}');
+}
+
+/// The text form of `v`, e.g. `{1:0.5,3:1}`.
+///
+/// ```
+/// let v = diesel_seekdb::SparseVector::from_pairs([(1, 0.5), (3, 1.0)]).unwrap();
+/// assert_eq!(diesel_seekdb::sparse::encode(&v), "{1:0.5,3:1}");
+/// ```
+pub fn encode(v: &SparseVector) -> String {
+    let mut out = Vec::new();
+    encode_into(v, &mut out);
+    // Only ASCII digits and punctuation are written.
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn write_u32(mut n: u32, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// Parses the text form of a sparse vector (`{1:0.5, 3:1.2}`, `{}`).
+///
+/// Whitespace is allowed around every token, and a trailing comma is accepted (as
+/// seekdb does). Entries are sorted and a repeated index keeps its last value.
+/// Negative, fractional or oversized (`> u32::MAX`) indexes, non-finite or overflowing
+/// values and malformed text are [`Error::Decode`] errors.
+///
+/// ```
+/// use diesel_seekdb::sparse::decode;
+/// let v = decode(b"{3:1, 1:2, 3:5}").unwrap();
+/// assert_eq!(v.iter().collect::<Vec<_>>(), vec![(1, 2.0), (3, 5.0)]);
+/// assert!(decode(b"{}").unwrap().is_empty());
+/// assert!(decode(b"{-1:2}").is_err());
+/// assert!(decode(b"[1,2]").is_err());
+/// ```
+pub fn decode(text: &[u8]) -> Result<SparseVector> {
+    let mut pairs: Vec<(u32, f32)> = Vec::with_capacity(text.len() / 8 + 1);
+    let mut pos = skip_ws(text, 0);
+    if text.get(pos) != Some(&b'{') {
+        return Err(malformed(text, pos, "expected `{`"));
+    }
+    pos += 1;
+    loop {
+        pos = skip_ws(text, pos);
+        if text.get(pos) == Some(&b'}') {
+            break;
+        }
+        let (index, next) = parse_index(text, pos)?;
+        pos = skip_ws(text, next);
+        if text.get(pos) != Some(&b':') {
+            return Err(malformed(text, pos, "expected `:`"));
+        }
+        pos = skip_ws(text, pos + 1);
+        let (value, next) = parse_value(text, pos)?;
+        pairs.push((index, value));
+        pos = skip_ws(text, next);
+        match text.get(pos) {
+            Some(b',') => pos += 1,
+            Some(b'}') => break,
+            _ => return Err(malformed(text, pos, "expected `,` or `}`")),
+        }
+    }
+    pos = skip_ws(text, pos + 1);
+    if pos != text.len() {
+        return Err(malformed(text, pos, "unexpected text after `}`"));
+    }
+    SparseVector::from_pairs(pairs)
+        .map_err(|e| Error::decode("sparse vector", format!("invalid value: {e}")))
+}
+
+#[inline]
+fn skip_ws(text: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+fn malformed(text: &[u8], pos: usize, expected: &str) -> Error {
+    const SHOWN: usize = 40;
+    let shown = String::from_utf8_lossy(&text[..text.len().min(SHOWN)]);
+    let ellipsis = if text.len() > SHOWN { "..." } else { "" };
+    Error::decode(
+        "sparse vector",
+        format!("{expected} at byte {pos} of `{shown}{ellipsis}`"),
+    )
+}
+
+/// An unsigned decimal index (leading zeros allowed, as seekdb allows them).
+fn parse_index(text: &[u8], start: usize) -> Result<(u32, usize)> {
+    let mut pos = start;
+    let mut index: u64 = 0;
+    while let Some(d @ b'0'..=b'9') = text.get(pos) {
+        index = index * 10 + u64::from(d - b'0');
+        if index > u64::from(u32::MAX) {
+            return Err(Error::decode(
+                "sparse vector",
+                format!("index at byte {start} exceeds the maximum of {}", u32::MAX),
+            ));
+        }
+        pos += 1;
+    }
+    if pos == start {
+        return Err(malformed(text, start, "expected an unsigned integer index"));
+    }
+    Ok((index as u32, pos))
+}
+
+/// Powers of ten that are exact in `f32` (5^10 < 2^24).
+const POW10: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+
+/// One finite `f32`: `-1.5`, `+.5`, `5.`, `1e-3`. Exact fast path for short decimals,
+/// the standard library's correctly rounded parser otherwise.
+fn parse_value(text: &[u8], start: usize) -> Result<(f32, usize)> {
+    let mut pos = start;
+    if let Some(b'-' | b'+') = text.get(pos) {
+        pos += 1;
+    }
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut exp10: i32 = 0;
+    let mut any_digit = false;
+    let mut simple = true;
+    while let Some(d @ b'0'..=b'9') = text.get(pos) {
+        any_digit = true;
+        if digits < 19 {
+            mantissa = mantissa * 10 + u64::from(d - b'0');
+            digits += u32::from(mantissa != 0);
+        } else {
+            simple = false;
+        }
+        pos += 1;
+    }
+    if text.get(pos) == Some(&b'.') {
+        pos += 1;
+        while let Some(d @ b'0'..=b'9') = text.get(pos) {
+            any_digit = true;
+            if digits < 19 {
+                mantissa = mantissa * 10 + u64::from(d - b'0');
+                digits += u32::from(mantissa != 0);
+                exp10 -= 1;
+            } else {
+                simple = false;
+            }
+            pos += 1;
+        }
+    }
+    if !any_digit {
+        return Err(malformed(text, start, "expected a number"));
+    }
+    if let Some(b'e' | b'E') = text.get(pos) {
+        simple = false;
+        pos += 1;
+        if let Some(b'-' | b'+') = text.get(pos) {
+            pos += 1;
+        }
+        let exp_start = pos;
+        while let Some(b'0'..=b'9') = text.get(pos) {
+            pos += 1;
+        }
+        if pos == exp_start {
+            return Err(malformed(text, pos, "expected an exponent"));
+        }
+    }
+    if simple && mantissa <= (1 << 24) && exp10 >= -10 {
+        // Clinger's fast path: exact mantissa and exact power of ten, one rounding.
+        let value = mantissa as f32 / POW10[(-exp10) as usize];
+        let negative = text.get(start) == Some(&b'-');
+        return Ok((if negative { -value } else { value }, pos));
+    }
+    // The token is ASCII we scanned ourselves.
+    let token = std::str::from_utf8(&text[start..pos])
+        .map_err(|_| malformed(text, start, "expected a number"))?;
+    let value: f32 = token
+        .parse()
+        .map_err(|_| malformed(text, start, "expected a number"))?;
+    if !value.is_finite() {
+        return Err(Error::decode(
+            "sparse vector",
+            format!("`{token}` does not fit in a 32-bit float"),
+        ));
+    }
+    Ok((value, pos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn constructors_normalise_like_the_server() {
+        let v = SparseVector::from_pairs([(3, 1.0), (1, 0.5), (3, 2.0), (1, 7.0)]).unwrap();
+        assert_eq!(v.indices(), &[1, 3]);
+        assert_eq!(v.values(), &[7.0, 2.0]);
+        let sorted = SparseVector::from_pairs([(1, 1.0), (1, 2.0), (2, 3.0)]).unwrap();
+        assert_eq!(sorted.values(), &[2.0, 3.0]);
+        assert!(SparseVector::from_pairs([]).unwrap().is_empty());
+        let err = SparseVector::from_pairs([(4, f32::INFINITY)]).unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation { parameter, .. } if parameter == "sparse vector[4]"),
+            "{err}"
+        );
+        let map = BTreeMap::from([(2, 1.0), (0, -1.0)]);
+        let v = SparseVector::try_from(map.clone()).unwrap();
+        assert_eq!(BTreeMap::from(&v), map);
+        assert!(SparseVector::from_map(&BTreeMap::from([(1, f32::NAN)])).is_err());
+        let dense = SparseVector::from_dense(&[0.0, -0.0, 3.0, 0.0]).unwrap();
+        assert_eq!(dense.iter().collect::<Vec<_>>(), vec![(2, 3.0)]);
+        assert!(SparseVector::from_dense(&[0.0, f32::NAN]).is_err());
+        assert_eq!(dense.to_dense(3).unwrap(), vec![0.0, 0.0, 3.0]);
+        assert!(dense.to_dense(2).is_err());
+        assert_eq!(SparseVector::new().to_dense(0).unwrap(), Vec::<f32>::new());
+    }
+
+    #[test]
+    fn encodes_shortest_round_trip_text() {
+        let v = SparseVector::from_pairs([
+            (0, 1.0),
+            (3, 0.1),
+            (7, -0.0),
+            (9, 1.0 / 3.0),
+            (u32::MAX, f32::MAX),
+        ])
+        .unwrap();
+        assert_eq!(
+            encode(&v),
+            "{0:1,3:0.1,7:-0,9:0.33333334,4294967295:3.4028235e38}"
+        );
+        assert_eq!(encode(&SparseVector::new()), "{}");
+    }
+
+    #[test]
+    fn decodes_server_output_and_user_text() {
+        let v = decode(b"{0:0.0000001,3:0.333333,4294967295:3.40282e38}").unwrap();
+        assert_eq!(v.indices(), &[0, 3, u32::MAX]);
+        assert_eq!(v.values(), &[1e-7, 0.333333, 3.40282e38]);
+        let v = decode(b" { 3 : 1.2 ,\t1:0.5, } \n").unwrap();
+        assert_eq!(v.iter().collect::<Vec<_>>(), vec![(1, 0.5), (3, 1.2)]);
+        assert_eq!(decode(b"{01:.5}").unwrap().iter().next(), Some((1, 0.5)));
+        assert_eq!(
+            decode(b"{1:5.,2:+1,3:-2e2}").unwrap().values(),
+            &[5.0, 1.0, -200.0]
+        );
+        assert!(decode(b"{ }").unwrap().is_empty());
+        let neg_zero = decode(b"{1:-0}").unwrap().values()[0];
+        assert!(neg_zero == 0.0 && neg_zero.is_sign_negative());
+        assert_eq!(
+            decode(b"{1:0.1234567890123456789012345}").unwrap().values(),
+            &[0.123_456_79]
+        );
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        for bad in [
+            &b""[..],
+            b"{",
+            b"}",
+            b"[1,2]",
+            b"{1}",
+            b"{1:}",
+            b"{:1}",
+            b"{-1:2}",
+            b"{+1:2}",
+            b"{1.0:2}",
+            b"{4294967296:1}",
+            b"{99999999999999999999999:1}",
+            b"{1:nan}",
+            b"{1:inf}",
+            b"{1:1e39}",
+            b"{1:0.5 3:1}",
+            b"{1:2}x",
+            b"{1:2,,}",
+            b"{,}",
+            b"{1:-}",
+            b"{1:1e}",
+            b"{1:.}",
+            b"{1:\xff}",
+        ] {
+            let err = decode(bad).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Decode {
+                        what: "sparse vector",
+                        ..
+                    }
+                ),
+                "{bad:?}: {err}"
+            );
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_is_a_map_of_index_to_value() {
+        let v = SparseVector::from_pairs([(3, 1.5), (1, 0.5)]).unwrap();
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(json, r#"{"1":0.5,"3":1.5}"#);
+        let back: SparseVector = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, v);
+        assert!(serde_json::from_str::<SparseVector>(r#"{"-1":1}"#).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips_bit_for_bit(pairs in proptest::collection::vec(
+            (any::<u32>(), any::<f32>().prop_filter("finite", |x| x.is_finite())), 0..64)) {
+            let v = SparseVector::from_pairs(pairs.clone()).unwrap();
+            let expected: BTreeMap<u32, f32> = pairs.into_iter().collect();
+            prop_assert_eq!(v.len(), expected.len());
+            let back = decode(encode(&v).as_bytes()).unwrap();
+            prop_assert_eq!(back.indices(), v.indices());
+            for ((a, b), (_, c)) in v.values().iter().zip(back.values()).zip(&expected) {
+                prop_assert_eq!(a.to_bits(), b.to_bits());
+                prop_assert_eq!(a.to_bits(), c.to_bits());
+            }
+        }
+
+        #[test]
+        fn six_digit_text_parses_like_std(m in 0u32..1_000_000, e in -45i32..39, neg: bool) {
+            let token = format!("{}{}e{}", if neg { "-" } else { "" }, m, e);
+            let expected: f32 = token.parse().unwrap();
+            prop_assume!(expected.is_finite());
+            let got = decode(format!("{{7:{token}}}").as_bytes()).unwrap();
+            prop_assert_eq!(got.values()[0].to_bits(), expected.to_bits());
+        }
+
+        #[test]
+        fn plain_decimals_parse_like_std(int in 0u32..100_000, frac in 0u32..100_000, neg: bool) {
+            let token = format!("{}{int}.{frac:05}", if neg { "-" } else { "" });
+            let expected: f32 = token.parse().unwrap();
+            let got = decode(format!("{{0:{token}}}").as_bytes()).unwrap();
+            prop_assert_eq!(got.values()[0].to_bits(), expected.to_bits());
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = decode(&bytes);
+        }
+    }
+}

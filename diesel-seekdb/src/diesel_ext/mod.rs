@@ -2,11 +2,22 @@
 //! session settings. Everything Diesel-specific about dense vectors lives here.
 
 mod approximate;
+mod array;
+mod fulltext;
 mod functions;
 mod session;
+mod sparse;
 mod vector;
 
 pub use approximate::{AnnOrdering, Approximate};
+pub use array::{
+    decode_array, encode_array, ArrayContains, ArrayElement, ArrayExpressionMethods, ArrayLength,
+    ArrayListPredicate, ArraySqlType, SqlArray,
+};
+pub use fulltext::{
+    match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
+    NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,
+};
 pub use functions::{
     CosineDistance, CosineSimilarity, InnerProduct, L1Distance, L2Distance, L2Squared,
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
