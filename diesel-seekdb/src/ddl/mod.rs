@@ -1,1 +1,29 @@
 //! DDL builders: vector and full-text indexes, partitions and tables, rendered as SQL.
+//!
+//! Organised by concern, like sea-query: [`ident`] (quoting and name limits),
+//! [`vector_index`], [`fulltext`], [`partition`] and [`table`]. Every builder checks its
+//! input against seekdb 1.4's rules and returns [`crate::Result`] from `to_sql()`-style
+//! methods; a rejected builder never renders SQL. Identifiers are always backtick-quoted
+//! and string literals escaped.
+
+pub mod fulltext;
+pub mod ident;
+pub mod partition;
+pub mod table;
+pub mod vector_index;
+
+pub use fulltext::{FullTextIndex, FullTextParser, IkMode};
+
+pub use ident::{
+    quote_ident, quote_string, validate_ident, Ident, IdentKind, IdentStyle, MAX_COLUMN_NAME_LEN,
+    MAX_DATABASE_NAME_LEN, MAX_INDEX_NAME_LEN, MAX_PARTITION_NAME_LEN, MAX_TABLE_NAME_LEN,
+};
+pub use partition::{Partition, PartitionDef, PartitionExpr, PartitionKind, PartitionValue};
+pub use table::{
+    AlterTable, Column, ColumnType, CreateTable, DefaultValue, DropTable, Index, Organization,
+    MAX_ARRAY_DEPTH,
+};
+pub use vector_index::{
+    DropIndex, IndexParam, IndexParams, RefineType, VecIndexType, VectorDistance, VectorIndex,
+    VectorLib, DEFAULT_LOB_INROW_THRESHOLD, MAX_INDEX_DIMENSIONS, MAX_LOB_INROW_THRESHOLD,
+};
