@@ -27,6 +27,10 @@ use crate::error::{Error, Result};
 /// [`from_pairs`](Self::from_pairs) are kept (seekdb stores them too);
 /// [`from_dense`](Self::from_dense) drops them.
 ///
+/// Indexes may use the whole `u32` range in a plain `SPARSEVECTOR` column, but a column
+/// with a `sindi` vector index refuses indexes of 500000 and above (1235, "sparse
+/// vector dimension greater than 500000 is not supported").
+///
 /// ```
 /// use diesel_seekdb::SparseVector;
 /// let v = SparseVector::from_pairs([(3, 1.0), (1, 0.5), (3, 2.0)]).unwrap();
