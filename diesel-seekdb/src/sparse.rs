@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 /// [`from_dense`](Self::from_dense) drops them.
 ///
 /// Indexes may use the whole `u32` range in a plain `SPARSEVECTOR` column, but a column
-/// with a `sindi` vector index refuses indexes of 500000 and above (1235, "sparse
+/// with a `sindi` vector index refuses indexes above 500000 (1235, "sparse
 /// vector dimension greater than 500000 is not supported").
 ///
 /// ```
