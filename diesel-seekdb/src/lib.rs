@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod client;
 pub mod codec;
 pub mod ddl;
 pub mod diesel_ext;
@@ -14,6 +15,7 @@ pub mod sparse;
 pub mod sql_types;
 mod vector;
 
+pub use client::ObVecClient;
 pub use diesel_ext::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings,
     SparseVectorExpressionMethods, VectorExpressionMethods,

@@ -1,0 +1,311 @@
+//! What the server says about a table: columns and their types, keys, indexes and
+//! partitions. The clients use it to convert JSON values and to check names before a
+//! statement is sent.
+
+use diesel::connection::LoadConnection;
+use diesel::mysql::Mysql;
+use diesel::sql_types::{Nullable, Text};
+use diesel::{QueryableByName, RunQueryDsl};
+
+use crate::ddl::quote_ident;
+use crate::error::{Error, Result};
+
+/// The kind of value a column holds, as far as value conversion is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ColumnKind {
+    /// Any integer type (`BOOL` is `TINYINT(1)` and reported as [`ColumnKind::Bool`]).
+    Integer {
+        /// `UNSIGNED`.
+        unsigned: bool,
+    },
+    /// `TINYINT(1)` / `BOOL`.
+    Bool,
+    /// `FLOAT`, `DOUBLE`, `DECIMAL`.
+    Float,
+    /// Character and text types.
+    Text,
+    /// `JSON`.
+    Json,
+    /// `VECTOR(dim)`.
+    Vector(usize),
+    /// `SPARSEVECTOR`.
+    SparseVector,
+    /// `ARRAY(element)`; the element type as the server spells it.
+    Array(String),
+    /// Date and time types.
+    Temporal,
+    /// Anything else; the server's type name.
+    Other(String),
+}
+
+impl ColumnKind {
+    /// Classifies an `information_schema.COLUMNS.COLUMN_TYPE` value.
+    ///
+    /// ```
+    /// use diesel_seekdb::client::ColumnKind;
+    /// assert_eq!(ColumnKind::from_column_type("VECTOR(768)"), ColumnKind::Vector(768));
+    /// assert_eq!(ColumnKind::from_column_type("bigint(20) unsigned"), ColumnKind::Integer { unsigned: true });
+    /// assert_eq!(ColumnKind::from_column_type("ARRAY(VARCHAR(20))"), ColumnKind::Array("VARCHAR(20)".into()));
+    /// ```
+    pub fn from_column_type(column_type: &str) -> ColumnKind {
+        let lower = column_type.trim().to_ascii_lowercase();
+        let base = lower.split(['(', ' ']).next().unwrap_or_default();
+        let inner = || {
+            let start = column_type.find('(')? + 1;
+            let end = column_type.rfind(')')?;
+            column_type.get(start..end).map(str::to_string)
+        };
+        match base {
+            "vector" => inner()
+                .and_then(|d| d.trim().parse().ok())
+                .map(ColumnKind::Vector)
+                .unwrap_or_else(|| ColumnKind::Other(column_type.to_string())),
+            "sparsevector" => ColumnKind::SparseVector,
+            "array" => ColumnKind::Array(inner().unwrap_or_default()),
+            "tinyint" if lower.starts_with("tinyint(1)") => ColumnKind::Bool,
+            "bool" | "boolean" => ColumnKind::Bool,
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" => {
+                ColumnKind::Integer {
+                    unsigned: lower.contains("unsigned"),
+                }
+            }
+            "float" | "double" | "decimal" | "numeric" | "real" => ColumnKind::Float,
+            "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" | "enum"
+            | "set" => ColumnKind::Text,
+            "json" => ColumnKind::Json,
+            "date" | "datetime" | "timestamp" | "time" | "year" => ColumnKind::Temporal,
+            _ => ColumnKind::Other(column_type.to_string()),
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnInfo {
+    /// The column's name.
+    pub name: String,
+    /// The type as the server prints it (`VECTOR(3)`, `bigint(20)`, ...).
+    pub column_type: String,
+    /// The classified type.
+    pub kind: ColumnKind,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// Whether the column is part of the primary key.
+    pub primary_key: bool,
+    /// Whether the column is `AUTO_INCREMENT`.
+    pub auto_increment: bool,
+    /// The column comment.
+    pub comment: String,
+}
+
+/// One index of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexInfo {
+    /// The index name (`PRIMARY` for the primary key).
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<String>,
+    /// `BTREE`, `VECTOR`, `FULLTEXT`, ...
+    pub index_type: String,
+    /// Whether it enforces uniqueness.
+    pub unique: bool,
+}
+
+/// A table as the server describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableInfo {
+    /// The table's name as stored (lower case on seekdb).
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<ColumnInfo>,
+    /// Its indexes.
+    pub indexes: Vec<IndexInfo>,
+    /// Partition names (and `p0sp0`-style sub-partition names), empty when unpartitioned.
+    pub partitions: Vec<String>,
+}
+
+impl TableInfo {
+    /// The column called `name` (case-insensitive, as seekdb compares column names).
+    pub fn column(&self, name: &str) -> Option<&ColumnInfo> {
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The column called `name`, or a validation error naming `parameter`.
+    pub fn require_column(&self, parameter: &str, name: &str) -> Result<&ColumnInfo> {
+        self.column(name).ok_or_else(|| {
+            Error::validation(
+                parameter,
+                format!("table `{}` has no column `{name}`", self.name),
+            )
+        })
+    }
+
+    /// The primary-key columns, in order.
+    pub fn primary_key(&self) -> Vec<&ColumnInfo> {
+        self.columns.iter().filter(|c| c.primary_key).collect()
+    }
+
+    /// The vector index on `column`, if any.
+    pub fn vector_index_on(&self, column: &str) -> Option<&IndexInfo> {
+        self.indexes.iter().find(|i| {
+            i.index_type.eq_ignore_ascii_case("VECTOR")
+                && i.columns.iter().any(|c| c.eq_ignore_ascii_case(column))
+        })
+    }
+
+    /// Checks that every name in `partitions` exists (seekdb silently ignores a
+    /// `PARTITION(..)` clause on an unpartitioned table).
+    pub fn check_partitions<S: AsRef<str>>(&self, partitions: &[S]) -> Result<()> {
+        for p in partitions {
+            let p = p.as_ref();
+            if !self.partitions.iter().any(|q| q.eq_ignore_ascii_case(p)) {
+                return Err(Error::validation(
+                    "partition_names",
+                    if self.partitions.is_empty() {
+                        format!("table `{}` is not partitioned (asked for `{p}`)", self.name)
+                    } else {
+                        format!(
+                            "table `{}` has no partition `{p}` (it has {})",
+                            self.name,
+                            self.partitions.join(", ")
+                        )
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    column_type: String,
+    #[diesel(sql_type = Text)]
+    is_nullable: String,
+    #[diesel(sql_type = Text)]
+    column_key: String,
+    #[diesel(sql_type = Text)]
+    extra: String,
+    #[diesel(sql_type = Text)]
+    comment: String,
+    #[diesel(sql_type = Text)]
+    table_name: String,
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = Text, column_name = "Key_name")]
+    name: String,
+    #[diesel(sql_type = Text, column_name = "Column_name")]
+    column: String,
+    #[diesel(sql_type = Text, column_name = "Index_type")]
+    index_type: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt, column_name = "Non_unique")]
+    non_unique: i64,
+}
+
+#[derive(QueryableByName)]
+struct PartitionRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    part: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    sub: Option<String>,
+}
+
+/// Whether `table` exists in the connection's current database.
+pub fn table_exists<C>(conn: &mut C, table: &str) -> Result<bool>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let row: Count = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    )
+    .bind::<Text, _>(table)
+    .get_result(conn)?;
+    Ok(row.n > 0)
+}
+
+/// Reads a table's description; [`Error::CollectionNotFound`] when it does not exist.
+pub fn describe_table<C>(conn: &mut C, table: &str) -> Result<TableInfo>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    let rows: Vec<ColumnRow> = diesel::sql_query(
+        "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
+         COLUMN_KEY AS column_key, EXTRA AS extra, COLUMN_COMMENT AS comment, \
+         TABLE_NAME AS table_name \
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
+         ORDER BY ORDINAL_POSITION",
+    )
+    .bind::<Text, _>(table)
+    .load(conn)?;
+    let Some(stored_name) = rows.first().map(|r| r.table_name.clone()) else {
+        return Err(Error::CollectionNotFound {
+            name: table.to_string(),
+        });
+    };
+    let columns = rows
+        .into_iter()
+        // seekdb's hidden bookkeeping columns (`__pk_increment`, ...) are not the user's.
+        .filter(|r| !r.name.starts_with("__"))
+        .map(|r| ColumnInfo {
+            kind: ColumnKind::from_column_type(&r.column_type),
+            nullable: r.is_nullable.eq_ignore_ascii_case("YES"),
+            primary_key: r.column_key.eq_ignore_ascii_case("PRI"),
+            auto_increment: r.extra.to_ascii_lowercase().contains("auto_increment"),
+            name: r.name,
+            column_type: r.column_type,
+            comment: r.comment,
+        })
+        .collect();
+
+    let index_rows: Vec<IndexRow> =
+        diesel::sql_query(format!("SHOW INDEX FROM {}", quote_ident(&stored_name))).load(conn)?;
+    let mut indexes: Vec<IndexInfo> = Vec::new();
+    for r in index_rows {
+        match indexes.iter_mut().find(|i| i.name == r.name) {
+            Some(existing) => existing.columns.push(r.column),
+            None => indexes.push(IndexInfo {
+                name: r.name,
+                columns: vec![r.column],
+                index_type: r.index_type,
+                unique: r.non_unique == 0,
+            }),
+        }
+    }
+
+    let parts: Vec<PartitionRow> = diesel::sql_query(
+        "SELECT PARTITION_NAME AS part, SUBPARTITION_NAME AS sub FROM information_schema.PARTITIONS \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL \
+         ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION",
+    )
+    .bind::<Text, _>(&stored_name)
+    .load(conn)?;
+    let mut partitions = Vec::new();
+    for p in parts {
+        for name in [p.part, p.sub].into_iter().flatten() {
+            if !partitions.contains(&name) {
+                partitions.push(name);
+            }
+        }
+    }
+
+    Ok(TableInfo {
+        name: stored_name,
+        columns,
+        indexes,
+        partitions,
+    })
+}

@@ -1,0 +1,684 @@
+//! `ObVecClient`: pyobvector's SQL-mode client on Diesel.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::SimpleConnection;
+use diesel::deserialize::QueryableByName;
+use diesel::mysql::Mysql;
+use diesel::{MysqlConnection, RunQueryDsl};
+use serde_json::{Map, Value};
+
+use super::ann::{push_partitions, AnnSearch, SearchMode};
+use super::convert::{from_server, to_bind};
+use super::meta::{describe_table, table_exists, TableInfo};
+use super::query::{DynQuery, Filter};
+use super::row::JsonRow;
+use super::source::{connect_url, ConnectOptions, SeekdbPool, Source};
+use crate::ddl::{quote_ident, validate_ident, IdentKind};
+use crate::diesel_ext::SessionSettings;
+use crate::error::{Error, Result};
+use crate::fragment::BindValue;
+
+/// Rows per `INSERT` statement; larger batches are split inside one transaction.
+const INSERT_CHUNK: usize = 1000;
+
+/// pyobvector's `ObVecClient`: tables, indexes, DML and vector search over one Diesel
+/// connection or an r2d2 pool. Methods take `&self`; the client is `Send + Sync`.
+///
+/// Values are JSON (`serde_json::Value` objects, or anything `Serialize`), converted
+/// with each column's type as the server reports it: vectors are checked for
+/// dimension and finiteness before anything is sent. Filters are Diesel expressions
+/// ([`Filter::expr`]) or fragments with bound values, never spliced strings.
+pub struct ObVecClient {
+    source: Source,
+    tables: Mutex<HashMap<String, Arc<TableInfo>>>,
+    session: Mutex<SessionSettings>,
+}
+
+impl std::fmt::Debug for ObVecClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.source {
+            Source::Single(_) => "connection",
+            Source::Pool(_) => "pool",
+        };
+        f.debug_struct("ObVecClient")
+            .field("source", &kind)
+            .finish()
+    }
+}
+
+impl ObVecClient {
+    /// Connects like pyobvector: `ObVecClient::connect("127.0.0.1:2881", "root@test", "", "test")`.
+    pub fn connect(uri: &str, user: &str, password: &str, db_name: &str) -> Result<Self> {
+        Ok(Self::from_connection(
+            ConnectOptions::new(uri, user, password, db_name).connect()?,
+        ))
+    }
+
+    /// Connects to a `mysql://` URL.
+    pub fn from_url(url: &str) -> Result<Self> {
+        Ok(Self::from_connection(connect_url(url)?))
+    }
+
+    /// Uses an existing Diesel connection.
+    pub fn from_connection(conn: MysqlConnection) -> Self {
+        Self::new(Source::Single(Box::new(Mutex::new(conn))))
+    }
+
+    /// Uses an r2d2 pool; session settings set through the client are applied on
+    /// every checkout.
+    pub fn from_pool(pool: SeekdbPool) -> Self {
+        Self::new(Source::Pool(pool))
+    }
+
+    fn new(source: Source) -> Self {
+        ObVecClient {
+            source,
+            tables: Mutex::new(HashMap::new()),
+            session: Mutex::new(SessionSettings::new()),
+        }
+    }
+
+    /// Runs `f` with a connection (from the pool, with the client's session settings).
+    pub fn with_connection<R>(
+        &self,
+        f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
+    ) -> Result<R> {
+        let setup = match self.source {
+            Source::Pool(_) => self.session_settings().to_sql()?,
+            Source::Single(_) => String::new(),
+        };
+        self.source.with_conn(&setup, f)
+    }
+
+    fn session_settings(&self) -> SessionSettings {
+        *self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn execute_ddl(&self, sql: &str) -> Result<()> {
+        self.with_connection(|conn| Ok(conn.batch_execute(sql)?))
+    }
+
+    // ---- metadata -------------------------------------------------------------------
+
+    /// Whether `table` exists.
+    pub fn check_table_exists(&self, table: &str) -> Result<bool> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        self.with_connection(|conn| table_exists(conn, table))
+    }
+
+    /// The server's description of `table` (cached; DDL through this client refreshes it).
+    pub fn table_info(&self, table: &str) -> Result<Arc<TableInfo>> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        let key = table.to_ascii_lowercase();
+        if let Some(info) = self.cache().get(&key) {
+            return Ok(info.clone());
+        }
+        let info = Arc::new(self.with_connection(|conn| describe_table(conn, table))?);
+        self.cache().insert(key, info.clone());
+        Ok(info)
+    }
+
+    /// Forgets cached table descriptions (pyobvector's `refresh_metadata`).
+    pub fn refresh_metadata(&self) {
+        self.cache().clear();
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<TableInfo>>> {
+        self.tables.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn forget(&self, table: &str) {
+        self.cache().remove(&table.to_ascii_lowercase());
+    }
+
+    // ---- DDL ------------------------------------------------------------------------
+
+    /// Runs DDL rendered by the [`crate::ddl`] builders (or any trusted statement) and
+    /// forgets cached metadata for `table`.
+    pub fn execute_table_ddl(&self, table: &str, sql: &str) -> Result<()> {
+        self.forget(table);
+        self.execute_ddl(sql)
+    }
+
+    /// `DROP TABLE IF EXISTS`.
+    pub fn drop_table_if_exist(&self, table: &str) -> Result<()> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        self.forget(table);
+        self.execute_ddl(&format!("DROP TABLE IF EXISTS {}", quote_ident(table)))
+    }
+
+    /// `DROP INDEX index ON table`.
+    pub fn drop_index(&self, table: &str, index: &str) -> Result<()> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        validate_ident("index_name", index, IdentKind::Index)?;
+        self.forget(table);
+        self.execute_ddl(&format!(
+            "DROP INDEX {} ON {}",
+            quote_ident(index),
+            quote_ident(table)
+        ))
+    }
+
+    /// `ALTER TABLE t DROP COLUMN a, DROP COLUMN b`.
+    pub fn drop_columns(&self, table: &str, columns: &[&str]) -> Result<()> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        if columns.is_empty() {
+            return Err(Error::validation("column_names", "no columns given"));
+        }
+        let mut parts = Vec::new();
+        for c in columns {
+            validate_ident("column_names", c, IdentKind::Column)?;
+            parts.push(format!("DROP COLUMN {}", quote_ident(c)));
+        }
+        self.forget(table);
+        self.execute_ddl(&format!(
+            "ALTER TABLE {} {}",
+            quote_ident(table),
+            parts.join(", ")
+        ))
+    }
+
+    /// `CALL DBMS_VECTOR.REFRESH_INDEX(index, table, '', threshold)`: moves incremental
+    /// index data (pyobvector's default threshold is 10000). Retried while another
+    /// refresh or rebuild holds the index (error 4179).
+    pub fn refresh_index(&self, table: &str, index: &str, trigger_threshold: i64) -> Result<()> {
+        self.call_index_procedure(
+            "REFRESH_INDEX",
+            table,
+            index,
+            BindValue::Int(trigger_threshold),
+        )
+    }
+
+    /// `CALL DBMS_VECTOR.REBUILD_INDEX(index, table, '', threshold)`: merges incremental
+    /// data into the base index (threshold 0..=1, pyobvector's default 0.2). Run it
+    /// after a bulk load: until then ANN is 5-40x slower.
+    pub fn rebuild_index(&self, table: &str, index: &str, trigger_threshold: f64) -> Result<()> {
+        if !(0.0..=1.0).contains(&trigger_threshold) {
+            return Err(Error::validation(
+                "trigger_threshold",
+                format!("{trigger_threshold} is outside 0..=1"),
+            ));
+        }
+        self.call_index_procedure(
+            "REBUILD_INDEX",
+            table,
+            index,
+            BindValue::Float(trigger_threshold),
+        )
+    }
+
+    fn call_index_procedure(
+        &self,
+        procedure: &str,
+        table: &str,
+        index: &str,
+        threshold: BindValue,
+    ) -> Result<()> {
+        let info = self.table_info(table)?;
+        if !info
+            .indexes
+            .iter()
+            .any(|i| i.name.eq_ignore_ascii_case(index))
+        {
+            return Err(Error::validation(
+                "index_name",
+                format!("table `{}` has no index `{index}`", info.name),
+            ));
+        }
+        let mut attempt = 0;
+        loop {
+            let mut q = DynQuery::new();
+            q.sql(format!("CALL DBMS_VECTOR.{procedure}("))
+                .bind(BindValue::Text(index.to_string()))
+                .sql(", ")
+                .bind(BindValue::Text(info.name.clone()))
+                .sql(", '', ")
+                .bind(threshold.clone())
+                .sql(")");
+            match self.with_connection(|conn| Ok(q.execute(conn)?)) {
+                Err(Error::Database { message, .. })
+                    if attempt < 10 && message.contains("other refresh") =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_secs(2));
+                }
+                other => return other.map(|_| ()),
+            }
+        }
+    }
+
+    /// Sets `ob_hnsw_ef_search` for this client's searches (1..=160000).
+    pub fn set_ob_hnsw_ef_search(&self, ef_search: u32) -> Result<()> {
+        let settings = self.session_settings().ef_search(ef_search);
+        settings.to_sql()?;
+        if let Source::Single(_) = self.source {
+            self.with_connection(|conn| settings.apply(conn))?;
+        }
+        *self.session.lock().unwrap_or_else(|p| p.into_inner()) = settings;
+        Ok(())
+    }
+
+    /// Reads `ob_hnsw_ef_search` from the session.
+    pub fn get_ob_hnsw_ef_search(&self) -> Result<u32> {
+        self.with_connection(crate::diesel_ext::ef_search)
+    }
+
+    // ---- DML ------------------------------------------------------------------------
+
+    /// Inserts rows (JSON objects keyed by column). All rows or none: batches larger
+    /// than one statement run in a transaction. Returns the rows inserted.
+    pub fn insert(&self, table: &str, rows: &[Value], partition: Option<&str>) -> Result<usize> {
+        self.write_rows("INSERT INTO", table, rows, partition)
+    }
+
+    /// Inserts rows, replacing any with the same primary key (`REPLACE INTO`).
+    pub fn upsert(&self, table: &str, rows: &[Value], partition: Option<&str>) -> Result<usize> {
+        self.write_rows("REPLACE INTO", table, rows, partition)
+    }
+
+    /// Inserts any serializable values (structs become rows by field name).
+    pub fn insert_serialize<T: serde::Serialize>(
+        &self,
+        table: &str,
+        rows: &[T],
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        let values = to_values(rows)?;
+        self.insert(table, &values, partition)
+    }
+
+    fn write_rows(
+        &self,
+        verb: &str,
+        table: &str,
+        rows: &[Value],
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let info = self.table_info(table)?;
+        let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+        info.check_partitions(&partitions)?;
+
+        // Every row is converted (and so validated) before the first statement is sent.
+        let mut columns: Vec<&str> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let object = row.as_object().ok_or_else(|| {
+                Error::validation(format!("data[{i}]"), "each row must be a JSON object")
+            })?;
+            for key in object.keys() {
+                let column = info.require_column(&format!("data[{i}].{key}"), key)?;
+                if !columns.iter().any(|c| c.eq_ignore_ascii_case(&column.name)) {
+                    columns.push(&column.name);
+                }
+            }
+        }
+        let mut converted: Vec<Vec<Option<BindValue>>> = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let object = row.as_object().map(|o| lower_keys(o)).unwrap_or_default();
+            let mut values = Vec::with_capacity(columns.len());
+            for name in &columns {
+                let column = info.require_column("data", name)?;
+                values.push(match object.get(&name.to_ascii_lowercase()) {
+                    Some(v) => Some(to_bind(&format!("data[{i}].{name}"), column, v)?),
+                    None => None,
+                });
+            }
+            converted.push(values);
+        }
+
+        let statements: Vec<DynQuery> = converted
+            .chunks(INSERT_CHUNK)
+            .map(|chunk| {
+                let mut q = DynQuery::new();
+                q.sql(format!("{verb} {}", quote_ident(&info.name)));
+                push_partitions(&mut q, &partitions);
+                let names: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+                q.sql(format!(" ({}) VALUES ", names.join(", ")));
+                for (r, row) in chunk.iter().enumerate() {
+                    q.sql(if r == 0 { "(" } else { ", (" });
+                    for (c, value) in row.iter().enumerate() {
+                        if c > 0 {
+                            q.sql(", ");
+                        }
+                        match value {
+                            Some(v) => q.bind(v.clone()),
+                            // A key missing from this row takes the column default.
+                            None => q.sql("DEFAULT"),
+                        };
+                    }
+                    q.sql(")");
+                }
+                q
+            })
+            .collect();
+
+        self.with_connection(move |conn| {
+            if statements.len() == 1 {
+                statements
+                    .into_iter()
+                    .try_for_each(|q| q.execute(conn).map(|_| ()))?;
+                return Ok(rows.len());
+            }
+            diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
+                for q in statements {
+                    q.execute(conn)?;
+                }
+                Ok(rows.len())
+            })
+        })
+    }
+
+    /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
+    pub fn update(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        filter: Option<Filter>,
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        let info = self.table_info(table)?;
+        if values.is_empty() {
+            return Err(Error::validation("values_clause", "nothing to update"));
+        }
+        let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+        info.check_partitions(&partitions)?;
+        let mut q = DynQuery::new();
+        q.sql(format!("UPDATE {}", quote_ident(&info.name)));
+        push_partitions(&mut q, &partitions);
+        q.sql(" SET ");
+        for (i, (key, value)) in values.iter().enumerate() {
+            let column = info.require_column(&format!("values_clause.{key}"), key)?;
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.sql(format!("{} = ", quote_ident(&column.name)));
+            q.bind(to_bind(&format!("values_clause.{key}"), column, value)?);
+        }
+        if let Some(filter) = filter {
+            q.sql(" WHERE ");
+            q.filter(filter);
+        }
+        self.with_connection(|conn| Ok(q.execute(conn)?))
+    }
+
+    /// Deletes rows by primary key and/or filter. With neither, nothing is deleted
+    /// (use a filter such as `diesel::dsl::sql("TRUE")` to delete everything).
+    pub fn delete(
+        &self,
+        table: &str,
+        ids: &[Value],
+        filter: Option<Filter>,
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        let info = self.table_info(table)?;
+        if ids.is_empty() && filter.is_none() {
+            return Ok(0);
+        }
+        let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+        info.check_partitions(&partitions)?;
+        let mut q = DynQuery::new();
+        q.sql(format!("DELETE FROM {}", quote_ident(&info.name)));
+        push_partitions(&mut q, &partitions);
+        push_where(&mut q, &info, ids, filter)?;
+        self.with_connection(|conn| Ok(q.execute(conn)?))
+    }
+
+    /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays,
+    /// JSON columns as values). `output_columns` empty means every column.
+    pub fn get(
+        &self,
+        table: &str,
+        ids: &[Value],
+        filter: Option<Filter>,
+        output_columns: &[&str],
+        partitions: &[&str],
+    ) -> Result<Vec<Map<String, Value>>> {
+        self.select(table, ids, filter, output_columns, partitions, None)
+    }
+
+    /// [`ObVecClient::get`] with an optional `LIMIT`.
+    pub fn select(
+        &self,
+        table: &str,
+        ids: &[Value],
+        filter: Option<Filter>,
+        output_columns: &[&str],
+        partitions: &[&str],
+        limit: Option<usize>,
+    ) -> Result<Vec<Map<String, Value>>> {
+        let info = self.table_info(table)?;
+        let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
+        info.check_partitions(&partitions)?;
+        let mut q = DynQuery::new();
+        q.sql("SELECT ");
+        if output_columns.is_empty() {
+            let names: Vec<String> = info.columns.iter().map(|c| quote_ident(&c.name)).collect();
+            q.sql(names.join(", "));
+        } else {
+            let mut names = Vec::new();
+            for c in output_columns {
+                names.push(quote_ident(
+                    &info.require_column("output_column_name", c)?.name,
+                ));
+            }
+            q.sql(names.join(", "));
+        }
+        q.sql(format!(" FROM {}", quote_ident(&info.name)));
+        push_partitions(&mut q, &partitions);
+        push_where(&mut q, &info, ids, filter)?;
+        if let Some(limit) = limit {
+            q.sql(" LIMIT ")
+                .bind(BindValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+        }
+        self.load_json(&info, q)
+    }
+
+    // ---- search ---------------------------------------------------------------------
+
+    /// Approximate nearest neighbours through the vector index
+    /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
+    pub fn ann_search(&self, search: AnnSearch) -> Result<Vec<Map<String, Value>>> {
+        self.search_json(search, SearchMode::Approximate)
+    }
+
+    /// [`ObVecClient::ann_search`] with typed rows (`#[derive(QueryableByName)]`).
+    pub fn ann_search_as<T>(&self, search: AnnSearch) -> Result<Vec<T>>
+    where
+        T: QueryableByName<Mysql> + 'static,
+    {
+        let info = self.table_info(&search.table)?;
+        let q = search.build(&info, SearchMode::Approximate)?;
+        self.with_connection(|conn| Ok(q.load::<T>(conn)?))
+    }
+
+    /// Exact search ordered by distance without `APPROXIMATE` (pyobvector's
+    /// `post_ann_search`): a full scan that honours every filter exactly.
+    pub fn post_ann_search(&self, search: AnnSearch) -> Result<Vec<Map<String, Value>>> {
+        self.search_json(search, SearchMode::Exact)
+    }
+
+    /// Exact nearest neighbours (pyobvector's `precise_search`).
+    pub fn precise_search(&self, search: AnnSearch) -> Result<Vec<Map<String, Value>>> {
+        self.search_json(search, SearchMode::Exact)
+    }
+
+    /// The SQL an [`AnnSearch`] runs (with `?` placeholders), for `EXPLAIN` and logs.
+    pub fn ann_search_sql(&self, search: AnnSearch) -> Result<String> {
+        let info = self.table_info(&search.table)?;
+        Ok(search.build(&info, SearchMode::Approximate)?.to_sql())
+    }
+
+    /// The server's plan for an [`AnnSearch`] (`EXPLAIN`, one line per row): look for
+    /// `VECTOR INDEX SCAN` to confirm the index is used.
+    pub fn explain_ann_search(&self, search: AnnSearch) -> Result<String> {
+        #[derive(diesel::QueryableByName)]
+        struct PlanLine {
+            #[diesel(sql_type = diesel::sql_types::Text, column_name = "Query Plan")]
+            line: String,
+        }
+        let info = self.table_info(&search.table)?;
+        let mut q = DynQuery::new();
+        q.sql("EXPLAIN ");
+        q.append(search.build(&info, SearchMode::Approximate)?);
+        let lines: Vec<PlanLine> = self.with_connection(|conn| Ok(q.load(conn)?))?;
+        Ok(lines
+            .into_iter()
+            .map(|l| l.line)
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
+    fn search_json(&self, search: AnnSearch, mode: SearchMode) -> Result<Vec<Map<String, Value>>> {
+        let info = self.table_info(&search.table)?;
+        let q = search.build(&info, mode)?;
+        self.load_json(&info, q)
+    }
+
+    fn load_json(&self, info: &TableInfo, q: DynQuery) -> Result<Vec<Map<String, Value>>> {
+        let rows: Vec<JsonRow> = self.with_connection(|conn| Ok(q.load(conn)?))?;
+        rows.into_iter()
+            .map(|row| {
+                let mut out = Map::new();
+                for (name, value) in row.0 {
+                    let value = match info.column(&name) {
+                        Some(column) => from_server(column, value)?,
+                        None => value,
+                    };
+                    out.insert(name, value);
+                }
+                Ok(out)
+            })
+            .collect()
+    }
+
+    /// Hybrid search (`DBMS_HYBRID_SEARCH.SEARCH`): hits as JSON objects with `_score`.
+    /// The knn vector is checked against the column's dimension first.
+    pub fn hybrid_search(
+        &self,
+        table: &str,
+        body: &super::HybridSearch,
+    ) -> Result<Vec<Map<String, Value>>> {
+        let info = self.table_info(table)?;
+        if let Some(knn) = body.knn_part() {
+            let column = info.require_column("knn.field", knn.field())?;
+            if let super::ColumnKind::Vector(dim) = column.kind {
+                crate::vector::check_dimensions(knn.vector(), dim)?;
+            }
+        }
+        self.hybrid_search_raw(&info.name, &body.to_json()?)
+    }
+
+    /// Hybrid search with a hand-written JSON body (the escape hatch).
+    pub fn hybrid_search_raw(&self, table: &str, body: &Value) -> Result<Vec<Map<String, Value>>> {
+        let text = self.hybrid_call("SEARCH", table, body)?;
+        match text {
+            None => Ok(Vec::new()),
+            Some(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Array(hits)) => Ok(hits
+                    .into_iter()
+                    .map(|h| match h {
+                        Value::Object(map) => map,
+                        other => Map::from_iter([("value".to_string(), other)]),
+                    })
+                    .collect()),
+                Ok(other) => Err(Error::decode(
+                    "hybrid search result",
+                    format!("expected an array, got {other}"),
+                )),
+                Err(e) => Err(Error::decode("hybrid search result", e.to_string())),
+            },
+        }
+    }
+
+    /// The SQL seekdb generates for a hybrid search (`DBMS_HYBRID_SEARCH.GET_SQL`).
+    pub fn hybrid_search_sql(&self, table: &str, body: &super::HybridSearch) -> Result<String> {
+        let info = self.table_info(table)?;
+        Ok(self
+            .hybrid_call("GET_SQL", &info.name, &body.to_json()?)?
+            .unwrap_or_default())
+    }
+
+    fn hybrid_call(&self, function: &str, table: &str, body: &Value) -> Result<Option<String>> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        let mut q = DynQuery::new();
+        q.sql(format!("SELECT DBMS_HYBRID_SEARCH.{function}("))
+            .bind(BindValue::Text(table.to_string()))
+            .sql(", ")
+            .bind(BindValue::Text(body.to_string()))
+            .sql(") AS `result`");
+        let rows: Vec<JsonRow> = self.with_connection(|conn| Ok(q.load(conn)?))?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.0.get("result").cloned())
+            .and_then(|v| match v {
+                Value::String(s) => Some(s),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            }))
+    }
+
+    /// Runs any statement; rows (if it returns any) come back as JSON objects.
+    pub fn perform_raw_text_sql(&self, sql: &str) -> Result<Vec<Map<String, Value>>> {
+        let rows: Vec<JsonRow> =
+            self.with_connection(|conn| Ok(diesel::sql_query(sql).load(conn)?))?;
+        Ok(rows.into_iter().map(JsonRow::into_inner).collect())
+    }
+}
+
+fn lower_keys(map: &Map<String, Value>) -> HashMap<String, &Value> {
+    map.iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect()
+}
+
+pub(crate) fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            serde_json::to_value(r)
+                .map_err(|e| Error::validation(format!("data[{i}]"), e.to_string()))
+        })
+        .collect()
+}
+
+/// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type.
+fn push_where(
+    q: &mut DynQuery,
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+) -> Result<()> {
+    let mut has_where = false;
+    if !ids.is_empty() {
+        let pk = info.primary_key();
+        let [key] = pk.as_slice() else {
+            return Err(Error::validation(
+                "ids",
+                format!(
+                    "table `{}` needs a single-column primary key to look rows up by id",
+                    info.name
+                ),
+            ));
+        };
+        q.sql(format!(" WHERE {} IN (", quote_ident(&key.name)));
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.bind(to_bind(&format!("ids[{i}]"), key, id)?);
+        }
+        q.sql(")");
+        has_where = true;
+    }
+    if let Some(filter) = filter {
+        q.sql(if has_where { " AND " } else { " WHERE " });
+        q.filter(filter);
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! A statement assembled at run time from SQL text, bound values and Diesel
+//! expressions, executed through Diesel with every value as a bind parameter.
+
+use diesel::mysql::Mysql;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Unsigned, Untyped};
+use diesel::{QueryResult, RunQueryDsl};
+
+use crate::fragment::{BindValue, SqlFragment};
+use crate::sql_types::Vector as VectorType;
+
+/// A boolean Diesel expression used as a filter, e.g. `items::id.gt(3)` or
+/// `diesel::dsl::sql::<Bool>("...")`. Its values stay bind parameters.
+pub type BoxedFilter = Box<dyn QueryFragment<Mysql> + Send + 'static>;
+
+/// A `WHERE` condition: a Diesel expression or a fragment built by this crate.
+pub enum Filter {
+    /// Any boolean Diesel expression.
+    Expr(BoxedFilter),
+    /// SQL text with bound values (e.g. a compiled Milvus filter).
+    Fragment(SqlFragment),
+}
+
+impl Filter {
+    /// Wraps a boolean Diesel expression.
+    ///
+    /// ```
+    /// use diesel::prelude::*;
+    /// use diesel_seekdb::client::Filter;
+    /// diesel::table! { items (id) { id -> Integer } }
+    /// let f = Filter::expr(items::id.gt(3));
+    /// # let _ = f;
+    /// ```
+    pub fn expr<E>(expr: E) -> Self
+    where
+        E: diesel::Expression<SqlType = diesel::sql_types::Bool>
+            + QueryFragment<Mysql>
+            + Send
+            + 'static,
+    {
+        Filter::Expr(Box::new(expr))
+    }
+}
+
+impl std::fmt::Debug for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Filter::Expr(_) => f.write_str("Filter::Expr(..)"),
+            Filter::Fragment(frag) => f.debug_tuple("Filter::Fragment").field(frag).finish(),
+        }
+    }
+}
+
+impl From<SqlFragment> for Filter {
+    fn from(frag: SqlFragment) -> Self {
+        Filter::Fragment(frag)
+    }
+}
+
+enum Piece {
+    Sql(String),
+    Bind(BindValue),
+    Expr(BoxedFilter),
+}
+
+/// SQL assembled piece by piece; run it with Diesel's `RunQueryDsl`
+/// (`load::<T>` for any `QueryableByName` type, `execute`).
+#[derive(Default)]
+pub struct DynQuery {
+    pieces: Vec<Piece>,
+}
+
+impl DynQuery {
+    /// An empty statement.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends fixed SQL text (never user data).
+    pub fn sql(&mut self, sql: impl Into<String>) -> &mut Self {
+        let sql = sql.into();
+        if let Some(Piece::Sql(last)) = self.pieces.last_mut() {
+            last.push_str(&sql);
+        } else {
+            self.pieces.push(Piece::Sql(sql));
+        }
+        self
+    }
+
+    /// Appends a `?` bound to `value`.
+    pub fn bind(&mut self, value: BindValue) -> &mut Self {
+        // seekdb refuses parameters typed as JSON; as text they convert implicitly.
+        let value = match value {
+            BindValue::Json(v) if v.is_null() => BindValue::Null,
+            BindValue::Json(v) => BindValue::Text(v.to_string()),
+            other => other,
+        };
+        self.pieces.push(Piece::Bind(value));
+        self
+    }
+
+    /// Appends a fragment (its text and its binds).
+    pub fn fragment(&mut self, frag: SqlFragment) -> &mut Self {
+        let mut binds = frag.binds.into_iter();
+        let mut parts = frag.sql.split('?');
+        if let Some(first) = parts.next() {
+            self.sql(first);
+        }
+        for part in parts {
+            if let Some(value) = binds.next() {
+                self.bind(value);
+            }
+            self.sql(part);
+        }
+        self
+    }
+
+    /// Appends another statement's pieces.
+    pub fn append(&mut self, other: DynQuery) -> &mut Self {
+        for piece in other.pieces {
+            match piece {
+                Piece::Sql(sql) => {
+                    self.sql(sql);
+                }
+                other => self.pieces.push(other),
+            }
+        }
+        self
+    }
+
+    /// Appends a filter in parentheses.
+    pub fn filter(&mut self, filter: Filter) -> &mut Self {
+        self.sql("(");
+        match filter {
+            Filter::Expr(e) => self.pieces.push(Piece::Expr(e)),
+            Filter::Fragment(frag) => {
+                self.fragment(frag);
+            }
+        }
+        self.sql(")")
+    }
+
+    /// The SQL text with `?` placeholders (for logs and tests).
+    pub fn to_sql(&self) -> String {
+        diesel::debug_query::<Mysql, _>(self)
+            .to_string()
+            .split(" -- binds: ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+impl QueryFragment<Mysql> for DynQuery {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Sql(sql) => out.push_sql(sql),
+                Piece::Expr(e) => e.walk_ast(out.reborrow())?,
+                Piece::Bind(value) => match value {
+                    BindValue::Null => out.push_bind_param::<Nullable<Text>, _>(&None::<String>)?,
+                    BindValue::Int(v) => out.push_bind_param::<BigInt, _>(v)?,
+                    BindValue::UInt(v) => out.push_bind_param::<Unsigned<BigInt>, _>(v)?,
+                    BindValue::Float(v) => out.push_bind_param::<Double, _>(v)?,
+                    BindValue::Bool(v) => out.push_bind_param::<Bool, _>(v)?,
+                    BindValue::Text(v) => out.push_bind_param::<Text, _>(v)?,
+                    BindValue::Vector(v) => out.push_bind_param::<VectorType, _>(v)?,
+                    // DynQuery::bind stores JSON as text; nothing else can build a piece.
+                    BindValue::Json(_) => {
+                        return Err(diesel::result::Error::SerializationError(
+                            "JSON bind values must be converted to text".into(),
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for DynQuery {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for DynQuery {
+    type SqlType = Untyped;
+}
+
+impl<Conn> RunQueryDsl<Conn> for DynQuery {}
