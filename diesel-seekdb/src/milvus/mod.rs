@@ -1,1 +1,3 @@
 //! The Milvus-style client and its filter language.
+
+pub mod filter;
