@@ -13,7 +13,6 @@ mod source;
 pub use ann::{AnnSearch, DistanceFunc, MAX_TOPK};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
-pub(crate) use obvec::to_values;
 pub use obvec::ObVecClient;
 pub use query::{BoxedFilter, DynQuery, Filter};
 pub use row::JsonRow;

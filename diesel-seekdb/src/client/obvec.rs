@@ -637,7 +637,7 @@ fn lower_keys(map: &Map<String, Value>) -> HashMap<String, &Value> {
         .collect()
 }
 
-pub(crate) fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {
+fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {
     rows.iter()
         .enumerate()
         .map(|(i, r)| {
