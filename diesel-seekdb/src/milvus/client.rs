@@ -1,0 +1,773 @@
+//! `MilvusLikeClient`: pymilvus's `MilvusClient` surface over [`ObVecClient`].
+
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use super::filter::{compile, FieldKind, FilterParams, FilterSchema, ScalarKind};
+use super::schema::{CollectionSchema, DataType, FieldSchema};
+use crate::client::{
+    AnnSearch, ColumnInfo, ColumnKind, ConnectOptions, DistanceFunc, Filter, ObVecClient,
+    SeekdbPool, TableInfo,
+};
+use crate::ddl::{quote_ident, validate_ident, IdentKind, IndexParam, IndexParams, VectorIndex};
+use crate::error::{Error, Result};
+use crate::Vector;
+
+/// A filter for `query`, `delete` and `search`: a Milvus boolean expression
+/// (`id < 100 and meta["page"] in [1, 2]`) or a Diesel expression.
+pub enum MilvusFilter {
+    /// A Milvus expression, with `{name}` template values.
+    Expr(String, Option<FilterParams>),
+    /// A Diesel (or pre-built) filter.
+    Diesel(Filter),
+}
+
+impl From<&str> for MilvusFilter {
+    fn from(s: &str) -> Self {
+        MilvusFilter::Expr(s.to_string(), None)
+    }
+}
+
+impl From<String> for MilvusFilter {
+    fn from(s: String) -> Self {
+        MilvusFilter::Expr(s, None)
+    }
+}
+
+impl From<Filter> for MilvusFilter {
+    fn from(f: Filter) -> Self {
+        MilvusFilter::Diesel(f)
+    }
+}
+
+impl MilvusFilter {
+    /// A Milvus expression with template values (`id in {ids}` + `{"ids": [1, 2]}`).
+    pub fn with_params(expr: &str, params: Value) -> Result<Self> {
+        match params {
+            Value::Object(map) => Ok(MilvusFilter::Expr(expr.to_string(), Some(map))),
+            _ => Err(Error::validation("filter_params", "must be a JSON object")),
+        }
+    }
+}
+
+/// One search hit: the primary key, the distance and the requested fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The primary key value.
+    pub id: Value,
+    /// The distance (for `ip`, the inner product: larger is closer).
+    pub distance: f64,
+    /// The requested output fields.
+    pub entity: Map<String, Value>,
+}
+
+impl From<Hit> for Value {
+    fn from(h: Hit) -> Self {
+        json!({ "id": h.id, "distance": h.distance, "entity": h.entity })
+    }
+}
+
+/// A vector search request (pymilvus `search` arguments).
+#[derive(Debug)]
+pub struct SearchRequest {
+    data: Vec<Vec<f32>>,
+    anns_field: String,
+    limit: usize,
+    output_fields: Vec<String>,
+    metric: Option<String>,
+    ef: Option<u32>,
+    partitions: Vec<String>,
+    filter: Option<(String, Option<FilterParams>)>,
+}
+
+impl SearchRequest {
+    /// Searches `anns_field` for each query vector in `data` (top 10).
+    pub fn new(anns_field: &str, data: Vec<Vec<f32>>) -> Self {
+        SearchRequest {
+            data,
+            anns_field: anns_field.to_string(),
+            limit: 10,
+            output_fields: Vec::new(),
+            metric: None,
+            ef: None,
+            partitions: Vec::new(),
+            filter: None,
+        }
+    }
+
+    /// Hits per query vector.
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Fields returned in each hit's entity.
+    pub fn output_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, f: I) -> Self {
+        self.output_fields = f.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A Milvus filter expression.
+    pub fn filter(mut self, expr: &str) -> Self {
+        self.filter = Some((expr.to_string(), None));
+        self
+    }
+
+    /// A Milvus filter expression with template values.
+    pub fn filter_with_params(mut self, expr: &str, params: FilterParams) -> Self {
+        self.filter = Some((expr.to_string(), Some(params)));
+        self
+    }
+
+    /// pymilvus `search_params`: `{"metric_type": "l2"|"ip"|"neg_ip"|"cosine", "params": {"ef": 64}}`.
+    pub fn search_params(mut self, params: Value) -> Result<Self> {
+        if let Some(metric) = params.get("metric_type") {
+            let metric = metric.as_str().ok_or_else(|| {
+                Error::validation("search_params.metric_type", "must be a string")
+            })?;
+            DistanceFunc::parse(metric)?;
+            self.metric = Some(metric.to_string());
+        }
+        if let Some(ef) = params.get("params").and_then(|p| p.get("ef")) {
+            let ef = ef
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| {
+                    Error::validation("search_params.params.ef", "must be a positive integer")
+                })?;
+            self.ef = Some(ef);
+        }
+        Ok(self)
+    }
+
+    /// Restrict to these partitions.
+    pub fn partition_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, p: I) -> Self {
+        self.partitions = p.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// pyobvector's `MilvusLikeClient`: collections, indexes and data through
+/// pymilvus-shaped calls, with Milvus filter expressions compiled to bound SQL.
+#[derive(Debug)]
+pub struct MilvusLikeClient {
+    inner: ObVecClient,
+}
+
+impl MilvusLikeClient {
+    /// Connects like pyobvector: `("127.0.0.1:2881", "root@test", "", "test")`.
+    pub fn connect(uri: &str, user: &str, password: &str, db_name: &str) -> Result<Self> {
+        Ok(Self::from_client(ObVecClient::from_connection(
+            ConnectOptions::new(uri, user, password, db_name).connect()?,
+        )))
+    }
+
+    /// Connects to a `mysql://` URL.
+    pub fn from_url(url: &str) -> Result<Self> {
+        Ok(Self::from_client(ObVecClient::from_url(url)?))
+    }
+
+    /// Uses an existing Diesel connection.
+    pub fn from_connection(conn: diesel::MysqlConnection) -> Self {
+        Self::from_client(ObVecClient::from_connection(conn))
+    }
+
+    /// Uses an r2d2 pool.
+    pub fn from_pool(pool: SeekdbPool) -> Self {
+        Self::from_client(ObVecClient::from_pool(pool))
+    }
+
+    /// Wraps an [`ObVecClient`].
+    pub fn from_client(inner: ObVecClient) -> Self {
+        MilvusLikeClient { inner }
+    }
+
+    /// The SQL-mode client underneath.
+    pub fn sql_client(&self) -> &ObVecClient {
+        &self.inner
+    }
+
+    // ---- schema and collections -----------------------------------------------------
+
+    /// An empty schema.
+    pub fn create_schema() -> CollectionSchema {
+        CollectionSchema::new()
+    }
+
+    /// An empty set of index parameters.
+    pub fn prepare_index_params() -> IndexParams {
+        IndexParams::new()
+    }
+
+    /// Quick mode: a primary key (`id_type` INT64 or VARCHAR) and a `VECTOR(dimension)`
+    /// field with an HNSW index of `metric_type`.
+    pub fn create_collection_quick(
+        &self,
+        collection_name: &str,
+        dimension: usize,
+        options: QuickCollection,
+    ) -> Result<()> {
+        let mut schema = CollectionSchema::new();
+        let mut pk = FieldSchema::new(&options.primary_field_name, options.id_type).primary();
+        match options.id_type {
+            DataType::INT64 => pk = pk.auto_id(options.auto_id),
+            DataType::VARCHAR => {
+                if options.auto_id {
+                    return Err(Error::validation(
+                        "auto_id",
+                        "VARCHAR ids cannot be auto-generated",
+                    ));
+                }
+                pk = pk.max_length(options.max_length);
+            }
+            other => {
+                return Err(Error::validation(
+                    "id_type",
+                    format!("the primary key must be INT64 or VARCHAR, not {other:?}"),
+                ))
+            }
+        }
+        schema.add_field(pk);
+        schema.add_field(
+            FieldSchema::new(&options.vector_field_name, DataType::FLOAT_VECTOR).dim(dimension),
+        );
+        let mut index = IndexParams::new();
+        index.add(
+            IndexParam::new(
+                format!("{}_idx", options.vector_field_name),
+                &options.vector_field_name,
+                "HNSW",
+            )
+            .metric_type(options.metric_type.clone()),
+        )?;
+        self.create_collection(collection_name, &schema, Some(&index))
+    }
+
+    /// Schema mode: creates the table with its vector indexes and partitions.
+    pub fn create_collection(
+        &self,
+        collection_name: &str,
+        schema: &CollectionSchema,
+        index_params: Option<&IndexParams>,
+    ) -> Result<()> {
+        validate_ident("collection_name", collection_name, IdentKind::Table)?;
+        schema.validate()?;
+        let mut parts = Vec::new();
+        for f in &schema.fields {
+            parts.push(f.column_sql()?);
+        }
+        let pk: Vec<String> = schema
+            .primary_fields()
+            .iter()
+            .map(|f| quote_ident(&f.name))
+            .collect();
+        parts.push(format!("PRIMARY KEY ({})", pk.join(", ")));
+        if let Some(params) = index_params {
+            for index in params.to_vector_indexes()? {
+                let field = schema
+                    .fields
+                    .iter()
+                    .find(|f| f.name.eq_ignore_ascii_case(index.column()))
+                    .ok_or_else(|| {
+                        Error::validation(
+                            "index_params.field_name",
+                            format!("no field `{}` in the schema", index.column()),
+                        )
+                    })?;
+                let index = match field.dim {
+                    Some(dim) => index.dim(dim as u32),
+                    None => index,
+                };
+                parts.push(index.to_inline_sql()?);
+            }
+        }
+        let mut sql = format!(
+            "CREATE TABLE {} (\n  {}\n)",
+            quote_ident(collection_name),
+            parts.join(",\n  ")
+        );
+        if let Some(p) = &schema.partitions {
+            sql.push(' ');
+            sql.push_str(&p.to_sql()?);
+        }
+        self.inner.execute_table_ddl(collection_name, &sql)
+    }
+
+    /// Whether the collection exists.
+    pub fn has_collection(&self, collection_name: &str) -> Result<bool> {
+        self.inner.check_table_exists(collection_name)
+    }
+
+    /// Drops the collection (no error when it does not exist).
+    pub fn drop_collection(&self, collection_name: &str) -> Result<()> {
+        self.inner.drop_table_if_exist(collection_name)
+    }
+
+    /// Renames a collection.
+    pub fn rename_collection(&self, old_name: &str, new_name: &str) -> Result<()> {
+        validate_ident("new_name", new_name, IdentKind::Table)?;
+        self.require(old_name)?;
+        self.inner.execute_table_ddl(
+            old_name,
+            &format!(
+                "RENAME TABLE {} TO {}",
+                quote_ident(old_name),
+                quote_ident(new_name)
+            ),
+        )?;
+        self.inner.refresh_metadata();
+        Ok(())
+    }
+
+    /// Collections in the current database.
+    pub fn list_collections(&self) -> Result<Vec<String>> {
+        let rows = self.inner.perform_raw_text_sql(
+            "SELECT TABLE_NAME AS name FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_string))
+            .filter(|n| !n.starts_with("__"))
+            .collect())
+    }
+
+    /// `{"row_count": n}`.
+    pub fn get_collection_stats(&self, collection_name: &str) -> Result<Value> {
+        let info = self.require(collection_name)?;
+        let rows = self.inner.perform_raw_text_sql(&format!(
+            "SELECT COUNT(*) AS n FROM {}",
+            quote_ident(&info.name)
+        ))?;
+        let n = rows
+            .first()
+            .and_then(|r| r.get("n"))
+            .cloned()
+            .unwrap_or(json!(0));
+        Ok(json!({ "row_count": n }))
+    }
+
+    /// Reads the collection's description from the server (pyobvector's `load_table`).
+    pub fn load_table(&self, collection_name: &str) -> Result<Arc<TableInfo>> {
+        self.inner.refresh_metadata();
+        self.require(collection_name)
+    }
+
+    /// Fields, types, dimensions, indexes and partitions, read back from the server.
+    pub fn describe_collection(&self, collection_name: &str) -> Result<Value> {
+        let info = self.load_table(collection_name)?;
+        let fields: Vec<Value> = info
+            .columns
+            .iter()
+            .map(|c| {
+                let (dtype, params) = describe_type(c);
+                json!({
+                    "name": c.name,
+                    "type": dtype,
+                    "params": params,
+                    "is_primary": c.primary_key,
+                    "auto_id": c.auto_increment,
+                    "nullable": c.nullable,
+                    "description": c.comment,
+                })
+            })
+            .collect();
+        let indexes: Vec<Value> = info
+            .indexes
+            .iter()
+            .filter(|i| i.name != "PRIMARY")
+            .map(|i| json!({ "index_name": i.name, "fields": i.columns, "index_type": i.index_type }))
+            .collect();
+        Ok(json!({
+            "collection_name": info.name,
+            "fields": fields,
+            "indexes": indexes,
+            "partitions": info.partitions,
+        }))
+    }
+
+    // ---- indexes --------------------------------------------------------------------
+
+    /// Creates the vector indexes in `index_params` on an existing collection.
+    pub fn create_index(&self, collection_name: &str, index_params: &IndexParams) -> Result<()> {
+        let info = self.require(collection_name)?;
+        for index in index_params.to_vector_indexes()? {
+            let column = info.require_column("field_name", index.column())?;
+            let index: VectorIndex = match column.kind {
+                ColumnKind::Vector(dim) => index.dim(dim as u32),
+                _ => index,
+            };
+            self.inner
+                .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
+        }
+        Ok(())
+    }
+
+    /// Drops an index.
+    pub fn drop_index(&self, collection_name: &str, index_name: &str) -> Result<()> {
+        self.require(collection_name)?;
+        self.inner.drop_index(collection_name, index_name)
+    }
+
+    /// `DBMS_VECTOR.REFRESH_INDEX` (default threshold 10000).
+    pub fn refresh_index(
+        &self,
+        collection_name: &str,
+        index_name: &str,
+        trigger_threshold: i64,
+    ) -> Result<()> {
+        self.inner
+            .refresh_index(collection_name, index_name, trigger_threshold)
+    }
+
+    /// `DBMS_VECTOR.REBUILD_INDEX` (default threshold 0.2).
+    pub fn rebuild_index(
+        &self,
+        collection_name: &str,
+        index_name: &str,
+        trigger_threshold: f64,
+    ) -> Result<()> {
+        self.inner
+            .rebuild_index(collection_name, index_name, trigger_threshold)
+    }
+
+    // ---- data -----------------------------------------------------------------------
+
+    /// Inserts rows (JSON objects); all or nothing. Returns `{"insert_count": n}`.
+    pub fn insert(
+        &self,
+        collection_name: &str,
+        data: &[Value],
+        partition_name: Option<&str>,
+    ) -> Result<Value> {
+        self.require(collection_name)?;
+        let n = self.inner.insert(collection_name, data, partition_name)?;
+        Ok(json!({ "insert_count": n }))
+    }
+
+    /// Inserts serializable rows (structs become rows by field name).
+    pub fn insert_serialize<T: serde::Serialize>(
+        &self,
+        collection_name: &str,
+        data: &[T],
+        partition_name: Option<&str>,
+    ) -> Result<Value> {
+        self.require(collection_name)?;
+        let n = self
+            .inner
+            .insert_serialize(collection_name, data, partition_name)?;
+        Ok(json!({ "insert_count": n }))
+    }
+
+    /// Inserts or replaces rows by primary key. Returns `{"upsert_count": n}`.
+    pub fn upsert(
+        &self,
+        collection_name: &str,
+        data: &[Value],
+        partition_name: Option<&str>,
+    ) -> Result<Value> {
+        self.require(collection_name)?;
+        let n = self.inner.upsert(collection_name, data, partition_name)?;
+        Ok(json!({ "upsert_count": n }))
+    }
+
+    /// Rows by primary key.
+    pub fn get(
+        &self,
+        collection_name: &str,
+        ids: &[Value],
+        output_fields: &[&str],
+        partition_names: &[&str],
+    ) -> Result<Vec<Map<String, Value>>> {
+        self.require(collection_name)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.inner
+            .get(collection_name, ids, None, output_fields, partition_names)
+    }
+
+    /// Deletes by ids and/or filter. Returns `{"delete_count": n}`.
+    pub fn delete(
+        &self,
+        collection_name: &str,
+        ids: &[Value],
+        filter: Option<MilvusFilter>,
+        partition_name: Option<&str>,
+    ) -> Result<Value> {
+        let info = self.require(collection_name)?;
+        let filter = self.compile_filter(&info, filter)?;
+        let n = self
+            .inner
+            .delete(collection_name, ids, filter, partition_name)?;
+        Ok(json!({ "delete_count": n }))
+    }
+
+    /// Rows matching a filter (all rows for `None`), optionally limited.
+    pub fn query(
+        &self,
+        collection_name: &str,
+        filter: Option<MilvusFilter>,
+        output_fields: &[&str],
+        partition_names: &[&str],
+        limit: Option<usize>,
+    ) -> Result<Vec<Map<String, Value>>> {
+        let info = self.require(collection_name)?;
+        let filter = self.compile_filter(&info, filter)?;
+        self.inner.select(
+            collection_name,
+            &[],
+            filter,
+            output_fields,
+            partition_names,
+            limit,
+        )
+    }
+
+    /// Approximate search: one hit list per query vector.
+    pub fn search(&self, collection_name: &str, request: SearchRequest) -> Result<Vec<Vec<Hit>>> {
+        let info = self.require(collection_name)?;
+        let pk = match info.primary_key().as_slice() {
+            [pk] => pk.name.clone(),
+            _ => {
+                return Err(Error::NotSupported {
+                    feature: "search".into(),
+                    reason: format!(
+                        "collection `{}` needs a single-column primary key",
+                        info.name
+                    ),
+                })
+            }
+        };
+        let metric = match &request.metric {
+            Some(m) => DistanceFunc::parse(m)?,
+            None => self.index_metric(&info, &request.anns_field)?,
+        };
+        let mut outputs = request.output_fields.clone();
+        for f in &outputs {
+            info.require_column("output_fields", f)?;
+        }
+        if !outputs.iter().any(|f| f.eq_ignore_ascii_case(&pk)) {
+            outputs.insert(0, pk.clone());
+        }
+        if request.data.is_empty() {
+            return Err(Error::validation("data", "no query vectors"));
+        }
+        let mut results = Vec::with_capacity(request.data.len());
+        for vector in &request.data {
+            let mut search = AnnSearch::new(
+                &info.name,
+                &request.anns_field,
+                Vector::from(vector.clone()),
+            )
+            .distance(metric)
+            .with_dist(true)
+            .topk(request.limit)
+            .output_columns(outputs.clone())
+            .partitions(request.partitions.clone());
+            if let Some(ef) = request.ef {
+                search = search.ef_search(ef);
+            }
+            if let Some((expr, params)) = &request.filter {
+                if let Some(f) = self.compile_filter(
+                    &info,
+                    Some(MilvusFilter::Expr(expr.clone(), params.clone())),
+                )? {
+                    search = search.filter(f);
+                }
+            }
+            let rows = self.inner.ann_search(search)?;
+            results.push(
+                rows.into_iter()
+                    .map(|mut row| {
+                        let distance = row
+                            .remove("distance")
+                            .and_then(|d| d.as_f64())
+                            .unwrap_or(f64::NAN);
+                        let id = if request
+                            .output_fields
+                            .iter()
+                            .any(|f| f.eq_ignore_ascii_case(&pk))
+                        {
+                            row.get(&pk).cloned().unwrap_or(Value::Null)
+                        } else {
+                            row.remove(&pk).unwrap_or(Value::Null)
+                        };
+                        Hit {
+                            id,
+                            distance,
+                            entity: row,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        Ok(results)
+    }
+
+    /// Hybrid full-text + vector search (see [`crate::client::HybridSearch`]).
+    pub fn hybrid_search(
+        &self,
+        collection_name: &str,
+        body: &crate::client::HybridSearch,
+    ) -> Result<Vec<Map<String, Value>>> {
+        self.require(collection_name)?;
+        self.inner.hybrid_search(collection_name, body)
+    }
+
+    /// Runs SQL directly; rows as JSON objects.
+    pub fn perform_raw_text_sql(&self, sql: &str) -> Result<Vec<Map<String, Value>>> {
+        self.inner.perform_raw_text_sql(sql)
+    }
+
+    // ---- helpers --------------------------------------------------------------------
+
+    fn require(&self, collection_name: &str) -> Result<Arc<TableInfo>> {
+        validate_ident("collection_name", collection_name, IdentKind::Table)?;
+        match self.inner.table_info(collection_name) {
+            Err(Error::CollectionNotFound { .. }) => Err(Error::CollectionNotFound {
+                name: collection_name.to_string(),
+            }),
+            other => other,
+        }
+    }
+
+    /// The metric of the vector index on `field` (l2 when there is none).
+    fn index_metric(&self, info: &TableInfo, field: &str) -> Result<DistanceFunc> {
+        info.require_column("anns_field", field)?;
+        if info.vector_index_on(field).is_none() {
+            return Ok(DistanceFunc::L2);
+        }
+        let rows = self
+            .inner
+            .perform_raw_text_sql(&format!("SHOW CREATE TABLE {}", quote_ident(&info.name)))?;
+        let ddl = rows
+            .first()
+            .and_then(|r| r.get("Create Table"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let needle = format!("(`{}`) WITH (", field.to_ascii_uppercase());
+        let with = ddl.split(&needle).nth(1).unwrap_or_default();
+        Ok(if with.contains("DISTANCE=INNER_PRODUCT") {
+            DistanceFunc::InnerProduct
+        } else if with.contains("DISTANCE=COSINE") {
+            DistanceFunc::Cosine
+        } else {
+            DistanceFunc::L2
+        })
+    }
+
+    fn compile_filter(
+        &self,
+        info: &TableInfo,
+        filter: Option<MilvusFilter>,
+    ) -> Result<Option<Filter>> {
+        Ok(match filter {
+            None => None,
+            Some(MilvusFilter::Diesel(f)) => Some(f),
+            Some(MilvusFilter::Expr(expr, params)) => {
+                compile(&expr, &filter_schema(info), params.as_ref())?.map(Filter::Fragment)
+            }
+        })
+    }
+}
+
+/// Quick-mode options for [`MilvusLikeClient::create_collection_quick`].
+#[derive(Debug, Clone)]
+pub struct QuickCollection {
+    /// Primary key name (default `id`).
+    pub primary_field_name: String,
+    /// INT64 (default) or VARCHAR.
+    pub id_type: DataType,
+    /// VARCHAR id length (default 16384... capped to 1024 for a key).
+    pub max_length: usize,
+    /// Vector field name (default `vector`).
+    pub vector_field_name: String,
+    /// `l2` (default), `ip`/`inner_product` or `cosine`.
+    pub metric_type: String,
+    /// Auto-increment ids (INT64 only).
+    pub auto_id: bool,
+}
+
+impl Default for QuickCollection {
+    fn default() -> Self {
+        QuickCollection {
+            primary_field_name: "id".into(),
+            id_type: DataType::INT64,
+            max_length: 1024,
+            vector_field_name: "vector".into(),
+            metric_type: "l2".into(),
+            auto_id: false,
+        }
+    }
+}
+
+/// The filter columns of a table, from the server's description.
+pub fn filter_schema(info: &TableInfo) -> FilterSchema {
+    let mut schema = FilterSchema::new();
+    for c in &info.columns {
+        if let Some(kind) = field_kind(c) {
+            schema.add_field(c.name.clone(), kind);
+        }
+    }
+    schema
+}
+
+fn scalar_of(type_name: &str) -> Option<ScalarKind> {
+    let t = type_name.trim().to_ascii_lowercase();
+    let base = t.split(['(', ' ']).next().unwrap_or_default();
+    Some(match base {
+        "tinyint" if t.starts_with("tinyint(1)") => ScalarKind::Bool,
+        "bool" | "boolean" => ScalarKind::Bool,
+        "tinyint" => ScalarKind::Int8,
+        "smallint" => ScalarKind::Int16,
+        "mediumint" | "int" | "integer" => ScalarKind::Int32,
+        "bigint" => ScalarKind::Int64,
+        "float" => ScalarKind::Float,
+        "double" | "decimal" | "real" => ScalarKind::Double,
+        "char" | "varchar" | "text" | "tinytext" | "mediumtext" | "longtext" | "date"
+        | "datetime" | "timestamp" | "time" | "enum" => ScalarKind::VarChar,
+        _ => return None,
+    })
+}
+
+fn field_kind(c: &ColumnInfo) -> Option<FieldKind> {
+    Some(match &c.kind {
+        ColumnKind::Vector(_) => FieldKind::FloatVector,
+        ColumnKind::SparseVector => FieldKind::SparseVector,
+        ColumnKind::Json => FieldKind::Json,
+        ColumnKind::Array(element) => FieldKind::Array(scalar_of(element)?),
+        _ => FieldKind::Scalar(scalar_of(&c.column_type)?),
+    })
+}
+
+/// The Milvus type name and parameters of a column.
+fn describe_type(c: &ColumnInfo) -> (String, Value) {
+    match &c.kind {
+        ColumnKind::Vector(dim) => ("FLOAT_VECTOR".into(), json!({ "dim": dim })),
+        ColumnKind::SparseVector => ("SPARSE_FLOAT_VECTOR".into(), json!({})),
+        ColumnKind::Json => ("JSON".into(), json!({})),
+        ColumnKind::Array(element) => ("ARRAY".into(), json!({ "element_type": element })),
+        _ => {
+            let t = c.column_type.to_ascii_lowercase();
+            let name = match scalar_of(&t) {
+                Some(ScalarKind::Bool) => "BOOL",
+                Some(ScalarKind::Int8) => "INT8",
+                Some(ScalarKind::Int16) => "INT16",
+                Some(ScalarKind::Int32) => "INT32",
+                Some(ScalarKind::Int64) => "INT64",
+                Some(ScalarKind::Float) => "FLOAT",
+                Some(ScalarKind::Double) => "DOUBLE",
+                _ if t.starts_with("varchar") || t.starts_with("char") => "VARCHAR",
+                _ => "STRING",
+            };
+            let params = match t.strip_prefix("varchar(").and_then(|r| r.split(')').next()) {
+                Some(n) => json!({ "max_length": n.parse::<u64>().unwrap_or(0) }),
+                None => json!({}),
+            };
+            (name.into(), params)
+        }
+    }
+}
