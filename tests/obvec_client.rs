@@ -389,3 +389,181 @@ fn bad_input_is_typed_and_changes_nothing() {
     ));
     assert_eq!(count(&c, "items"), before);
 }
+
+#[test]
+fn ddl_builders_through_the_client_and_every_index_type_finds_the_ds_top5() {
+    use diesel_seekdb::ddl::{Column, ColumnType, CreateTable};
+    let db = TestDb::new("obv_types");
+    let c = client(&db);
+    for (i, (kind, params)) in [
+        (
+            "hnsw",
+            "distance=l2, type=hnsw, lib=vsag, m=16, ef_construction=200",
+        ),
+        ("hnsw_sq", "distance=l2, type=hnsw_sq"),
+        ("hnsw_bq", "distance=l2, type=hnsw_bq"),
+        ("ivf_flat", "distance=l2, type=ivf_flat, nlist=2"),
+        ("ivf_sq8", "distance=l2, type=ivf_sq8, nlist=2"),
+        ("ivf_pq", "distance=l2, type=ivf_pq, m=2, nlist=2"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let table = format!("t_{kind}");
+        c.create_table(
+            &CreateTable::new(&table)
+                .column(Column::new("id", ColumnType::BigInt).primary_key())
+                .column(Column::new("embedding", ColumnType::Vector(4)))
+                .column(Column::new("meta", ColumnType::Json)),
+        )
+        .unwrap();
+        let rows: Vec<Value> = (0..10)
+            .map(|id| json!({ "id": id, "embedding": [0.748479, 0.276979, 0.555195, 0.1] }))
+            .chain(
+                DS_NEAR
+                    .iter()
+                    .map(|&id| json!({ "id": id, "embedding": [0, 0, 0, 0] })),
+            )
+            .collect();
+        c.insert(&table, &rows, None).unwrap();
+        // IVF indexes are trained on the data present when they are built: load first.
+        c.create_index(&table, true, "vidx", &["embedding"], Some(params))
+            .unwrap();
+        let search = || {
+            AnnSearch::new(&table, "embedding", vec![0.0; 4])
+                .topk(5)
+                .output_columns(["id"])
+        };
+        let got = c.ann_search(search()).unwrap();
+        assert_eq!(ids(&got), DS_NEAR, "{kind}");
+        let plan = c.explain_ann_search(search()).unwrap();
+        assert!(plan.contains("VECTOR INDEX SCAN"), "{kind}: {plan}");
+        // Creating the same vector index twice is refused with a typed server error.
+        let err = c
+            .create_index(&table, true, "vidx2", &["embedding"], Some(params))
+            .unwrap_err();
+        assert!(matches!(err, Error::Database { .. }), "{i} {kind}: {err:?}");
+    }
+    let err = c
+        .create_index(
+            "t_hnsw",
+            true,
+            "bad",
+            &["embedding"],
+            Some("distance=l2, type=hnsw, m=16, ef_construction=8"),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation { parameter, .. } if parameter == "ef_construction"),
+        "{err:?}"
+    );
+
+    c.add_columns(
+        "t_hnsw",
+        vec![Column::new("title", ColumnType::Varchar(64))],
+    )
+    .unwrap();
+    c.create_index("t_hnsw", false, "title_idx", &["title"], None)
+        .unwrap();
+    let info = c.table_info("t_hnsw").unwrap();
+    assert!(info.indexes.iter().any(|i| i.name == "title_idx"));
+}
+
+#[test]
+fn hybrid_search_combines_text_and_vector_hits() {
+    use diesel_seekdb::client::{HybridSearch, Knn, SearchQuery};
+    use diesel_seekdb::ddl::{
+        Column, ColumnType, CreateTable, FullTextIndex, IndexParams, Organization,
+    };
+    let db = TestDb::new("obv_hyb");
+    let c = client(&db);
+    let mut vidx = IndexParams::new();
+    vidx.add_index("embedding", "HNSW", "vidx", json!({ "metric_type": "L2" }))
+        .unwrap();
+    c.create_table_with_index_params(
+        CreateTable::new("docs")
+            .column(Column::new("doc_id", ColumnType::BigInt))
+            .column(Column::new("body", ColumnType::Varchar(255)))
+            .column(Column::new("embedding", ColumnType::Vector(3)))
+            .organization(Organization::Heap),
+        Some(&vidx),
+        &[FullTextIndex::new("ft_body", ["body"])],
+    )
+    .unwrap();
+    let docs = [
+        (1, "rust database client", [1.0, 0.0, 0.0]),
+        (2, "python database driver", [0.0, 1.0, 0.0]),
+        (3, "cooking with garlic", [0.0, 0.0, 1.0]),
+        (4, "gardening in spring", [0.1, 0.0, 1.0]),
+    ];
+    let rows: Vec<Value> = docs
+        .iter()
+        .map(|(id, body, v)| json!({ "doc_id": id, "body": body, "embedding": v }))
+        .collect();
+    c.insert("docs", &rows, None).unwrap();
+
+    let body = HybridSearch::new()
+        .query(SearchQuery::query_string(["body"], "database"))
+        .knn(Knn::new("embedding", 2, vec![0.0, 0.0, 1.0]))
+        .size(10)
+        .source(["doc_id", "_keyword_score", "_semantic_score"]);
+    // Heap tables index new rows asynchronously (0.1-0.3 s): wait until both sides see them.
+    let mut hits = Vec::new();
+    for _ in 0..40 {
+        hits = c.hybrid_search("docs", &body).unwrap();
+        let text = hits
+            .iter()
+            .filter(|h| {
+                h.get("_keyword_score")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0)
+                    > 0.0
+            })
+            .count();
+        let vector = hits
+            .iter()
+            .filter(|h| {
+                h.get("_semantic_score")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0)
+                    > 0.0
+            })
+            .count();
+        if text >= 2 && vector >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let mut found: Vec<i64> = hits.iter().map(|h| h["doc_id"].as_i64().unwrap()).collect();
+    found.sort_unstable();
+    // 1 and 2 match "database"; 3 and 4 are the vector neighbours of [0,0,1].
+    assert_eq!(found, vec![1, 2, 3, 4], "{hits:?}");
+    assert!(hits.iter().all(|h| h["_score"].as_f64().is_some()));
+
+    let sql = c.hybrid_search_sql("docs", &body).unwrap();
+    assert!(sql.to_lowercase().contains("l2_distance"), "{sql}");
+    let err = c
+        .hybrid_search(
+            "docs",
+            &HybridSearch::new().knn(Knn::new("embedding", 2, vec![1.0, 2.0])),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Dimension {
+                expected: 3,
+                actual: 2
+            }
+        ),
+        "{err:?}"
+    );
+    let raw = c
+        .hybrid_search_raw(
+            "docs",
+            &json!({ "query": { "match": { "body": "garlic" } }, "_source": ["doc_id"] }),
+        )
+        .unwrap();
+    assert_eq!(raw.len(), 1);
+    assert_eq!(raw[0]["doc_id"], 3);
+}

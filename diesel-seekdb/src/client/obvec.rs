@@ -142,6 +142,126 @@ impl ObVecClient {
         self.execute_ddl(sql)
     }
 
+    /// `CREATE TABLE` from a [`CreateTable`](crate::ddl::CreateTable) builder (columns,
+    /// keys, indexes, partitions and options, validated before anything is sent).
+    pub fn create_table(&self, table: &crate::ddl::CreateTable) -> Result<()> {
+        let sql = table.to_sql()?;
+        self.execute_table_ddl(table.name(), &sql)
+    }
+
+    /// pyobvector's `create_table_with_index_params`: the table plus vector indexes
+    /// from [`IndexParams`](crate::ddl::IndexParams) and full-text indexes, in one
+    /// statement. Vector index dimensions are checked against their columns.
+    pub fn create_table_with_index_params(
+        &self,
+        table: crate::ddl::CreateTable,
+        vidxs: Option<&crate::ddl::IndexParams>,
+        fts_idxs: &[crate::ddl::FullTextIndex],
+    ) -> Result<()> {
+        let mut table = table;
+        if let Some(params) = vidxs {
+            for index in params.to_vector_indexes()? {
+                table = table.vector_index(index);
+            }
+        }
+        for fts in fts_idxs {
+            table = table.fulltext_index(fts.clone());
+        }
+        self.create_table(&table)
+    }
+
+    /// pyobvector's `create_index`: a normal index, or (with `is_vec_index`) a vector
+    /// index whose `vidx_params` (`"distance=l2, type=hnsw, lib=vsag"`) are parsed and
+    /// validated rather than passed through.
+    pub fn create_index(
+        &self,
+        table: &str,
+        is_vec_index: bool,
+        index_name: &str,
+        column_names: &[&str],
+        vidx_params: Option<&str>,
+    ) -> Result<()> {
+        let info = self.table_info(table)?;
+        if !is_vec_index {
+            let sql = crate::ddl::Index::new(index_name, column_names.iter().copied())
+                .to_create_sql(&info.name)?;
+            return self.execute_table_ddl(&info.name, &sql);
+        }
+        let [column] = column_names else {
+            return Err(Error::validation(
+                "column_names",
+                "a vector index covers exactly one column",
+            ));
+        };
+        let mut params = serde_json::Map::new();
+        let mut index_type = "hnsw".to_string();
+        for pair in vidx_params.unwrap_or("distance=l2, type=hnsw").split(',') {
+            let pair = pair.trim();
+            if pair.is_empty() {
+                continue;
+            }
+            let (key, value) = pair.split_once('=').ok_or_else(|| {
+                Error::validation("vidx_params", format!("`{pair}` is not key=value"))
+            })?;
+            let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
+            match key.as_str() {
+                "type" => index_type = value.to_string(),
+                "distance" => {
+                    params.insert("metric_type".into(), Value::String(value.to_string()));
+                }
+                _ => {
+                    let v = value
+                        .parse::<i64>()
+                        .map(Value::from)
+                        .or_else(|_| value.parse::<f64>().map(Value::from))
+                        .unwrap_or_else(|_| Value::String(value.to_string()));
+                    params.insert(key, v);
+                }
+            }
+        }
+        let param = crate::ddl::IndexParam::new(index_name, *column, index_type)
+            .params(Value::Object(params));
+        self.create_vidx_with_vec_index_param(&info.name, &param)
+    }
+
+    /// Creates a vector index from an [`IndexParam`](crate::ddl::IndexParam), checked
+    /// against the column's dimension.
+    pub fn create_vidx_with_vec_index_param(
+        &self,
+        table: &str,
+        param: &crate::ddl::IndexParam,
+    ) -> Result<()> {
+        let info = self.table_info(table)?;
+        let mut index = param.to_vector_index()?;
+        let column = info.require_column("field_name", index.column())?;
+        if let super::ColumnKind::Vector(dim) = column.kind {
+            index = index.dim(u32::try_from(dim).unwrap_or(u32::MAX));
+        }
+        let sql = index.to_create_sql(&info.name)?;
+        self.execute_table_ddl(&info.name, &sql)
+    }
+
+    /// Creates a full-text index.
+    pub fn create_fts_idx_with_fts_index_param(
+        &self,
+        table: &str,
+        index: &crate::ddl::FullTextIndex,
+    ) -> Result<()> {
+        let info = self.table_info(table)?;
+        let sql = index.to_create_sql(&info.name)?;
+        self.execute_table_ddl(&info.name, &sql)
+    }
+
+    /// `ALTER TABLE t ADD COLUMN ...` for each column.
+    pub fn add_columns(&self, table: &str, columns: Vec<crate::ddl::Column>) -> Result<()> {
+        let mut alter = crate::ddl::AlterTable::new(table);
+        for c in columns {
+            alter = alter.add_column(c);
+        }
+        let sql = alter.to_sql()?;
+        self.execute_table_ddl(table, &sql)
+    }
+
     /// `DROP TABLE IF EXISTS`.
     pub fn drop_table_if_exist(&self, table: &str) -> Result<()> {
         validate_ident("table_name", table, IdentKind::Table)?;
