@@ -697,6 +697,9 @@ impl CreateTable {
 
     /// `LOB_INROW_THRESHOLD=bytes` (0–786432; raise it for IVF indexes above 2048
     /// dimensions: 4 bytes per dimension).
+    ///
+    /// seekdb 1.4 replaces the value with its own (78643) on `ORGANIZATION HEAP` tables
+    /// that carry a vector index; `SHOW CREATE TABLE` then shows that value.
     pub fn lob_inrow_threshold(mut self, bytes: u32) -> Self {
         self.lob_inrow_threshold = Some(bytes);
         self
