@@ -560,3 +560,32 @@ fn session_ef_search_and_nprobes() {
     assert!(matches!(&err, Error::Validation { parameter, .. } if parameter == "ef_search"));
     assert_eq!(diesel_seekdb::ef_search(&mut db.conn).unwrap(), 100);
 }
+
+#[test]
+fn r2d2_pool_applies_session_settings_to_every_connection() {
+    use diesel::r2d2::{ConnectionManager, Pool};
+    use diesel_seekdb::SessionSettings;
+    let db = TestDb::new("pool");
+    let pool = Pool::builder()
+        .max_size(3)
+        .connection_customizer(Box::new(
+            SessionSettings::new().ef_search(200).ivf_nprobes(16),
+        ))
+        .build(ConnectionManager::<MysqlConnection>::new(&db.url))
+        .unwrap();
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let pool = pool.clone();
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                (
+                    diesel_seekdb::ef_search(&mut conn).unwrap(),
+                    diesel_seekdb::ivf_nprobes(&mut conn).unwrap(),
+                )
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), (200, 16));
+    }
+}

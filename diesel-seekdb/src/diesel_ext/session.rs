@@ -137,3 +137,18 @@ where
 {
     read_setting(conn, "ob_ivf_nprobes")
 }
+
+/// Applies the settings to every connection an r2d2 pool opens:
+/// `Pool::builder().connection_customizer(Box::new(SessionSettings::new().ef_search(100)))`.
+impl diesel::r2d2::CustomizeConnection<diesel::MysqlConnection, diesel::r2d2::Error>
+    for SessionSettings
+{
+    fn on_acquire(&self, conn: &mut diesel::MysqlConnection) -> Result<(), diesel::r2d2::Error> {
+        self.apply(conn).map_err(|e| match e {
+            Error::Diesel(d) => diesel::r2d2::Error::QueryError(d),
+            other => diesel::r2d2::Error::QueryError(diesel::result::Error::QueryBuilderError(
+                Box::new(other),
+            )),
+        })
+    }
+}
