@@ -386,3 +386,69 @@ fn hash_partitioned_schema_with_index_and_wrong_dimensions() {
         before
     );
 }
+
+#[test]
+fn multi_level_partitions_and_too_many_levels() {
+    let db = TestDb::new("mv_multi");
+    let c = client(&db);
+    let mut schema = MilvusLikeClient::create_schema();
+    schema
+        .add_field(FieldSchema::new("id", DataType::INT64).primary())
+        .add_field(FieldSchema::new("col3", DataType::INT32).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FLOAT_VECTOR).dim(3))
+        .partitions(
+            Partition::range("id")
+                .partition(PartitionDef::less_than("p0", 100))
+                .partition(PartitionDef::less_than("p1", 200))
+                .subpartition_by(Partition::hash("col3").partitions(2)),
+        );
+    let mut index = MilvusLikeClient::prepare_index_params();
+    index
+        .add_index("embedding", "HNSW", "vidx", json!({ "metric_type": "L2" }))
+        .unwrap();
+    c.create_collection("multi", &schema, Some(&index)).unwrap();
+    let parts = c.describe_collection("multi").unwrap()["partitions"].clone();
+    assert_eq!(
+        parts,
+        json!(["p0", "p0sp0", "p0sp1", "p1", "p1sp0", "p1sp1"])
+    );
+    let rows: Vec<Value> = (0..200)
+        .step_by(10)
+        .map(|id| json!({ "id": id, "col3": id % 3, "embedding": [id as f32, 0.0, 1.0] }))
+        .collect();
+    c.insert("multi", &rows, None).unwrap();
+    let hits = c
+        .search(
+            "multi",
+            SearchRequest::new("embedding", vec![vec![150.0, 0.0, 1.0]])
+                .limit(3)
+                .partition_names(["p1"]),
+        )
+        .unwrap();
+    assert_eq!(
+        sorted(
+            hits[0]
+                .iter()
+                .map(|h| h.id["id"].as_i64().unwrap())
+                .collect()
+        ),
+        vec![140, 150, 160]
+    );
+    assert!(hits[0].iter().all(|h| h.id["col3"].is_i64()));
+
+    // A third level is refused before anything is sent.
+    let mut deep = MilvusLikeClient::create_schema();
+    deep.add_field(FieldSchema::new("id", DataType::INT64).primary())
+        .partitions(
+            Partition::range("id")
+                .partition(PartitionDef::less_than("p0", 100))
+                .subpartition_by(
+                    Partition::hash("id")
+                        .partitions(2)
+                        .subpartition_by(Partition::hash("id").partitions(2)),
+                ),
+        );
+    let err = c.create_collection("deep", &deep, None).unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(!c.has_collection("deep").unwrap());
+}

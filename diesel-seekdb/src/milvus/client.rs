@@ -528,18 +528,15 @@ impl MilvusLikeClient {
     /// Approximate search: one hit list per query vector.
     pub fn search(&self, collection_name: &str, request: SearchRequest) -> Result<Vec<Vec<Hit>>> {
         let info = self.require(collection_name)?;
-        let pk = match info.primary_key().as_slice() {
-            [pk] => pk.name.clone(),
-            _ => {
-                return Err(Error::NotSupported {
-                    feature: "search".into(),
-                    reason: format!(
-                        "collection `{}` needs a single-column primary key",
-                        info.name
-                    ),
-                })
-            }
-        };
+        // A composite key (e.g. one that covers a partition column) is reported as an
+        // object of its columns.
+        let pk: Vec<String> = info.primary_key().iter().map(|c| c.name.clone()).collect();
+        if pk.is_empty() {
+            return Err(Error::NotSupported {
+                feature: "search".into(),
+                reason: format!("collection `{}` has no primary key", info.name),
+            });
+        }
         let metric = match &request.metric {
             Some(m) => DistanceFunc::parse(m)?,
             None => self.index_metric(&info, &request.anns_field)?,
@@ -548,8 +545,10 @@ impl MilvusLikeClient {
         for f in &outputs {
             info.require_column("output_fields", f)?;
         }
-        if !outputs.iter().any(|f| f.eq_ignore_ascii_case(&pk)) {
-            outputs.insert(0, pk.clone());
+        for key in pk.iter().rev() {
+            if !outputs.iter().any(|f| f.eq_ignore_ascii_case(key)) {
+                outputs.insert(0, key.clone());
+            }
         }
         if request.data.is_empty() {
             return Err(Error::validation("data", "no query vectors"));
@@ -585,14 +584,22 @@ impl MilvusLikeClient {
                             .remove("distance")
                             .and_then(|d| d.as_f64())
                             .unwrap_or(f64::NAN);
-                        let id = if request
-                            .output_fields
-                            .iter()
-                            .any(|f| f.eq_ignore_ascii_case(&pk))
-                        {
-                            row.get(&pk).cloned().unwrap_or(Value::Null)
-                        } else {
-                            row.remove(&pk).unwrap_or(Value::Null)
+                        let mut key_of = |name: &String| {
+                            let asked = request
+                                .output_fields
+                                .iter()
+                                .any(|f| f.eq_ignore_ascii_case(name));
+                            if asked {
+                                row.get(name).cloned().unwrap_or(Value::Null)
+                            } else {
+                                row.remove(name).unwrap_or(Value::Null)
+                            }
+                        };
+                        let id = match pk.as_slice() {
+                            [single] => key_of(single),
+                            keys => {
+                                Value::Object(keys.iter().map(|k| (k.clone(), key_of(k))).collect())
+                            }
                         };
                         Hit {
                             id,
