@@ -78,7 +78,8 @@ pub(crate) fn encode_unchecked(values: &[f32], out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        let text = buf.format(*v).as_bytes();
+        // Validated finite, so ryu's own non-finite check can be skipped.
+        let text = buf.format_finite(*v).as_bytes();
         // ryu writes integral values as "1.0"; the ".0" carries no information.
         let text = text.strip_suffix(b".0").unwrap_or(text);
         out.extend_from_slice(text);
@@ -138,6 +139,14 @@ fn decode_elements(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
     pos += 1;
     let first = out.len();
     loop {
+        if let Some((value, next, more)) = parse_simple(text, pos) {
+            out.push(value);
+            pos = next;
+            if more {
+                continue;
+            }
+            break;
+        }
         pos = skip_ws(text, pos);
         if out.len() == first && text.get(pos) == Some(&b']') {
             return Err(Error::decode("vector", "the vector is empty"));
@@ -147,11 +156,14 @@ fn decode_elements(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
         pos = skip_ws(text, next);
         match text.get(pos) {
             Some(b',') => pos += 1,
-            Some(b']') => break,
+            Some(b']') => {
+                pos += 1;
+                break;
+            }
             _ => return Err(malformed(text, pos, "expected `,` or `]`")),
         }
     }
-    pos = skip_ws(text, pos + 1);
+    pos = skip_ws(text, pos);
     if pos != text.len() {
         return Err(malformed(text, pos, "unexpected text after `]`"));
     }
@@ -189,7 +201,7 @@ fn malformed(text: &[u8], pos: usize, expected: &str) -> Error {
 const POW10: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
 /// Parses one number starting at `start`; returns it and the index after it.
-#[inline]
+#[inline(always)]
 fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
     let mut pos = start;
     let negative = match text.get(pos) {
@@ -203,38 +215,22 @@ fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
         }
         _ => false,
     };
-    let mut mantissa: u64 = 0;
-    let mut digits = 0u32;
-    let mut exp10: i32 = 0;
+    // Accumulate every digit; with at most 19 of them the u64 is exact, and longer
+    // tokens (rare: the server prints 6 significant digits, we print at most 9) take
+    // the slow path below, so wrapping here never changes a result.
     let int_start = pos;
-    while let Some(d @ b'0'..=b'9') = text.get(pos) {
-        if digits < 19 {
-            mantissa = mantissa * 10 + u64::from(d - b'0');
-            if mantissa != 0 {
-                digits += 1;
-            }
-        } else {
-            exp10 += 1;
-        }
-        pos += 1;
-    }
-    let mut any_digit = pos > int_start;
+    let mut mantissa: u64 = 0;
+    pos = accumulate_digits(text, pos, &mut mantissa);
+    let mut digits = pos - int_start;
+    let mut exp10: i64 = 0;
     if text.get(pos) == Some(&b'.') {
         pos += 1;
         let frac_start = pos;
-        while let Some(d @ b'0'..=b'9') = text.get(pos) {
-            if digits < 19 {
-                mantissa = mantissa * 10 + u64::from(d - b'0');
-                if mantissa != 0 {
-                    digits += 1;
-                }
-                exp10 -= 1;
-            }
-            pos += 1;
-        }
-        any_digit |= pos > frac_start;
+        pos = accumulate_digits(text, pos, &mut mantissa);
+        digits += pos - frac_start;
+        exp10 = -((pos - frac_start) as i64);
     }
-    if !any_digit {
+    if digits == 0 {
         return Err(malformed(text, start, "expected a number"));
     }
     if let Some(b'e' | b'E') = text.get(pos) {
@@ -259,34 +255,226 @@ fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
         if pos == exp_start {
             return Err(malformed(text, pos, "expected an exponent"));
         }
-        exp10 = exp10.saturating_add(if exp_negative { -exp } else { exp });
+        exp10 += i64::from(if exp_negative { -exp } else { exp });
     }
+    if digits <= 19 {
+        if let Some(value) = exact_value(mantissa, exp10) {
+            return Ok((if negative { -value } else { value }, pos));
+        }
+    }
+    parse_f32_slow(text, start, pos)
+}
+
+/// `mantissa * 10^exp10` correctly rounded to `f32`, when one or two IEEE operations
+/// can do it exactly; `None` leaves it to the standard library's parser.
+#[inline(always)]
+fn exact_value(mantissa: u64, exp10: i64) -> Option<f32> {
     // Clinger's fast path: an exact mantissa and an exact power of ten give a
     // correctly rounded result with one IEEE operation.
-    let value = if mantissa <= (1 << 24) && (-10..=10).contains(&exp10) {
+    if mantissa <= (1 << 24) && (-10..=10).contains(&exp10) {
         let m = mantissa as f32;
-        if exp10 >= 0 {
+        return Some(if exp10 >= 0 {
             m * POW10[exp10 as usize]
         } else {
             m / POW10[(-exp10) as usize]
-        }
-    } else {
-        // The token is ASCII we scanned ourselves, so it is valid UTF-8.
-        let token = std::str::from_utf8(&text[start..pos])
-            .map_err(|_| malformed(text, start, "expected a number"))?;
-        let parsed: f32 = token
-            .parse()
-            .map_err(|_| malformed(text, start, "expected a number"))?;
-        return if parsed.is_finite() {
-            Ok((parsed, pos))
+        });
+    }
+    // Up to 15 significant digits (our own encoder writes at most 9): one correctly
+    // rounded f64 operation, then f64 -> f32, which is exact unless the f64 landed
+    // exactly on a halfway point between two f32s (see `f64_to_f32_unless_tie`).
+    if mantissa < (1 << 53) && (-22..=22).contains(&exp10) {
+        let m = mantissa as f64;
+        let wide = if exp10 >= 0 {
+            m * POW10_F64[exp10 as usize]
         } else {
-            Err(Error::decode(
-                "vector",
-                format!("`{token}` does not fit in a 32-bit float"),
-            ))
+            m / POW10_F64[(-exp10) as usize]
         };
+        return f64_to_f32_unless_tie(wide);
+    }
+    None
+}
+
+/// The common element shape, `-?d*(.d*)?` directly followed by `,` or `]`, decoded
+/// branch-light from an 18-byte window with word-at-a-time (SWAR) digit handling.
+/// Returns the value, the index after the `,`/`]` and whether it was a `,`; `None`
+/// (anything else, including every malformed input, and elements too close to the end
+/// of the text) defers to [`parse_f32`], which gives the same value or the error.
+#[inline(always)]
+fn parse_simple(text: &[u8], pos: usize) -> Option<(f32, usize, bool)> {
+    let window: &[u8; 18] = text.get(pos..pos + 18)?.try_into().ok()?;
+    let negative = window[0] == b'-';
+    let sign_len = usize::from(negative);
+    let int_word = load_u64(window, sign_len);
+    let int_len = leading_digit_bytes(int_word);
+    if int_len == 8 {
+        return None;
+    }
+    let after = sign_len + int_len;
+    let has_dot = window[after] == b'.';
+    let frac_word = load_u64(window, after + 1);
+    let frac_len = if has_dot {
+        leading_digit_bytes(frac_word)
+    } else {
+        0
     };
-    Ok((if negative { -value } else { value }, pos))
+    let end = after + usize::from(has_dot) + frac_len;
+    let terminator = window[end];
+    if (terminator != b',' && terminator != b']') || int_len + frac_len == 0 {
+        return None;
+    }
+    let digits = int_len + frac_len;
+    let mantissa = if digits < 8 {
+        // The integer word holds all digits and the `.` (if any): drop the `.` and
+        // parse them at once.
+        let below = (1u64 << (8 * int_len)) - 1; // int_len < 8
+        let joined = (int_word & below) | ((int_word >> 8) & !below);
+        digits_value(joined, digits)
+    } else {
+        digits_value(int_word, int_len) * POW10_U64[frac_len] + digits_value(frac_word, frac_len)
+    };
+    let value = exact_value(mantissa, -(frac_len as i64))?;
+    let value = f32::from_bits(value.to_bits() | (u32::from(negative) << 31));
+    Some((value, pos + end + 1, terminator == b','))
+}
+
+#[inline(always)]
+fn load_u64(window: &[u8; 18], at: usize) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&window[at..at + 8]);
+    u64::from_le_bytes(bytes)
+}
+
+/// The value of the first `len` (0..=8) bytes of `word`, which are ASCII digits.
+#[inline(always)]
+fn digits_value(word: u64, len: usize) -> u64 {
+    match len {
+        0 => 0,
+        8 => parse_8_digits(word),
+        _ => parse_8_digits((word << (8 * (8 - len))) | (0x3030_3030_3030_3030 >> (8 * len))),
+    }
+}
+
+/// Powers of ten that are exact in `f64` (5^22 < 2^53).
+const POW10_F64: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Rounds a non-negative, correctly rounded `f64` to `f32`, or `None` when that could
+/// differ from rounding the exact decimal directly (double rounding), or overflows.
+///
+/// Every halfway point between adjacent `f32`s is an `f64`, and rounding to `f64` is
+/// monotonic, so the exact value and its `f64` rounding lie on the same side of every
+/// such point unless the `f64` *is* one. Only then can the `f32` rounding differ.
+#[inline(always)]
+fn f64_to_f32_unless_tie(wide: f64) -> Option<f32> {
+    let narrow = wide as f32;
+    if !narrow.is_finite() {
+        return None;
+    }
+    let back = f64::from(narrow);
+    if back == wide {
+        return Some(narrow);
+    }
+    // The f32 on the other side of `wide`; `narrow > 0` whenever `back > wide`.
+    let bits = narrow.to_bits();
+    let other = f32::from_bits(if back < wide { bits + 1 } else { bits - 1 });
+    let halfway = (back + f64::from(other)) * 0.5;
+    (halfway != wide).then_some(narrow)
+}
+
+/// Appends the decimal digits at `pos` to `mantissa` (wrapping); returns the index
+/// after them. Eight digits at a time where the input allows (SWAR), then one by one.
+#[inline(always)]
+fn accumulate_digits(text: &[u8], mut pos: usize, mantissa: &mut u64) -> usize {
+    let mut m = *mantissa;
+    while let Some(chunk) = text.get(pos..pos + 8) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(bytes);
+        let len = leading_digit_bytes(word);
+        if len == 8 {
+            m = m
+                .wrapping_mul(100_000_000)
+                .wrapping_add(parse_8_digits(word));
+            pos += 8;
+            continue;
+        }
+        if len > 0 {
+            // Shift the digits to the top of the word so they parse as a zero-padded
+            // 8-digit number.
+            let shifted = (word << (8 * (8 - len))) | (0x3030_3030_3030_3030 >> (8 * len));
+            m = m
+                .wrapping_mul(POW10_U64[len])
+                .wrapping_add(parse_8_digits(shifted));
+            pos += len;
+        }
+        *mantissa = m;
+        return pos;
+    }
+    while let Some(&c) = text.get(pos) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        pos += 1;
+    }
+    *mantissa = m;
+    pos
+}
+
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// How many of the 8 little-endian bytes of `word`, from the first, are ASCII digits.
+#[inline(always)]
+fn leading_digit_bytes(word: u64) -> usize {
+    // A byte b is a digit iff b - '0' < 10, i.e. its high nibble is 3 and its low
+    // nibble is at most 9: (b & 0xF0) == 0x30 and ((b + 6) & 0xF0) == 0x30.
+    let high = word & 0xF0F0_F0F0_F0F0_F0F0;
+    let plus6 = word.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0;
+    let not_digit = (high ^ 0x3030_3030_3030_3030) | (plus6 ^ 0x3030_3030_3030_3030);
+    // Adding 6 can carry into the next byte only from a byte >= 0xFA, which is not a
+    // digit itself, so every byte before the first non-digit is classified correctly.
+    (not_digit.trailing_zeros() / 8) as usize
+}
+
+/// Parses 8 ASCII digits stored little-endian in `word` (first digit lowest).
+#[inline(always)]
+fn parse_8_digits(word: u64) -> u64 {
+    let mut v = word.wrapping_sub(0x3030_3030_3030_3030);
+    v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF
+}
+
+/// The correctly rounded path for tokens the fast path cannot do exactly.
+#[cold]
+fn parse_f32_slow(text: &[u8], start: usize, end: usize) -> Result<(f32, usize)> {
+    // The token is ASCII we scanned ourselves, so it is valid UTF-8.
+    let token = std::str::from_utf8(&text[start..end])
+        .map_err(|_| malformed(text, start, "expected a number"))?;
+    let parsed: f32 = token
+        .parse()
+        .map_err(|_| malformed(text, start, "expected a number"))?;
+    if parsed.is_finite() {
+        Ok((parsed, end))
+    } else {
+        Err(Error::decode(
+            "vector",
+            format!("`{token}` does not fit in a 32-bit float"),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -359,6 +547,24 @@ mod tests {
             let err = decode(bad).unwrap_err();
             assert!(matches!(err, Error::Decode { .. }), "{bad:?}: {err}");
         }
+        // The same inside long vectors, where elements take the windowed fast path.
+        let pad = "0.5,".repeat(8);
+        for bad in [
+            "-", ".", "+", "1..2", "1.2.3", "--1", "1e", "1e+", "0x1", "1 2", "", "1-",
+        ] {
+            let text = format!("[{pad}{bad},{pad}0]");
+            assert!(decode(text.as_bytes()).is_err(), "{text}");
+        }
+        for (good, value) in [
+            ("-.5", -0.5),
+            ("5.", 5.0),
+            ("+1", 1.0),
+            (" 2 ", 2.0),
+            ("1e3", 1000.0),
+        ] {
+            let text = format!("[{pad}{good},{pad}0]");
+            assert_eq!(decode(text.as_bytes()).unwrap()[8], value, "{text}");
+        }
         let mut out = vec![9.0];
         assert!(decode_into(b"[1,2,x]", &mut out).is_err());
         assert_eq!(out, vec![9.0]);
@@ -371,6 +577,64 @@ mod tests {
             decode(text).unwrap(),
             vec![0.123_456_79_f32, 1.234_567_9e22_f32]
         );
+    }
+
+    #[test]
+    fn nine_digit_fast_path_avoids_double_rounding() {
+        // 1 + 2^-24 is exactly halfway between 1 and the next f32: a tie, left to the
+        // exact parser (which rounds to even, 1.0).
+        let tie = 1.0 + f64::powi(2.0, -24);
+        assert_eq!(f64_to_f32_unless_tie(tie), None);
+        assert_eq!(f64_to_f32_unless_tie(1.5), Some(1.5));
+        assert_eq!(f64_to_f32_unless_tie(0.0), Some(0.0));
+        assert_eq!(f64_to_f32_unless_tie(1e39), None);
+        assert_eq!(f64_to_f32_unless_tie(0.1), Some(0.1_f32));
+        // Just above the tie in decimal: must round up, not to even.
+        let text = b"[1.0000000596046448,1.00000005960464477539062500001,16777217]";
+        let expected: Vec<f32> = [
+            "1.0000000596046448",
+            "1.00000005960464477539062500001",
+            "16777217",
+        ]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+        assert_eq!(decode(text).unwrap(), expected);
+        assert_eq!(
+            decode(b"[1.4e-45,1e-46,3.4028236e38]")
+                .unwrap_err()
+                .to_string(),
+            "cannot decode vector: `3.4028236e38` does not fit in a 32-bit float"
+        );
+    }
+
+    #[test]
+    fn swar_digit_scanning_matches_bytewise() {
+        for b in 0u8..=255 {
+            let word = u64::from_le_bytes([b'1', b'2', b, b'3', b'4', b'5', b'6', b'7']);
+            let expected = if b.is_ascii_digit() { 8 } else { 2 };
+            assert_eq!(leading_digit_bytes(word), expected, "byte {b:#04x}");
+            let word = u64::from_le_bytes([b, 0xFF, b'1', b'2', b'3', b'4', b'5', b'6']);
+            let expected = usize::from(b.is_ascii_digit());
+            assert_eq!(leading_digit_bytes(word), expected, "byte {b:#04x}");
+        }
+        assert_eq!(parse_8_digits(u64::from_le_bytes(*b"12345678")), 12_345_678);
+        assert_eq!(parse_8_digits(u64::from_le_bytes(*b"00000000")), 0);
+        assert_eq!(parse_8_digits(u64::from_le_bytes(*b"99999999")), 99_999_999);
+        for len in 0..=20 {
+            for tail in ["", ",", "]", ".5", "e3,1"] {
+                let digits: String = (0..len)
+                    .map(|i| char::from(b'0' + (i * 7 % 10) as u8))
+                    .collect();
+                let text = format!("{digits}{tail}");
+                let mut m = 0u64;
+                let end = accumulate_digits(text.as_bytes(), 0, &mut m);
+                assert_eq!(end, len, "{text}");
+                if len <= 19 {
+                    assert_eq!(m, digits.parse::<u64>().unwrap_or(0), "{text}");
+                }
+            }
+        }
     }
 
     proptest! {
@@ -390,8 +654,51 @@ mod tests {
             let token = format!("{}{}e{}", if neg { "-" } else { "" }, m, e);
             let expected: f32 = token.parse().unwrap();
             prop_assume!(expected.is_finite());
-            let got = decode(format!("[{token}]").as_bytes()).unwrap();
+            let got = decode(format!("[{token}{}]", ",0".repeat(20)).as_bytes()).unwrap();
             prop_assert_eq!(got[0].to_bits(), expected.to_bits());
+        }
+
+        #[test]
+        fn decimal_text_parses_like_std(
+            int in "[0-9]{0,12}", frac in proptest::option::of("[0-9]{0,12}"),
+            exp in proptest::option::of(-50i32..50), neg: bool,
+        ) {
+            let mut token = format!("{}{int}", if neg { "-" } else { "" });
+            if let Some(frac) = &frac {
+                token.push('.');
+                token.push_str(frac);
+            }
+            prop_assume!(token.bytes().any(|b| b.is_ascii_digit()));
+            if let Some(exp) = exp {
+                token.push_str(&format!("e{exp}"));
+            }
+            let expected: f32 = token.parse().unwrap();
+            // Padded so that the first copies take the windowed fast path and the
+            // last ones the general parser.
+            let pad = ",0".repeat(20);
+            let got = decode(format!("[{token},{token}{pad},{token},{token}]").as_bytes());
+            if expected.is_finite() {
+                let got = got.unwrap();
+                prop_assert_eq!(got.len(), 24);
+                for i in [0, 1, 22, 23] {
+                    prop_assert_eq!(got[i].to_bits(), expected.to_bits(), "{}", token);
+                }
+            } else {
+                prop_assert!(got.is_err());
+            }
+        }
+
+        #[test]
+        fn integers_between_f32_steps_round_like_std(m in (1u64 << 24)..(1u64 << 34), e in -12i32..4) {
+            let token = format!("{m}e{e}");
+            let expected: f32 = token.parse().unwrap();
+            let got = decode(format!("[{token}]").as_bytes()).unwrap();
+            prop_assert_eq!(got[0].to_bits(), expected.to_bits(), "{}", token);
+            // Plain-decimal form of the same value, through the windowed fast path.
+            let plain = format!("{}", token.parse::<f64>().unwrap());
+            let expected: f32 = plain.parse().unwrap();
+            let got = decode(format!("[{plain}{}]", ",0".repeat(20)).as_bytes()).unwrap();
+            prop_assert_eq!(got[0].to_bits(), expected.to_bits(), "{}", plain);
         }
 
         #[test]
