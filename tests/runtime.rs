@@ -69,6 +69,24 @@ fn attaches_to_the_running_server() {
     );
 }
 
+#[test]
+fn from_env_reuses_the_configured_server() {
+    let port = shared_port();
+    if !port_open(port) {
+        eprintln!("skipped: no seekdb listens on port {port} (run `scripts/dev test`)");
+        return;
+    }
+    // With SEEKDB_URL (scripts/dev sets it) nothing is started; without it, the
+    // server answering on 2881 is attached to.
+    let server = diesel_seekdb::runtime::from_env().expect("from_env");
+    assert!(server.attached() && !server.stops_on_drop());
+    match std::env::var("SEEKDB_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => assert_eq!(server.url(), url),
+        None => assert_eq!(server.url(), local_url(2881)),
+    }
+    server.connect().expect("connect through from_env's URL");
+}
+
 /// A port near 2991 that nothing listens on.
 fn free_port() -> u16 {
     (2991..3091)
@@ -177,4 +195,6 @@ fn starts_queries_and_stops_a_second_server() {
 
     server.stop().expect("stop");
     assert!(!port_open(port), "port {port} still answers after stop()");
+    // seekdb allocates its data and log files up front (~2 GB here): give it back.
+    let _ = std::fs::remove_dir_all(&base_dir);
 }

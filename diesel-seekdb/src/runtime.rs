@@ -197,13 +197,14 @@ impl LocalSeekdbBuilder {
         self
     }
 
-    /// Initial data file size (`datafile_size`, default `"2G"`; the file is sparse).
+    /// Initial data file size (`datafile_size`, default `"2G"`). seekdb allocates it on
+    /// disk at the first start, so this is real disk space.
     pub fn datafile_size(mut self, size: impl Into<String>) -> Self {
         self.datafile_size = size.into();
         self
     }
 
-    /// Log/redo disk size (`log_disk_size`, default `"2G"`; the file is sparse).
+    /// Log/redo disk size (`log_disk_size`, default `"2G"`), also allocated on disk.
     pub fn log_disk_size(mut self, size: impl Into<String>) -> Self {
         self.log_disk_size = size.into();
         self
