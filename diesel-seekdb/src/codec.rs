@@ -132,7 +132,7 @@ pub fn decode_into(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
 fn decode_elements(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
     let mut pos = skip_ws(text, 0);
     if text.get(pos) != Some(&b'[') {
-        return Err(malformed(text, pos, "expected `[`"));
+        return Err(malformed("vector", text, pos, "expected `[`"));
     }
     // A rough size hint: about 9 bytes per element in the server's output.
     out.reserve(text.len() / 9 + 1);
@@ -151,7 +151,7 @@ fn decode_elements(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
         if out.len() == first && text.get(pos) == Some(&b']') {
             return Err(Error::decode("vector", "the vector is empty"));
         }
-        let (value, next) = parse_f32(text, pos)?;
+        let (value, next) = parse_f32(text, pos, "vector")?;
         out.push(value);
         pos = skip_ws(text, next);
         match text.get(pos) {
@@ -160,12 +160,12 @@ fn decode_elements(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
                 pos += 1;
                 break;
             }
-            _ => return Err(malformed(text, pos, "expected `,` or `]`")),
+            _ => return Err(malformed("vector", text, pos, "expected `,` or `]`")),
         }
     }
     pos = skip_ws(text, pos);
     if pos != text.len() {
-        return Err(malformed(text, pos, "unexpected text after `]`"));
+        return Err(malformed("vector", text, pos, "unexpected text after `]`"));
     }
     if out.len() - first > MAX_DIMENSIONS {
         return Err(Error::decode(
@@ -179,20 +179,23 @@ fn decode_elements(text: &[u8], out: &mut Vec<f32>) -> Result<()> {
     Ok(())
 }
 
+/// The index of the first non-whitespace byte at or after `pos` (shared by the text
+/// codecs of every seekdb type).
 #[inline]
-fn skip_ws(text: &[u8], mut pos: usize) -> usize {
+pub(crate) fn skip_ws(text: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(pos) {
         pos += 1;
     }
     pos
 }
 
-fn malformed(text: &[u8], pos: usize, expected: &str) -> Error {
+/// A decode error for `what` that shows where `text` went wrong and what was expected.
+pub(crate) fn malformed(what: &'static str, text: &[u8], pos: usize, expected: &str) -> Error {
     const SHOWN: usize = 40;
     let shown = String::from_utf8_lossy(&text[..text.len().min(SHOWN)]);
     let ellipsis = if text.len() > SHOWN { "..." } else { "" };
     Error::decode(
-        "vector",
+        what,
         format!("{expected} at byte {pos} of `{shown}{ellipsis}`"),
     )
 }
@@ -200,9 +203,10 @@ fn malformed(text: &[u8], pos: usize, expected: &str) -> Error {
 /// Powers of ten that are exact in `f32` (5^10 < 2^24).
 const POW10: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
-/// Parses one number starting at `start`; returns it and the index after it.
+/// Parses one finite `f32` starting at `start` (`-1.5`, `+.5`, `5.`, `1e-3`); returns
+/// it and the index after it. Errors are decode errors for `what`.
 #[inline(always)]
-fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
+pub(crate) fn parse_f32(text: &[u8], start: usize, what: &'static str) -> Result<(f32, usize)> {
     let mut pos = start;
     let negative = match text.get(pos) {
         Some(b'-') => {
@@ -231,7 +235,7 @@ fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
         exp10 = -((pos - frac_start) as i64);
     }
     if digits == 0 {
-        return Err(malformed(text, start, "expected a number"));
+        return Err(malformed(what, text, start, "expected a number"));
     }
     if let Some(b'e' | b'E') = text.get(pos) {
         pos += 1;
@@ -253,7 +257,7 @@ fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
             pos += 1;
         }
         if pos == exp_start {
-            return Err(malformed(text, pos, "expected an exponent"));
+            return Err(malformed(what, text, pos, "expected an exponent"));
         }
         exp10 += i64::from(if exp_negative { -exp } else { exp });
     }
@@ -262,7 +266,7 @@ fn parse_f32(text: &[u8], start: usize) -> Result<(f32, usize)> {
             return Ok((if negative { -value } else { value }, pos));
         }
     }
-    parse_f32_slow(text, start, pos)
+    parse_f32_slow(text, start, pos, what)
 }
 
 /// `mantissa * 10^exp10` correctly rounded to `f32`, when one or two IEEE operations
@@ -460,18 +464,23 @@ fn parse_8_digits(word: u64) -> u64 {
 
 /// The correctly rounded path for tokens the fast path cannot do exactly.
 #[cold]
-fn parse_f32_slow(text: &[u8], start: usize, end: usize) -> Result<(f32, usize)> {
+fn parse_f32_slow(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    what: &'static str,
+) -> Result<(f32, usize)> {
     // The token is ASCII we scanned ourselves, so it is valid UTF-8.
     let token = std::str::from_utf8(&text[start..end])
-        .map_err(|_| malformed(text, start, "expected a number"))?;
+        .map_err(|_| malformed(what, text, start, "expected a number"))?;
     let parsed: f32 = token
         .parse()
-        .map_err(|_| malformed(text, start, "expected a number"))?;
+        .map_err(|_| malformed(what, text, start, "expected a number"))?;
     if parsed.is_finite() {
         Ok((parsed, end))
     } else {
         Err(Error::decode(
-            "vector",
+            what,
             format!("`{token}` does not fit in a 32-bit float"),
         ))
     }

@@ -18,7 +18,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::codec::{malformed, parse_f32, skip_ws};
 use crate::error::{Error, Result};
+
+/// Names sparse vectors in decode errors.
+const WHAT: &str = "sparse vector";
 
 /// A sparse `f32` vector, the Rust value of a seekdb `SPARSEVECTOR` column.
 ///
@@ -405,7 +409,7 @@ pub fn decode(text: &[u8]) -> Result<SparseVector> {
     let mut pairs: Vec<(u32, f32)> = Vec::with_capacity(text.len() / 8 + 1);
     let mut pos = skip_ws(text, 0);
     if text.get(pos) != Some(&b'{') {
-        return Err(malformed(text, pos, "expected `{`"));
+        return Err(malformed(WHAT, text, pos, "expected `{`"));
     }
     pos += 1;
     loop {
@@ -416,42 +420,24 @@ pub fn decode(text: &[u8]) -> Result<SparseVector> {
         let (index, next) = parse_index(text, pos)?;
         pos = skip_ws(text, next);
         if text.get(pos) != Some(&b':') {
-            return Err(malformed(text, pos, "expected `:`"));
+            return Err(malformed(WHAT, text, pos, "expected `:`"));
         }
         pos = skip_ws(text, pos + 1);
-        let (value, next) = parse_value(text, pos)?;
+        let (value, next) = parse_f32(text, pos, WHAT)?;
         pairs.push((index, value));
         pos = skip_ws(text, next);
         match text.get(pos) {
             Some(b',') => pos += 1,
             Some(b'}') => break,
-            _ => return Err(malformed(text, pos, "expected `,` or `}`")),
+            _ => return Err(malformed(WHAT, text, pos, "expected `,` or `}`")),
         }
     }
     pos = skip_ws(text, pos + 1);
     if pos != text.len() {
-        return Err(malformed(text, pos, "unexpected text after `}`"));
+        return Err(malformed(WHAT, text, pos, "unexpected text after `}`"));
     }
     SparseVector::from_pairs(pairs)
         .map_err(|e| Error::decode("sparse vector", format!("invalid value: {e}")))
-}
-
-#[inline]
-fn skip_ws(text: &[u8], mut pos: usize) -> usize {
-    while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(pos) {
-        pos += 1;
-    }
-    pos
-}
-
-fn malformed(text: &[u8], pos: usize, expected: &str) -> Error {
-    const SHOWN: usize = 40;
-    let shown = String::from_utf8_lossy(&text[..text.len().min(SHOWN)]);
-    let ellipsis = if text.len() > SHOWN { "..." } else { "" };
-    Error::decode(
-        "sparse vector",
-        format!("{expected} at byte {pos} of `{shown}{ellipsis}`"),
-    )
 }
 
 /// An unsigned decimal index (leading zeros allowed, as seekdb allows them).
@@ -469,86 +455,14 @@ fn parse_index(text: &[u8], start: usize) -> Result<(u32, usize)> {
         pos += 1;
     }
     if pos == start {
-        return Err(malformed(text, start, "expected an unsigned integer index"));
-    }
-    Ok((index as u32, pos))
-}
-
-/// Powers of ten that are exact in `f32` (5^10 < 2^24).
-const POW10: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
-
-/// One finite `f32`: `-1.5`, `+.5`, `5.`, `1e-3`. Exact fast path for short decimals,
-/// the standard library's correctly rounded parser otherwise.
-fn parse_value(text: &[u8], start: usize) -> Result<(f32, usize)> {
-    let mut pos = start;
-    if let Some(b'-' | b'+') = text.get(pos) {
-        pos += 1;
-    }
-    let mut mantissa: u64 = 0;
-    let mut digits = 0u32;
-    let mut exp10: i32 = 0;
-    let mut any_digit = false;
-    let mut simple = true;
-    while let Some(d @ b'0'..=b'9') = text.get(pos) {
-        any_digit = true;
-        if digits < 19 {
-            mantissa = mantissa * 10 + u64::from(d - b'0');
-            digits += u32::from(mantissa != 0);
-        } else {
-            simple = false;
-        }
-        pos += 1;
-    }
-    if text.get(pos) == Some(&b'.') {
-        pos += 1;
-        while let Some(d @ b'0'..=b'9') = text.get(pos) {
-            any_digit = true;
-            if digits < 19 {
-                mantissa = mantissa * 10 + u64::from(d - b'0');
-                digits += u32::from(mantissa != 0);
-                exp10 -= 1;
-            } else {
-                simple = false;
-            }
-            pos += 1;
-        }
-    }
-    if !any_digit {
-        return Err(malformed(text, start, "expected a number"));
-    }
-    if let Some(b'e' | b'E') = text.get(pos) {
-        simple = false;
-        pos += 1;
-        if let Some(b'-' | b'+') = text.get(pos) {
-            pos += 1;
-        }
-        let exp_start = pos;
-        while let Some(b'0'..=b'9') = text.get(pos) {
-            pos += 1;
-        }
-        if pos == exp_start {
-            return Err(malformed(text, pos, "expected an exponent"));
-        }
-    }
-    if simple && mantissa <= (1 << 24) && exp10 >= -10 {
-        // Clinger's fast path: exact mantissa and exact power of ten, one rounding.
-        let value = mantissa as f32 / POW10[(-exp10) as usize];
-        let negative = text.get(start) == Some(&b'-');
-        return Ok((if negative { -value } else { value }, pos));
-    }
-    // The token is ASCII we scanned ourselves.
-    let token = std::str::from_utf8(&text[start..pos])
-        .map_err(|_| malformed(text, start, "expected a number"))?;
-    let value: f32 = token
-        .parse()
-        .map_err(|_| malformed(text, start, "expected a number"))?;
-    if !value.is_finite() {
-        return Err(Error::decode(
-            "sparse vector",
-            format!("`{token}` does not fit in a 32-bit float"),
+        return Err(malformed(
+            WHAT,
+            text,
+            start,
+            "expected an unsigned integer index",
         ));
     }
-    Ok((value, pos))
+    Ok((index as u32, pos))
 }
 
 #[cfg(test)]

@@ -24,8 +24,12 @@ use diesel::sql_types::is_nullable::{IsSqlTypeNullable, MaybeNullable};
 use diesel::sql_types::{BigInt, Bool, MaybeNullableType, Nullable, SqlType};
 use diesel::QueryResult;
 
+use crate::codec::{malformed, skip_ws};
 use crate::error::{Error, Result};
 use crate::sql_types::Array;
+
+/// Names arrays in decode errors.
+const WHAT: &str = "array";
 
 // ---------------------------------------------------------------------------------
 // Elements
@@ -302,7 +306,7 @@ pub fn decode_array<T: ArrayElement>(text: &[u8]) -> Result<Vec<T>> {
     let mut out = Vec::new();
     let mut pos = skip_ws(text, 0);
     if text.get(pos) != Some(&b'[') {
-        return Err(malformed(text, pos, "expected `[`"));
+        return Err(malformed(WHAT, text, pos, "expected `[`"));
     }
     pos = skip_ws(text, pos + 1);
     if text.get(pos) == Some(&b']') {
@@ -318,31 +322,14 @@ pub fn decode_array<T: ArrayElement>(text: &[u8]) -> Result<Vec<T>> {
                     pos += 1;
                     break;
                 }
-                _ => return Err(malformed(text, pos, "expected `,` or `]`")),
+                _ => return Err(malformed(WHAT, text, pos, "expected `,` or `]`")),
             }
         }
     }
     if skip_ws(text, pos) != text.len() {
-        return Err(malformed(text, pos, "unexpected text after `]`"));
+        return Err(malformed(WHAT, text, pos, "unexpected text after `]`"));
     }
     Ok(out)
-}
-
-fn skip_ws(text: &[u8], mut pos: usize) -> usize {
-    while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(pos) {
-        pos += 1;
-    }
-    pos
-}
-
-fn malformed(text: &[u8], pos: usize, expected: &str) -> Error {
-    const SHOWN: usize = 40;
-    let shown = String::from_utf8_lossy(&text[..text.len().min(SHOWN)]);
-    let ellipsis = if text.len() > SHOWN { "..." } else { "" };
-    Error::decode(
-        "array",
-        format!("{expected} at byte {pos} of `{shown}{ellipsis}`"),
-    )
 }
 
 fn next_token(text: &[u8], pos: usize) -> Result<(Token<'_>, usize)> {
@@ -370,10 +357,10 @@ fn next_token(text: &[u8], pos: usize) -> Result<(Token<'_>, usize)> {
                 .unwrap_or(rest.len());
             // Only ASCII bytes were taken.
             let number = std::str::from_utf8(&rest[..len])
-                .map_err(|_| malformed(text, pos, "expected a number"))?;
+                .map_err(|_| malformed(WHAT, text, pos, "expected a number"))?;
             Ok((Token::Number(number), pos + len))
         }
-        _ => Err(malformed(text, pos, "expected an element")),
+        _ => Err(malformed(WHAT, text, pos, "expected an element")),
     }
 }
 
@@ -384,7 +371,7 @@ fn parse_string(text: &[u8], start: usize) -> Result<(Token<'_>, usize)> {
     let mut pos = start + 1;
     loop {
         match text.get(pos) {
-            None => return Err(malformed(text, start, "unterminated string")),
+            None => return Err(malformed(WHAT, text, start, "unterminated string")),
             Some(b'"') => break,
             Some(b'\\') if text.get(pos + 1) == Some(&b'"') => {
                 bytes.push(b'"');
