@@ -1,14 +1,9 @@
 //! SQL text plus its bound values, for statements whose shape is known only at run
 //! time (filters parsed from strings, tables described by a schema).
 //!
-//! Values never become SQL text: each is a `?` placeholder bound through Diesel's
-//! `sql_query(..).into_boxed().bind(..)`.
+//! Values never become SQL text: each is a `?` placeholder bound through Diesel when
+//! the fragment runs as a [`DynQuery`](crate::client::DynQuery).
 
-use diesel::mysql::Mysql;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Unsigned};
-
-use crate::sql_types::Vector as VectorType;
 use crate::Vector;
 
 /// A value bound to a `?` placeholder.
@@ -81,30 +76,12 @@ impl SqlFragment {
         self.sql.trim().is_empty()
     }
 
-    /// A boxed Diesel query with every value bound.
-    pub fn into_query(self) -> BoxedSqlQuery<'static, Mysql, SqlQuery> {
-        let mut query = diesel::sql_query(self.sql).into_boxed::<Mysql>();
-        for value in self.binds {
-            query = bind_value(query, value);
-        }
+    /// A statement with every value bound, run with Diesel's `RunQueryDsl`
+    /// (`load::<T>` for any `QueryableByName` type, `execute`).
+    pub fn into_query(self) -> crate::client::DynQuery {
+        let mut query = crate::client::DynQuery::new();
+        query.fragment(self);
         query
-    }
-}
-
-/// Binds one value to the next placeholder of `query`.
-pub fn bind_value<'f>(
-    query: BoxedSqlQuery<'f, Mysql, SqlQuery>,
-    value: BindValue,
-) -> BoxedSqlQuery<'f, Mysql, SqlQuery> {
-    match value {
-        BindValue::Null => query.bind::<Nullable<Text>, _>(None::<String>),
-        BindValue::Int(v) => query.bind::<BigInt, _>(v),
-        BindValue::UInt(v) => query.bind::<Unsigned<BigInt>, _>(v),
-        BindValue::Float(v) => query.bind::<Double, _>(v),
-        BindValue::Bool(v) => query.bind::<Bool, _>(v),
-        BindValue::Text(v) => query.bind::<Text, _>(v),
-        BindValue::Vector(v) => query.bind::<VectorType, _>(v),
-        BindValue::Json(v) => query.bind::<Text, _>(v.to_string()),
     }
 }
 
@@ -119,7 +96,8 @@ mod tests {
         f.push_bind(BindValue::Text("x'; DROP TABLE t; --".into()));
         assert_eq!(f.sql, "`id` < ? AND `t` = ?");
         assert_eq!(f.binds.len(), 2);
-        let sql = diesel::debug_query::<Mysql, _>(&f.clone().into_query()).to_string();
+        let sql =
+            diesel::debug_query::<diesel::mysql::Mysql, _>(&f.clone().into_query()).to_string();
         assert!(sql.starts_with("`id` < ? AND `t` = ?"), "{sql}");
     }
 }

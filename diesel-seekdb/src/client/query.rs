@@ -57,6 +57,28 @@ impl From<SqlFragment> for Filter {
     }
 }
 
+/// Byte offsets of the `?` placeholders in `sql`, skipping any inside quoted
+/// identifiers (`` `a?b` ``) and string literals (`'?'`, `"?"`).
+fn placeholders(sql: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut bytes = sql.bytes().enumerate();
+    while let Some((i, b)) = bytes.next() {
+        match (quote, b) {
+            (None, b'?') => found.push(i),
+            (None, b'`' | b'\'' | b'"') => quote = Some(b),
+            // A backslash escapes the next byte inside string literals (not identifiers).
+            (Some(q), b'\\') if q != b'`' => {
+                bytes.next();
+            }
+            // A doubled quote stays inside; the next iteration reopens it.
+            (Some(q), _) if b == q => quote = None,
+            _ => {}
+        }
+    }
+    found
+}
+
 enum Piece {
     Sql(String),
     Bind(BindValue),
@@ -102,17 +124,17 @@ impl DynQuery {
     /// Appends a fragment (its text and its binds).
     pub fn fragment(&mut self, frag: SqlFragment) -> &mut Self {
         let mut binds = frag.binds.into_iter();
-        let mut parts = frag.sql.split('?');
-        if let Some(first) = parts.next() {
-            self.sql(first);
+        let mut start = 0;
+        for at in placeholders(&frag.sql) {
+            self.sql(&frag.sql[start..at]);
+            match binds.next() {
+                Some(value) => self.bind(value),
+                // More `?` than values: keep the text so the server reports it.
+                None => self.sql("?"),
+            };
+            start = at + 1;
         }
-        for part in parts {
-            if let Some(value) = binds.next() {
-                self.bind(value);
-            }
-            self.sql(part);
-        }
-        self
+        self.sql(&frag.sql[start..])
     }
 
     /// Appends another statement's pieces.
@@ -153,6 +175,9 @@ impl DynQuery {
 
 impl QueryFragment<Mysql> for DynQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        // Diesel's statement cache never evicts, and run-time SQL has unboundedly many
+        // shapes (filters, row counts): cached, they exhaust seekdb's open cursors.
+        out.unsafe_to_cache_prepared();
         for piece in &self.pieces {
             match piece {
                 Piece::Sql(sql) => out.push_sql(sql),
@@ -188,3 +213,27 @@ impl Query for DynQuery {
 }
 
 impl<Conn> RunQueryDsl<Conn> for DynQuery {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_inside_quotes_are_text() {
+        assert_eq!(placeholders("a = ? AND b = ?"), vec![4, 14]);
+        assert_eq!(placeholders("`a?b` = ? AND c = '?' AND d = \"?\""), vec![8]);
+        assert_eq!(placeholders("'it''s ?' = ?"), vec![12]);
+        assert_eq!(placeholders(r"'a\'?' = ?"), vec![9]);
+        assert_eq!(placeholders("`we``ird?` = ?"), vec![13]);
+    }
+
+    #[test]
+    fn fragment_binds_line_up_with_placeholders() {
+        let mut frag = SqlFragment::raw("SELECT `a?b` FROM t WHERE `a?b` = ");
+        frag.push_bind(BindValue::Int(7));
+        let mut q = DynQuery::new();
+        q.fragment(frag);
+        let sql = diesel::debug_query::<Mysql, _>(&q).to_string();
+        assert_eq!(sql, "SELECT `a?b` FROM t WHERE `a?b` = ? -- binds: [7]");
+    }
+}
