@@ -275,6 +275,14 @@ fn neg_ip_search_and_drop_index() {
             "{metric}: {hits:?}"
         );
     }
+    // Without a metric, the search uses the index's own (inner product here).
+    let hits = c
+        .search(
+            "ipc",
+            SearchRequest::new("embedding", vec![vec![0.0, 0.0, 1.0]]).limit(5),
+        )
+        .unwrap();
+    assert!(hits[0].iter().all(|h| h.distance == 1.0), "{hits:?}");
     c.drop_index("ipc", "vidx").unwrap();
     assert_eq!(c.describe_collection("ipc").unwrap()["indexes"], json!([]));
     c.rebuild_index("ipc", "vidx", 0.2).unwrap_err();

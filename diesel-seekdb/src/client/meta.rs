@@ -110,6 +110,9 @@ pub struct IndexInfo {
     pub index_type: String,
     /// Whether it enforces uniqueness.
     pub unique: bool,
+    /// For vector indexes, the distance the server reports (`L2`, `COSINE`,
+    /// `INNER_PRODUCT`); a search must use the matching function to use the index.
+    pub distance: Option<String>,
 }
 
 /// A table as the server describes it.
@@ -218,6 +221,23 @@ struct PartitionRow {
     sub: Option<String>,
 }
 
+/// The `DISTANCE=` of vector index `name` in `SHOW CREATE TABLE` output, whose index
+/// lines read ``VECTOR KEY `vidx` (`v`) WITH (DISTANCE=L2, TYPE=HNSW, ...)``.
+fn vector_index_distance(ddl: &str, name: &str) -> Option<String> {
+    let key = format!("KEY {} (", quote_ident(name));
+    let line = ddl
+        .lines()
+        .find(|l| l.contains("VECTOR") && l.contains(&key))?;
+    let with = &line[line.find("WITH (")? + "WITH (".len()..];
+    let params = &with[..with.find(')')?];
+    params.split(',').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("distance")
+            .then(|| v.trim().to_ascii_uppercase())
+    })
+}
+
 /// Whether `table` exists in the connection's current database.
 pub fn table_exists<C>(conn: &mut C, table: &str) -> Result<bool>
 where
@@ -282,7 +302,25 @@ where
                 columns: vec![r.column],
                 index_type: r.index_type,
                 unique: r.non_unique == 0,
+                distance: None,
             }),
+        }
+    }
+    if indexes
+        .iter()
+        .any(|i| i.index_type.eq_ignore_ascii_case("VECTOR"))
+    {
+        #[derive(QueryableByName)]
+        struct CreateTable {
+            #[diesel(sql_type = Text, column_name = "Create Table")]
+            ddl: String,
+        }
+        // SHOW INDEX does not give a vector index's parameters; SHOW CREATE TABLE does.
+        let show: CreateTable =
+            diesel::sql_query(format!("SHOW CREATE TABLE {}", quote_ident(&stored_name)))
+                .get_result(conn)?;
+        for index in &mut indexes {
+            index.distance = vector_index_distance(&show.ddl, &index.name);
         }
     }
 
@@ -308,4 +346,20 @@ where
         indexes,
         partitions,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_distance_of_a_vector_index() {
+        let ddl = "CREATE TABLE `t` (\n  `id` bigint(20) NOT NULL,\n  `v` VECTOR(3) DEFAULT NULL,\n  \
+                   PRIMARY KEY (`id`),\n  VECTOR KEY `vidx` (`v`) WITH (DISTANCE=INNER_PRODUCT, TYPE=HNSW, LIB=VSAG, M=16) BLOCK_SIZE 16384\n)";
+        assert_eq!(
+            vector_index_distance(ddl, "vidx").as_deref(),
+            Some("INNER_PRODUCT")
+        );
+        assert_eq!(vector_index_distance(ddl, "other"), None);
+    }
 }

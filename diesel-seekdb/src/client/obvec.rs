@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::ann::{push_partitions, AnnSearch, SearchMode};
 use super::convert::{from_server, to_bind};
-use super::meta::{describe_table, table_exists, TableInfo};
+use super::meta::{describe_table, table_exists, ColumnInfo, TableInfo};
 use super::query::{DynQuery, Filter};
 use super::row::JsonRow;
 use super::source::{connect_url, ConnectOptions, SeekdbPool, Source};
@@ -425,28 +425,30 @@ impl ObVecClient {
         info.check_partitions(&partitions)?;
 
         // Every row is converted (and so validated) before the first statement is sent.
-        let mut columns: Vec<&str> = Vec::new();
+        let mut columns: Vec<&ColumnInfo> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let object = row.as_object().ok_or_else(|| {
                 Error::validation(format!("data[{i}]"), "each row must be a JSON object")
             })?;
             for key in object.keys() {
                 let column = info.require_column(&format!("data[{i}].{key}"), key)?;
-                if !columns.iter().any(|c| c.eq_ignore_ascii_case(&column.name)) {
-                    columns.push(&column.name);
+                if !columns.iter().any(|c| c.name == column.name) {
+                    columns.push(column);
                 }
             }
         }
         let mut converted: Vec<Vec<Option<BindValue>>> = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
-            let object = row.as_object().map(|o| lower_keys(o)).unwrap_or_default();
-            let mut values = Vec::with_capacity(columns.len());
-            for name in &columns {
-                let column = info.require_column("data", name)?;
-                values.push(match object.get(&name.to_ascii_lowercase()) {
-                    Some(v) => Some(to_bind(&format!("data[{i}].{name}"), column, v)?),
-                    None => None,
-                });
+            // A column missing from this row stays `None` and takes its default.
+            let mut values: Vec<Option<BindValue>> = vec![None; columns.len()];
+            for (key, value) in row.as_object().into_iter().flatten() {
+                if let Some(slot) = columns
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(key))
+                {
+                    values[slot] =
+                        Some(to_bind(&format!("data[{i}].{key}"), columns[slot], value)?);
+                }
             }
             converted.push(values);
         }
@@ -457,7 +459,7 @@ impl ObVecClient {
                 let mut q = DynQuery::new();
                 q.sql(format!("{verb} {}", quote_ident(&info.name)));
                 push_partitions(&mut q, &partitions);
-                let names: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+                let names: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
                 q.sql(format!(" ({}) VALUES ", names.join(", ")));
                 for (r, row) in chunk.iter().enumerate() {
                     q.sql(if r == 0 { "(" } else { ", (" });
@@ -749,12 +751,6 @@ impl ObVecClient {
             self.with_connection(|conn| Ok(diesel::sql_query(sql).load(conn)?))?;
         Ok(rows.into_iter().map(JsonRow::into_inner).collect())
     }
-}
-
-fn lower_keys(map: &Map<String, Value>) -> HashMap<String, &Value> {
-    map.iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .collect()
 }
 
 fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {

@@ -539,7 +539,7 @@ impl MilvusLikeClient {
         }
         let metric = match &request.metric {
             Some(m) => DistanceFunc::parse(m)?,
-            None => self.index_metric(&info, &request.anns_field)?,
+            None => Self::index_metric(&info, &request.anns_field)?,
         };
         let mut outputs = request.output_fields.clone();
         for f in &outputs {
@@ -553,6 +553,11 @@ impl MilvusLikeClient {
         if request.data.is_empty() {
             return Err(Error::validation("data", "no query vectors"));
         }
+        // Compiled once; each query vector binds its own copy.
+        let filter = match &request.filter {
+            Some((expr, params)) => compile(expr, &filter_schema(&info), params.as_ref())?,
+            None => None,
+        };
         let mut results = Vec::with_capacity(request.data.len());
         for vector in &request.data {
             let mut search = AnnSearch::new(
@@ -568,13 +573,8 @@ impl MilvusLikeClient {
             if let Some(ef) = request.ef {
                 search = search.ef_search(ef);
             }
-            if let Some((expr, params)) = &request.filter {
-                if let Some(f) = self.compile_filter(
-                    &info,
-                    Some(MilvusFilter::Expr(expr.clone(), params.clone())),
-                )? {
-                    search = search.filter(f);
-                }
+            if let Some(f) = &filter {
+                search = search.filter(f.clone());
             }
             let rows = self.inner.ann_search(search)?;
             results.push(
@@ -632,37 +632,20 @@ impl MilvusLikeClient {
 
     fn require(&self, collection_name: &str) -> Result<Arc<TableInfo>> {
         validate_ident("collection_name", collection_name, IdentKind::Table)?;
-        match self.inner.table_info(collection_name) {
-            Err(Error::CollectionNotFound { .. }) => Err(Error::CollectionNotFound {
-                name: collection_name.to_string(),
-            }),
-            other => other,
-        }
+        self.inner.table_info(collection_name)
     }
 
     /// The metric of the vector index on `field` (l2 when there is none).
-    fn index_metric(&self, info: &TableInfo, field: &str) -> Result<DistanceFunc> {
+    fn index_metric(info: &TableInfo, field: &str) -> Result<DistanceFunc> {
         info.require_column("anns_field", field)?;
-        if info.vector_index_on(field).is_none() {
-            return Ok(DistanceFunc::L2);
-        }
-        let rows = self
-            .inner
-            .perform_raw_text_sql(&format!("SHOW CREATE TABLE {}", quote_ident(&info.name)))?;
-        let ddl = rows
-            .first()
-            .and_then(|r| r.get("Create Table"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        let needle = format!("(`{}`) WITH (", field.to_ascii_uppercase());
-        let with = ddl.split(&needle).nth(1).unwrap_or_default();
-        Ok(if with.contains("DISTANCE=INNER_PRODUCT") {
-            DistanceFunc::InnerProduct
-        } else if with.contains("DISTANCE=COSINE") {
-            DistanceFunc::Cosine
-        } else {
-            DistanceFunc::L2
+        let distance = info
+            .vector_index_on(field)
+            .and_then(|i| i.distance.as_deref())
+            .unwrap_or("L2");
+        Ok(match distance {
+            "INNER_PRODUCT" => DistanceFunc::InnerProduct,
+            "COSINE" => DistanceFunc::Cosine,
+            _ => DistanceFunc::L2,
         })
     }
 
