@@ -84,7 +84,17 @@ const QUESTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-fn main() -> Result<(), BoxError> {
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), BoxError> {
     let url = database_url();
     let mut conn = MysqlConnection::establish(&url)?;
     println!("connected to {url}");
