@@ -327,7 +327,7 @@ fn bad_input_is_typed_and_changes_nothing() {
         )
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Validation { parameter, .. } if parameter == "data[0].embedding"),
+        matches!(&err, Error::Validation { parameter, .. } if parameter == "data[0].embedding[2]"),
         "{err:?}"
     );
     let err = c

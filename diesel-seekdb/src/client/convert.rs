@@ -35,7 +35,10 @@ pub(crate) fn to_bind(parameter: &str, column: &ColumnInfo, value: &Value) -> Re
     };
     Ok(match &column.kind {
         ColumnKind::Vector(dim) => {
-            let values = floats(value).ok_or_else(|| wrong("an array of numbers"))?;
+            let items = value
+                .as_array()
+                .ok_or_else(|| wrong("an array of numbers"))?;
+            let values = floats(parameter, items)?;
             check_dimensions(&values, *dim).map_err(|e| match e {
                 Error::Validation {
                     parameter: p,
@@ -103,11 +106,26 @@ pub(crate) fn to_bind(parameter: &str, column: &ColumnInfo, value: &Value) -> Re
     })
 }
 
-fn floats(value: &Value) -> Option<Vec<f32>> {
-    value
-        .as_array()?
+/// The elements of a JSON array as `f32`; a non-number is reported by its index.
+fn floats(parameter: &str, items: &[Value]) -> Result<Vec<f32>> {
+    items
         .iter()
-        .map(|v| v.as_f64().map(|f| f as f32))
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_f64().map(|f| f as f32).ok_or_else(|| {
+                // serde_json writes NaN and infinity as `null`, so a null element is
+                // usually a non-finite float that was serialized.
+                let got = if v.is_null() {
+                    "null (NaN and infinity become null in JSON)".to_string()
+                } else {
+                    describe(v)
+                };
+                Error::validation(
+                    format!("{parameter}[{i}]"),
+                    format!("expected a number, got {got}"),
+                )
+            })
+        })
         .collect()
 }
 
