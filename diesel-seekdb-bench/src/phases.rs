@@ -1,0 +1,648 @@
+//! The benchmark phases. Every phase runs each client path over the same work,
+//! interleaved (batch by batch, round by round, alternating which path goes first), so
+//! load from other processes hits all paths alike and ratios within a run are fair.
+
+use std::time::Instant;
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::sql_types::Bool;
+use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
+use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, VecIndexType, VectorDistance, VectorIndex};
+use diesel_seekdb::prelude::*;
+use diesel_seekdb::{codec, ObVecClient};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Map, Value};
+
+use crate::data::{Dataset, FILTER_PAGE, TOPK};
+use crate::raw::{process_cpu_seconds, RawConn, Target};
+use crate::schema::{items, IdRow, NewItem, TABLES, T_DIESEL, T_OBVEC, T_RAW};
+use crate::stats::{recall, Samples};
+
+pub type Res<T> = Result<T, String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+pub const FILTER_SQL: &str = "JSON_EXTRACT(meta, '$.page') = 3";
+
+/// How a query orders and filters.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    Ann,
+    Filtered,
+    Exact,
+}
+
+/// A client path. `Diesel` and `ObVec` are the library; `RawC` is the floor
+/// (libmysqlclient text protocol, hand-formatted SQL); `SqlQuery` is
+/// `diesel::sql_query` with the same text (a prepared statement per call).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Path {
+    Diesel,
+    ObVec,
+    RawC,
+    SqlQuery,
+}
+
+impl Path {
+    pub fn name(self) -> &'static str {
+        match self {
+            Path::Diesel => "diesel_typed",
+            Path::ObVec => "obvec_client",
+            Path::RawC => "raw_c_text",
+            Path::SqlQuery => "diesel_sql_query",
+        }
+    }
+}
+
+pub struct Options {
+    pub batch: usize,
+    pub rounds: usize,
+    pub threads: usize,
+    pub exact_queries: usize,
+    pub decode_rounds: usize,
+    pub ef_list: Vec<u32>,
+    pub no_rebuild: bool,
+    pub keep: bool,
+}
+
+pub struct Bench<'a> {
+    pub ds: &'a Dataset,
+    pub target: Target,
+    pub opt: Options,
+    conn: MysqlConnection,
+    client: ObVecClient,
+    raw: RawConn,
+    pub phases: Map<String, Value>,
+    pub env: Map<String, Value>,
+    default_ef: u32,
+}
+
+fn bar(len: u64, msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:<28} [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
+/// `'[1.5,2,...]'` for hand-written SQL, with the library's encoder (shortest
+/// round-trip text) so the floor does not pay for slow float formatting.
+fn vec_literal(out: &mut Vec<u8>, v: &[f32]) -> Res<()> {
+    out.push(b'\'');
+    codec::encode_into(v, out).map_err(err)?;
+    out.push(b'\'');
+    Ok(())
+}
+
+fn search_sql(table: &str, q: &[f32], mode: Mode) -> Res<Vec<u8>> {
+    let mut s = Vec::with_capacity(64 + q.len() * 12);
+    s.extend_from_slice(format!("SELECT id FROM {table} ").as_bytes());
+    if mode == Mode::Filtered {
+        s.extend_from_slice(format!("WHERE {FILTER_SQL} ").as_bytes());
+    }
+    s.extend_from_slice(b"ORDER BY l2_distance(v, ");
+    vec_literal(&mut s, q)?;
+    s.extend_from_slice(if mode == Mode::Exact { b") LIMIT 10" } else { b") APPROXIMATE LIMIT 10" });
+    Ok(s)
+}
+
+fn parse_int(field: Option<&[u8]>) -> Res<i64> {
+    let f = field.ok_or("NULL id")?;
+    std::str::from_utf8(f).map_err(err)?.parse().map_err(err)
+}
+
+/// The typed Diesel query a user writes; its statement is prepared once and cached.
+pub fn diesel_search(conn: &mut MysqlConnection, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
+    let v = Vector::from(q.to_vec());
+    let ids: Vec<i32> = match mode {
+        Mode::Ann => items::table
+            .select(items::id)
+            .order(items::v.l2_distance(v).approximate())
+            .limit(TOPK as i64)
+            .load(conn),
+        Mode::Filtered => items::table
+            .select(items::id)
+            .filter(sql::<Bool>(FILTER_SQL))
+            .order(items::v.l2_distance(v).approximate())
+            .limit(TOPK as i64)
+            .load(conn),
+        Mode::Exact => items::table
+            .select(items::id)
+            .order(items::v.l2_distance(v))
+            .limit(TOPK as i64)
+            .load(conn),
+    }
+    .map_err(err)?;
+    Ok(ids.into_iter().map(i64::from).collect())
+}
+
+pub fn obvec_search(client: &ObVecClient, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
+    let mut s = AnnSearch::new(T_DIESEL, "v", q.to_vec())
+        .distance(DistanceFunc::L2)
+        .topk(TOPK)
+        .output_columns(["id"]);
+    if mode == Mode::Filtered {
+        s = s.filter(Filter::expr(sql::<Bool>(FILTER_SQL)));
+    }
+    let rows = match mode {
+        Mode::Exact => client.precise_search(s),
+        _ => client.ann_search(s),
+    }
+    .map_err(err)?;
+    rows.iter()
+        .map(|r| r.get("id").and_then(Value::as_i64).ok_or_else(|| "row without id".to_string()))
+        .collect()
+}
+
+pub fn raw_search(raw: &mut RawConn, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
+    let sql = search_sql(T_DIESEL, q, mode)?;
+    let mut ids = Vec::with_capacity(TOPK);
+    let mut bad = None;
+    raw.query(&sql, |row| match parse_int(row[0]) {
+        Ok(id) => ids.push(id),
+        Err(e) => bad = Some(e),
+    })?;
+    bad.map_or(Ok(ids), Err)
+}
+
+fn sql_query_search(conn: &mut MysqlConnection, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
+    let sql = String::from_utf8(search_sql(T_DIESEL, q, mode)?).map_err(err)?;
+    let rows: Vec<IdRow> = diesel::sql_query(sql).load(conn).map_err(err)?;
+    Ok(rows.into_iter().map(|r| i64::from(r.id)).collect())
+}
+
+/// Per path: latencies, CPU and the first round's results.
+type Timed = Vec<(Path, Samples, Vec<Vec<i64>>)>;
+
+impl<'a> Bench<'a> {
+    pub fn connect(ds: &'a Dataset, server: &Target, db: &str, opt: Options) -> Res<Self> {
+        let mut boot = RawConn::connect(server)?;
+        boot.execute(&format!("CREATE DATABASE IF NOT EXISTS `{db}`"))?;
+        let target = server.with_db(db);
+        let mut conn = MysqlConnection::establish(&target.url()).map_err(err)?;
+        let client = ObVecClient::from_url(&target.url()).map_err(err)?;
+        let raw = RawConn::connect(&target)?;
+        let default_ef = diesel_seekdb::ef_search(&mut conn).map_err(err)?;
+        #[derive(QueryableByName)]
+        struct Version {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let version: Version = diesel::sql_query("SELECT OB_VERSION() AS v").get_result(&mut conn).map_err(err)?;
+        let mut env = Map::new();
+        env.insert("server_version".into(), json!(version.v));
+        env.insert("ob_hnsw_ef_search".into(), json!(default_ef));
+        Ok(Bench { ds, target, opt, conn, client, raw, phases: Map::new(), env, default_ef })
+    }
+
+    fn log(&self, msg: &str) {
+        eprintln!("[seekdb-bench] {msg}");
+    }
+
+    pub fn drop_tables(&mut self) -> Res<()> {
+        for t in TABLES {
+            self.client.drop_table_if_exist(t).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Phase 1: the library creates two tables (builder DDL), the floor one (hand SQL).
+    pub fn create(&mut self) -> Res<()> {
+        self.log("phase 1: create table + HNSW index");
+        self.drop_tables()?;
+        let dim = u32::try_from(self.ds.dim).map_err(err)?;
+        let mut lib = Vec::new();
+        for t in [T_DIESEL, T_OBVEC] {
+            let table = CreateTable::new(t)
+                .column(Column::new("id", ColumnType::Int).primary_key())
+                .column(Column::new("v", ColumnType::Vector(dim)))
+                .column(Column::new("meta", ColumnType::Json))
+                .vector_index(
+                    VectorIndex::new("vidx", "v")
+                        .index_type(VecIndexType::Hnsw)
+                        .distance(VectorDistance::L2)
+                        .m(16)
+                        .ef_construction(200),
+                );
+            let t0 = Instant::now();
+            self.client.create_table(&table).map_err(err)?;
+            lib.push(t0.elapsed().as_secs_f64());
+        }
+        let t0 = Instant::now();
+        self.raw.execute(&format!(
+            "CREATE TABLE {T_RAW} (id INT NOT NULL, v VECTOR({dim}), meta JSON, PRIMARY KEY (id), \
+             VECTOR INDEX vidx (v) WITH (distance=l2, type=hnsw, lib=vsag, m=16, ef_construction=200))"
+        ))?;
+        let raw = t0.elapsed().as_secs_f64();
+        self.phases.insert(
+            "create".into(),
+            json!({"library_ms": lib.iter().sum::<f64>() / lib.len() as f64 * 1e3, "raw_c_ms": raw * 1e3}),
+        );
+        Ok(())
+    }
+
+    fn insert_batch(&mut self, path: Path, s: usize, e: usize) -> Res<()> {
+        let ds = self.ds;
+        match path {
+            Path::Diesel => {
+                let rows: Vec<NewItem> = (s..e)
+                    .map(|i| NewItem { id: i as i32, v: Vector::from(ds.row(i).to_vec()), meta: ds.meta(i) })
+                    .collect();
+                diesel::insert_into(items::table).values(&rows).execute(&mut self.conn).map_err(err)?;
+            }
+            Path::ObVec => {
+                let rows: Vec<Value> = (s..e)
+                    .map(|i| json!({"id": i, "v": ds.row(i), "meta": {"cluster": ds.labels[i], "page": i % 10}}))
+                    .collect();
+                self.client.insert(T_OBVEC, &rows, None).map_err(err)?;
+            }
+            Path::RawC | Path::SqlQuery => {
+                let mut sql = Vec::with_capacity((e - s) * (ds.dim * 11 + 48) + 64);
+                sql.extend_from_slice(format!("INSERT INTO {T_RAW} (id, v, meta) VALUES ").as_bytes());
+                for i in s..e {
+                    if i > s {
+                        sql.push(b',');
+                    }
+                    sql.extend_from_slice(format!("({i},").as_bytes());
+                    vec_literal(&mut sql, ds.row(i))?;
+                    sql.extend_from_slice(format!(",'{}')", ds.meta(i)).as_bytes());
+                }
+                self.raw.query(&sql, |_| {})?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Phases 2/3: every path loads its own table in `batch`-row statements.
+    pub fn insert(&mut self) -> Res<()> {
+        self.log("phases 2/3: bulk insert");
+        let paths = [Path::Diesel, Path::ObVec, Path::RawC];
+        let mut samples = vec![Samples::default(); paths.len()];
+        let n = self.ds.n;
+        let batches: Vec<(usize, usize)> =
+            (0..n).step_by(self.opt.batch).map(|s| (s, (s + self.opt.batch).min(n))).collect();
+        let pb = bar(batches.len() as u64, "insert (3 paths)");
+        for (k, &(s, e)) in batches.iter().enumerate() {
+            for j in 0..paths.len() {
+                let p = (j + k) % paths.len();
+                let (c0, t0) = (process_cpu_seconds(), Instant::now());
+                self.insert_batch(paths[p], s, e)?;
+                samples[p].lat.push(t0.elapsed().as_secs_f64());
+                samples[p].cpu_s += process_cpu_seconds() - c0;
+            }
+            pb.inc(1);
+        }
+        pb.finish_and_clear();
+        let mut out = Map::new();
+        for (p, s) in paths.iter().zip(&samples) {
+            out.insert(p.name().into(), s.summary(n as u64));
+        }
+        // Same vectors in every table: the codec round-trips and nothing was dropped.
+        let mut check = Map::new();
+        for t in [T_OBVEC, T_RAW] {
+            let mut got = (0, 0);
+            self.raw.query(
+                format!("SELECT COUNT(*), SUM(l2_distance(a.v, b.v) = 0) FROM {T_DIESEL} a JOIN {t} b ON a.id = b.id")
+                    .as_bytes(),
+                |r| got = (parse_int(r[0]).unwrap_or(-1), parse_int(r[1]).unwrap_or(-1)),
+            )?;
+            check.insert(t.into(), json!({"rows_joined": got.0, "identical_vectors": got.1}));
+        }
+        out.insert("check_vs_diesel_table".into(), Value::Object(check));
+        out.insert("batch".into(), json!(self.opt.batch));
+        out.insert("unit".into(), json!("rows"));
+        self.phases.insert("insert".into(), Value::Object(out));
+        Ok(())
+    }
+
+    fn search_one(&mut self, path: Path, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
+        match path {
+            Path::Diesel => diesel_search(&mut self.conn, q, mode),
+            Path::ObVec => obvec_search(&self.client, q, mode),
+            Path::RawC => raw_search(&mut self.raw, q, mode),
+            Path::SqlQuery => sql_query_search(&mut self.conn, q, mode),
+        }
+    }
+
+    /// `rounds` passes over `queries`, each path in turn, the order rotating per round.
+    fn timed(&mut self, paths: &[Path], queries: &[usize], rounds: usize, mode: Mode, label: &str) -> Res<Timed> {
+        let mut out: Timed = paths.iter().map(|p| (*p, Samples::default(), Vec::new())).collect();
+        let pb = bar((rounds * paths.len()) as u64, label);
+        for r in 0..rounds {
+            for j in 0..paths.len() {
+                let p = (j + r) % paths.len();
+                let path = out[p].0;
+                let c0 = process_cpu_seconds();
+                let mut lat = Vec::with_capacity(queries.len());
+                let mut found = Vec::new();
+                for &qi in queries {
+                    let q = self.ds.query(qi);
+                    let t0 = Instant::now();
+                    let ids = self.search_one(path, q, mode)?;
+                    lat.push(t0.elapsed().as_secs_f64());
+                    if r == 0 {
+                        found.push(ids);
+                    }
+                }
+                out[p].1.cpu_s += process_cpu_seconds() - c0;
+                out[p].1.lat.extend(lat);
+                if r == 0 {
+                    out[p].2 = found;
+                }
+                pb.inc(1);
+            }
+        }
+        pb.finish_and_clear();
+        Ok(out)
+    }
+
+    fn report(&self, timed: &Timed, gt: &[i32], nq_done: usize) -> Map<String, Value> {
+        let mut m = Map::new();
+        let mut recalls = Map::new();
+        for (p, s, found) in timed {
+            m.insert(p.name().into(), s.summary(s.lat.len() as u64));
+            recalls.insert(p.name().into(), json!(recall(found, gt, TOPK)));
+        }
+        m.insert("recall_at_10".into(), Value::Object(recalls));
+        let raw = timed.iter().find(|t| t.0 == Path::RawC);
+        let mut same = Map::new();
+        for (p, _, found) in timed {
+            if let (Some(raw), true) = (raw, *p != Path::RawC) {
+                let eq = found.iter().zip(&raw.2).filter(|(a, b)| a == b).count();
+                same.insert(p.name().into(), json!(eq as f64 / nq_done.max(1) as f64));
+            }
+        }
+        m.insert("identical_result_lists_vs_raw_c".into(), Value::Object(same));
+        m.insert("unit".into(), json!("queries"));
+        m
+    }
+
+    fn all_queries(&self) -> Vec<usize> {
+        (0..self.ds.nq).collect()
+    }
+
+    /// Phase 3b/3c: a few searches on the freshly loaded index, then REBUILD_INDEX.
+    pub fn rebuild(&mut self) -> Res<()> {
+        if self.opt.no_rebuild {
+            return Ok(());
+        }
+        self.log("phase 3b: ANN before rebuild, then rebuild_index");
+        let few: Vec<usize> = (0..self.ds.nq.min(50)).collect();
+        let t = self.timed(&[Path::Diesel, Path::RawC], &few, 1, Mode::Ann, "ANN before rebuild")?;
+        let gt: Vec<i32> = self.ds.gt[..few.len() * TOPK].to_vec();
+        let rep = self.report(&t, &gt, few.len());
+        self.phases.insert("ann_before_rebuild".into(), Value::Object(rep));
+        let mut lib = Map::new();
+        for table in [T_DIESEL, T_OBVEC] {
+            let t0 = Instant::now();
+            self.client.rebuild_index(table, "vidx", 0.2).map_err(err)?;
+            lib.insert(table.into(), json!(t0.elapsed().as_secs_f64()));
+        }
+        let t0 = Instant::now();
+        self.raw.execute(&format!("CALL DBMS_VECTOR.REBUILD_INDEX('vidx', '{T_RAW}', '', 0.2)"))?;
+        let raw = t0.elapsed().as_secs_f64();
+        self.phases.insert("rebuild_index".into(), json!({"library_s": lib, "raw_c_s": raw}));
+        Ok(())
+    }
+
+    /// Phases 4/5: ANN top-10 on one thread, every path on the same table.
+    pub fn ann(&mut self) -> Res<()> {
+        self.log("phases 4/5: ANN search, single thread");
+        let qs = self.all_queries();
+        let warm: Vec<usize> = qs.iter().copied().take(20).collect();
+        let paths = [Path::Diesel, Path::ObVec, Path::RawC, Path::SqlQuery];
+        self.timed(&paths, &warm, 1, Mode::Ann, "ANN warm-up")?;
+        let wall0 = Instant::now();
+        let t = self.timed(&paths, &qs, self.opt.rounds, Mode::Ann, "ANN top-10")?;
+        let wall = wall0.elapsed().as_secs_f64();
+        let mut rep = self.report(&t, &self.ds.gt, qs.len());
+        rep.insert("phase_wall_s".into(), json!(wall));
+        rep.insert("ef_search".into(), json!(self.default_ef));
+        self.phases.insert("ann".into(), Value::Object(rep));
+        Ok(())
+    }
+
+    /// Phase 5b: ANN with N threads: the library over an r2d2 pool whose connections
+    /// get the session settings from a customizer, the floor with one connection each.
+    pub fn ann_threads(&mut self) -> Res<()> {
+        let threads = self.opt.threads.max(1);
+        self.log(&format!("phase 5b: ANN search, {threads} threads"));
+        let pool = Pool::builder()
+            .max_size(threads as u32)
+            .min_idle(Some(threads as u32))
+            .connection_customizer(Box::new(SessionSettings::new().ef_search(self.default_ef)))
+            .build(ConnectionManager::<MysqlConnection>::new(self.target.url()))
+            .map_err(err)?;
+        let pooled_client = ObVecClient::from_pool(pool.clone());
+        let mut raws = (0..threads).map(|_| RawConn::connect(&self.target)).collect::<Res<Vec<_>>>()?;
+        let total = self.ds.nq * self.opt.rounds;
+        let ds = self.ds;
+        let mut out = Map::new();
+        let mut recalls = Map::new();
+        let paths = [Path::Diesel, Path::ObVec, Path::RawC];
+        let pb = bar(paths.len() as u64, &format!("ANN x{threads} threads"));
+        for path in paths {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let c0 = process_cpu_seconds();
+            let t0 = Instant::now();
+            let per_thread: Vec<Res<(Vec<f64>, Vec<(usize, Vec<i64>)>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = raws
+                    .iter_mut()
+                    .map(|raw| {
+                        let (pool, client, next) = (&pool, &pooled_client, &next);
+                        s.spawn(move || -> Res<(Vec<f64>, Vec<(usize, Vec<i64>)>)> {
+                            let mut lat = Vec::new();
+                            let mut found = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if i >= total {
+                                    break;
+                                }
+                                let qi = i % ds.nq;
+                                let q = ds.query(qi);
+                                let t = Instant::now();
+                                let ids = match path {
+                                    Path::Diesel => {
+                                        let mut conn = pool.get().map_err(err)?;
+                                        diesel_search(&mut conn, q, Mode::Ann)?
+                                    }
+                                    Path::ObVec => obvec_search(client, q, Mode::Ann)?,
+                                    _ => raw_search(raw, q, Mode::Ann)?,
+                                };
+                                lat.push(t.elapsed().as_secs_f64());
+                                if i < ds.nq {
+                                    found.push((qi, ids));
+                                }
+                            }
+                            Ok((lat, found))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into()))).collect()
+            });
+            let wall = t0.elapsed().as_secs_f64();
+            let mut samples = Samples { cpu_s: process_cpu_seconds() - c0, wall_s: Some(wall), ..Default::default() };
+            let mut found = vec![Vec::new(); ds.nq];
+            for r in per_thread {
+                let (lat, f) = r?;
+                samples.lat.extend(lat);
+                for (qi, ids) in f {
+                    found[qi] = ids;
+                }
+            }
+            out.insert(path.name().into(), samples.summary(total as u64));
+            recalls.insert(path.name().into(), json!(recall(&found, &ds.gt, TOPK)));
+            pb.inc(1);
+        }
+        pb.finish_and_clear();
+        out.insert("threads".into(), json!(threads));
+        out.insert("recall_at_10".into(), Value::Object(recalls));
+        out.insert("unit".into(), json!("queries"));
+        self.phases.insert("ann_threads".into(), Value::Object(out));
+        Ok(())
+    }
+
+    /// Phase 6: exact search (full scan) on a subset of the queries.
+    pub fn exact(&mut self) -> Res<()> {
+        self.log("phase 6: exact search");
+        let qs: Vec<usize> = (0..self.ds.nq.min(self.opt.exact_queries)).collect();
+        let t = self.timed(&[Path::Diesel, Path::ObVec, Path::RawC], &qs, 1, Mode::Exact, "exact search")?;
+        let gt = self.ds.gt[..qs.len() * TOPK].to_vec();
+        let rep = self.report(&t, &gt, qs.len());
+        self.phases.insert("exact".into(), Value::Object(rep));
+        Ok(())
+    }
+
+    /// Phase 7: ANN with a JSON filter (page = 3, ~10% of rows).
+    pub fn filtered(&mut self) -> Res<()> {
+        self.log("phase 7: filtered ANN");
+        let qs = self.all_queries();
+        let t = self.timed(&[Path::Diesel, Path::ObVec, Path::RawC], &qs, self.opt.rounds, Mode::Filtered, "filtered ANN")?;
+        let mut rep = self.report(&t, &self.ds.gt_filtered, qs.len());
+        let all_match = t.iter().all(|(_, _, f)| f.iter().flatten().all(|id| id % 10 == FILTER_PAGE));
+        rep.insert("all_results_match_filter".into(), json!(all_match));
+        rep.insert("filter_sql".into(), json!(FILTER_SQL));
+        self.phases.insert("filtered_ann".into(), Value::Object(rep));
+        Ok(())
+    }
+
+    fn read_all(&mut self, path: Path) -> Res<Vec<(i64, Vec<f32>)>> {
+        match path {
+            Path::Diesel => {
+                let rows: Vec<(i32, Vector)> =
+                    items::table.select((items::id, items::v)).load(&mut self.conn).map_err(err)?;
+                Ok(rows.into_iter().map(|(id, v)| (i64::from(id), v.to_vec())).collect())
+            }
+            Path::ObVec => {
+                let rows = self.client.get(T_DIESEL, &[], None, &["id", "v"], &[]).map_err(err)?;
+                rows.into_iter()
+                    .map(|r| {
+                        let id = r.get("id").and_then(Value::as_i64).ok_or("no id")?;
+                        let v = r
+                            .get("v")
+                            .and_then(Value::as_array)
+                            .ok_or("no v")?
+                            .iter()
+                            .map(|x| x.as_f64().map(|f| f as f32).ok_or("not a number"))
+                            .collect::<Result<Vec<f32>, _>>()?;
+                        Ok((id, v))
+                    })
+                    .collect()
+            }
+            _ => {
+                let mut rows = Vec::with_capacity(self.ds.n);
+                let mut bad = None;
+                self.raw.query(format!("SELECT id, v FROM {T_DIESEL}").as_bytes(), |r| {
+                    match (parse_int(r[0]), r[1].map(codec::decode)) {
+                        (Ok(id), Some(Ok(v))) => rows.push((id, v)),
+                        _ => bad = Some("undecodable row".to_string()),
+                    }
+                })?;
+                bad.map_or(Ok(rows), Err)
+            }
+        }
+    }
+
+    /// Phase 8: read every vector back and decode it.
+    pub fn decode(&mut self) -> Res<()> {
+        self.log("phase 8: read all vectors back");
+        let paths = [Path::Diesel, Path::ObVec, Path::RawC];
+        let mut samples = vec![Samples::default(); paths.len()];
+        let mut fidelity = Map::new();
+        let pb = bar((self.opt.decode_rounds * paths.len()) as u64, "read all vectors");
+        for r in 0..self.opt.decode_rounds {
+            for j in 0..paths.len() {
+                let p = (j + r) % paths.len();
+                let (c0, t0) = (process_cpu_seconds(), Instant::now());
+                let rows = self.read_all(paths[p])?;
+                samples[p].lat.push(t0.elapsed().as_secs_f64());
+                samples[p].cpu_s += process_cpu_seconds() - c0;
+                if r == 0 {
+                    let mut max_err = 0f64;
+                    for (id, v) in &rows {
+                        let want = self.ds.row(*id as usize);
+                        for (a, b) in v.iter().zip(want) {
+                            max_err = max_err.max(f64::from((a - b).abs()));
+                        }
+                    }
+                    fidelity.insert(paths[p].name().into(), json!({"rows": rows.len(), "max_abs_err": max_err}));
+                }
+                pb.inc(1);
+            }
+        }
+        pb.finish_and_clear();
+        let mut out = Map::new();
+        let units = (self.ds.n * self.opt.decode_rounds) as u64;
+        for (p, s) in paths.iter().zip(&samples) {
+            out.insert(p.name().into(), s.summary(units));
+        }
+        out.insert("fidelity".into(), Value::Object(fidelity));
+        out.insert("unit".into(), json!("rows"));
+        self.phases.insert("decode".into(), Value::Object(out));
+        Ok(())
+    }
+
+    /// The ef_search sweep: recall@10 and single-thread QPS per value, library vs floor.
+    pub fn sweep(&mut self) -> Res<Vec<Value>> {
+        self.log("ef_search sweep");
+        let qs = self.all_queries();
+        let mut points = Vec::new();
+        let efs = self.opt.ef_list.clone();
+        let pb = bar(efs.len() as u64, "ef_search sweep");
+        for ef in efs {
+            diesel_seekdb::set_ef_search(&mut self.conn, ef).map_err(err)?;
+            self.raw.execute(&format!("SET @@ob_hnsw_ef_search = {ef}"))?;
+            let t = self.timed(&[Path::Diesel, Path::RawC], &qs, 1, Mode::Ann, &format!("ef_search={ef}"))?;
+            let rep = self.report(&t, &self.ds.gt, qs.len());
+            let mut point = json!({"ef_search": ef});
+            for (p, s, _) in &t {
+                let sum = s.summary(s.lat.len() as u64);
+                point[p.name()] = json!({
+                    "qps": sum["throughput_per_s"], "p50_ms": sum["p50_ms"], "p99_ms": sum["p99_ms"],
+                    "recall_at_10": rep["recall_at_10"][p.name()],
+                });
+            }
+            point["identical_result_lists"] = rep["identical_result_lists_vs_raw_c"]["diesel_typed"].clone();
+            points.push(point);
+            pb.inc(1);
+        }
+        pb.finish_and_clear();
+        diesel_seekdb::set_ef_search(&mut self.conn, self.default_ef).map_err(err)?;
+        self.raw.execute(&format!("SET @@ob_hnsw_ef_search = {}", self.default_ef))?;
+        Ok(points)
+    }
+
+    pub fn finish(mut self) -> Res<()> {
+        if !self.opt.keep {
+            self.drop_tables()?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! The typed Diesel view of the benchmark table (the path a Diesel user writes).
+
+diesel::table! {
+    use diesel::sql_types::{Integer, Text};
+    use diesel_seekdb::sql_types::Vector;
+
+    seekdb_bench_diesel (id) {
+        id -> Integer,
+        v -> Vector,
+        meta -> Text,
+    }
+}
+
+pub use seekdb_bench_diesel as items;
+
+/// Table names: one per insert path, so each path loads its own copy.
+pub const T_DIESEL: &str = "seekdb_bench_diesel";
+pub const T_OBVEC: &str = "seekdb_bench_obvec";
+pub const T_RAW: &str = "seekdb_bench_raw";
+pub const TABLES: [&str; 3] = [T_DIESEL, T_OBVEC, T_RAW];
+
+#[derive(diesel::Insertable)]
+#[diesel(table_name = seekdb_bench_diesel)]
+pub struct NewItem {
+    pub id: i32,
+    pub v: diesel_seekdb::Vector,
+    pub meta: String,
+}
+
+#[derive(diesel::QueryableByName)]
+pub struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub id: i32,
+}
