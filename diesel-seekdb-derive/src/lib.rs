@@ -1,10 +1,21 @@
 //! Derive macros for diesel-seekdb.
 //!
-//! [`SeekdbVectors`](macro@SeekdbVectors) sits beside Diesel's derives on a model
-//! struct and lets callers check its vector fields (dimensions, finiteness) before
-//! a Diesel insert or update reaches the server.
+//! - [`SeekdbTable`](macro@SeekdbTable) declares a whole seekdb table on a model struct
+//!   (columns, keys, vector and full-text indexes, partitions, table options) and
+//!   implements `diesel_seekdb::model::SeekdbTable`: `create_table()`,
+//!   `create_table_sql()`, `create(conn)`, `collection_schema()`, ...
+//! - [`SeekdbVectors`](macro@SeekdbVectors) only checks a struct's vector fields
+//!   (dimensions, finiteness) before a Diesel insert or update reaches the server.
+//!
+//! Both sit beside Diesel's derives on the same struct. Misuse is a compile error
+//! pointing at the attribute.
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
+
+mod model;
+mod rules;
+mod sql_type;
+mod table;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -52,11 +63,74 @@ pub fn derive_seekdb_vectors(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Declares a seekdb table on a model struct and implements
+/// `diesel_seekdb::model::SeekdbTable` for it.
+///
+/// ```ignore
+/// #[derive(Queryable, Selectable, Insertable, SeekdbTable)]
+/// #[diesel(table_name = docs)]
+/// #[seekdb(organization = "heap", partition(hash(id), partitions = 4))]
+/// struct Doc {
+///     #[seekdb(primary_key, auto_increment)]
+///     id: i64,
+///     #[seekdb(varchar(len = 200), fulltext(parser = "ngram", ngram_token_size = 2))]
+///     title: String,
+///     body: Option<String>,
+///     #[seekdb(vector(dim = 768), index(kind = "hnsw", distance = "cosine", m = 16))]
+///     embedding: Vector,
+/// }
+/// // Doc::create(&mut conn)?; Doc::create_table_sql()?; Doc::collection_schema()?
+/// ```
+///
+/// **Table** (on the struct): the name comes from `#[diesel(table_name = ...)]`, else
+/// `#[seekdb(table = "...")]`, else the struct name in snake case plus `s` (Diesel's
+/// rule). The primary key is `#[diesel(primary_key(a, b))]`, plus fields marked
+/// `#[seekdb(primary_key)]`, else a field named `id`. Struct-level `#[seekdb(...)]`
+/// keys: `table`, `organization = "heap" | "index"`, `comment`, `lob_inrow_threshold`,
+/// `fulltext(name = "...", columns(a, b), parser = ...)` and
+/// `partition(METHOD, ...)` where METHOD is `hash(c)`, `key(a, ...)`, `range(c)`,
+/// `range_columns(a, ...)`, `list(c)` or `list_columns(a, ...)`, followed by
+/// `partitions = N` (hash/key), `less_than(p0 = 100, p1 = MAXVALUE)` (range) or
+/// `values_in(p0(1, 2), p1(DEFAULT))` (list), and optionally one
+/// `subpartition(...)` level in the same form.
+///
+/// **Columns** (field types): `i8`..`i64` and `u8`..`u64` are TINYINT..BIGINT
+/// [UNSIGNED], `f32` FLOAT, `f64` DOUBLE, `bool` BOOL, `String` VARCHAR(255)
+/// (`varchar(len = N)` or `text` to change it), `serde_json::Value` JSON,
+/// `NaiveDateTime` DATETIME, `NaiveDate` DATE, `SparseVector` SPARSEVECTOR, `Vector`
+/// VECTOR(N) with `vector(dim = N)` required; `Option<T>` is nullable, anything else
+/// NOT NULL. `sql_type = "DECIMAL(10, 2)"` (any `ColumnType` spelling) overrides the
+/// inference. Other field keys: `primary_key`, `auto_increment`, `comment = "..."`,
+/// `fulltext` / `fulltext(name = ..., parser = "space" | "beng" | "ngram" | "ngram2" |
+/// "ik", <parser properties>)`, and on vector fields
+/// `index(kind = ..., distance = ..., name = ..., <parameters>)`.
+///
+/// **Checked at compile time** against seekdb 1.4's rules: `dim` is 1..=16000 (an
+/// indexed column at most 4096, an IVF index at most `lob_inrow_threshold / 4`); the
+/// index kind is one of hnsw, hnsw_sq, hnsw_bq, ivf_flat, ivf_sq8, ivf_pq, sindi (sindi
+/// only on SPARSEVECTOR); the distance one the kind supports (l2, inner_product / ip,
+/// cosine); every parameter one the kind takes, within its range (`m`,
+/// `ef_construction`, `ef_search`, `extra_info_max_size`, `refine_k`, `refine_type`,
+/// `bq_use_fht`, `bq_bits_query`, `nlist`, `sample_per_nlist`, `nbits`, `prune`,
+/// `refine`, `drop_ratio_build`, `lib`); `ef_construction > m`; ivf_pq's `m` divides the
+/// dimension; unknown keys anywhere. The generated code calls the runtime builders,
+/// which check the same rules again when rendering.
+///
+/// The derive also generates what [`SeekdbVectors`](macro@SeekdbVectors) does
+/// (`VECTOR_COLUMNS`, `check_vectors()`), so derive one of the two, not both.
+#[proc_macro_derive(SeekdbTable, attributes(seekdb))]
+pub fn derive_seekdb_table(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as DeriveInput);
+    table::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// One field marked `#[seekdb(vector(dim = N))]`.
-struct VectorField {
-    ident: syn::Ident,
-    dim: usize,
-    optional: bool,
+pub(crate) struct VectorField {
+    pub(crate) ident: syn::Ident,
+    pub(crate) dim: usize,
+    pub(crate) optional: bool,
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
@@ -116,6 +190,10 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         }
     }
 
+    Ok(vectors_impl(input, &vectors))
+}
+
+pub(crate) fn vectors_impl(input: &DeriveInput, vectors: &[VectorField]) -> TokenStream2 {
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let entries = vectors.iter().map(|v| {
@@ -165,7 +243,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         }
     };
 
-    Ok(quote! {
+    quote! {
         impl #impl_generics #name #ty_generics #where_clause {
             /// The seekdb vector fields of this struct and their dimension counts,
             /// in declaration order.
@@ -179,7 +257,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 ::core::result::Result::Ok(())
             }
         }
-    })
+    }
 }
 
 /// Parses `#[seekdb(vector(dim = N))]`, returning `N`.

@@ -9,6 +9,7 @@ pub mod diesel_ext;
 mod error;
 pub mod fragment;
 pub mod milvus;
+pub mod model;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sparse;
