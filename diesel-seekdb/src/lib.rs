@@ -8,6 +8,7 @@ pub mod ddl;
 pub mod diesel_ext;
 mod error;
 pub mod fragment;
+pub mod migration;
 pub mod milvus;
 pub mod model;
 #[cfg(feature = "runtime")]

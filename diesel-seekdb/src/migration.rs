@@ -1,0 +1,666 @@
+//! Migrations written with the DDL builders, run by Diesel's migration harness next to
+//! the SQL migrations of `embed_migrations!`.
+//!
+//! A [`SchemaMigration`] is a named list of up and down steps; every step is a DDL
+//! builder ([`CreateTable`], [`AlterTable`], [`DropTable`], [`DropIndex`],
+//! [`CreateIndex`]) or [`RawSql`]. Each step is rendered, and so checked against
+//! seekdb's rules, when it is added: [`SchemaMigrationBuilder::build`] returns the first
+//! builder error instead of a migration that would fail half-way on the server.
+//! [`MigrationSet`] merges such migrations with any other [`MigrationSource`] (embedded
+//! SQL migrations) into one source ordered by version, so
+//! `conn.run_pending_migrations(set)` and `conn.revert_last_migration(set)` from
+//! `diesel_migrations::MigrationHarness` drive both kinds.
+//!
+//! seekdb, like MySQL, commits every DDL statement on its own, so a migration can't be
+//! rolled back as a unit. Rust-built migrations therefore report
+//! `run_in_transaction() == false`: a transaction around them would promise an
+//! atomicity the server does not give, and a step that fails leaves the steps before it
+//! applied (the version is not recorded, so fix the cause and undo those steps, or make
+//! each migration a single DDL statement).
+//!
+//! ```
+//! use diesel_seekdb::ddl::{ColumnType, Column, DropIndex, AlterTable, VectorIndex, VectorDistance};
+//! use diesel_seekdb::migration::{CreateIndex, SchemaMigration};
+//!
+//! let m = SchemaMigration::builder("2026-11-25-000010_items_summary_index")
+//!     .up(AlterTable::new("items").add_column(Column::new("summary", ColumnType::Vector(8))))
+//!     .up(CreateIndex::vector("items", VectorIndex::new("items_summary_idx", "summary")
+//!         .distance(VectorDistance::Cosine)))
+//!     .down(DropIndex::new("items_summary_idx", "items"))
+//!     .down(AlterTable::new("items").drop_column("summary"))
+//!     .build()?;
+//! assert_eq!(m.version(), "20261125000010");
+//! assert_eq!(
+//!     m.up_sql()[1],
+//!     "CREATE VECTOR INDEX `items_summary_idx` ON `items` (`summary`) \
+//!      WITH (distance=cosine, type=hnsw, lib=vsag)"
+//! );
+//!
+//! // An index seekdb would refuse is refused here, before anything runs.
+//! let err = SchemaMigration::builder("2026-11-25-000011_bad_index")
+//!     .up(CreateIndex::vector("items", VectorIndex::new("bad", "embedding").m(16).ef_construction(8)))
+//!     .build()
+//!     .unwrap_err();
+//! assert!(matches!(err, diesel_seekdb::Error::Validation { ref parameter, .. } if parameter == "ef_construction"));
+//! # Ok::<(), diesel_seekdb::Error>(())
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use diesel::connection::BoxableConnection;
+use diesel::migration::{
+    Migration, MigrationMetadata, MigrationName, MigrationSource, MigrationVersion,
+};
+use diesel::mysql::Mysql;
+
+use crate::ddl::{AlterTable, CreateTable, DropIndex, DropTable, FullTextIndex, VectorIndex};
+use crate::{Error, Result};
+
+/// Longest version diesel's `__diesel_schema_migrations.version` column holds.
+const MAX_VERSION_LEN: usize = 50;
+
+/// One DDL statement of a migration, rendered (and validated) to SQL.
+///
+/// Implemented by the [`crate::ddl`] statement builders, [`CreateIndex`] and
+/// [`RawSql`]; implement it for your own statement types.
+pub trait MigrationStep {
+    /// The statement's SQL, or the builder's validation error.
+    fn to_step_sql(&self) -> Result<String>;
+}
+
+impl MigrationStep for CreateTable {
+    fn to_step_sql(&self) -> Result<String> {
+        self.to_sql()
+    }
+}
+
+impl MigrationStep for AlterTable {
+    fn to_step_sql(&self) -> Result<String> {
+        self.to_sql()
+    }
+}
+
+impl MigrationStep for DropTable {
+    fn to_step_sql(&self) -> Result<String> {
+        self.to_sql()
+    }
+}
+
+impl MigrationStep for DropIndex {
+    fn to_step_sql(&self) -> Result<String> {
+        self.to_sql()
+    }
+}
+
+impl<T: MigrationStep + ?Sized> MigrationStep for &T {
+    fn to_step_sql(&self) -> Result<String> {
+        (**self).to_step_sql()
+    }
+}
+
+/// `CREATE VECTOR INDEX` / `CREATE FULLTEXT INDEX` on an existing table.
+///
+/// ```
+/// use diesel_seekdb::ddl::{FullTextIndex, FullTextParser};
+/// use diesel_seekdb::migration::{CreateIndex, MigrationStep};
+/// let step = CreateIndex::full_text("articles", FullTextIndex::new("ft_title", ["title"]));
+/// assert_eq!(step.to_step_sql()?, "CREATE FULLTEXT INDEX `ft_title` ON `articles` (`title`)");
+/// # Ok::<(), diesel_seekdb::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIndex {
+    table: String,
+    index: IndexKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum IndexKind {
+    Vector(VectorIndex),
+    FullText(FullTextIndex),
+}
+
+impl CreateIndex {
+    /// A vector index on `table`.
+    pub fn vector(table: impl Into<String>, index: VectorIndex) -> Self {
+        CreateIndex {
+            table: table.into(),
+            index: IndexKind::Vector(index),
+        }
+    }
+
+    /// A full-text index on `table`.
+    pub fn full_text(table: impl Into<String>, index: FullTextIndex) -> Self {
+        CreateIndex {
+            table: table.into(),
+            index: IndexKind::FullText(index),
+        }
+    }
+}
+
+impl MigrationStep for CreateIndex {
+    fn to_step_sql(&self) -> Result<String> {
+        match &self.index {
+            IndexKind::Vector(i) => i.to_create_sql(&self.table),
+            IndexKind::FullText(i) => i.to_create_sql(&self.table),
+        }
+    }
+}
+
+/// Hand-written SQL, for what the builders don't cover (it is sent as written: only
+/// emptiness is checked).
+///
+/// ```
+/// use diesel_seekdb::migration::{MigrationStep, RawSql};
+/// assert!(RawSql::new("  ").to_step_sql().is_err());
+/// assert_eq!(RawSql::new("ALTER TABLE t ALTER INDEX i INVISIBLE").to_step_sql()?,
+///            "ALTER TABLE t ALTER INDEX i INVISIBLE");
+/// # Ok::<(), diesel_seekdb::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSql(String);
+
+impl RawSql {
+    /// Wraps `sql`.
+    pub fn new(sql: impl Into<String>) -> Self {
+        RawSql(sql.into())
+    }
+}
+
+impl MigrationStep for RawSql {
+    fn to_step_sql(&self) -> Result<String> {
+        if self.0.trim().is_empty() {
+            return Err(Error::validation("sql", "a migration step needs SQL text"));
+        }
+        Ok(self.0.clone())
+    }
+}
+
+/// Which half of a migration a step belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Applying (`up`).
+    Up,
+    /// Reverting (`down`).
+    Down,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        })
+    }
+}
+
+/// The name and version of a migration: `2026-11-25-000005_add_index` has version
+/// `20261125000005`, derived the way diesel derives it for migration directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Label {
+    name: String,
+    version: String,
+}
+
+impl Label {
+    fn parse(name: &str) -> Result<Self> {
+        let reject = |reason: String| Err(Error::validation("name", reason));
+        let Some((prefix, description)) = name.split_once('_') else {
+            return reject(format!(
+                "{name:?} is not `<version>_<description>` (e.g. `2026-11-25-000005_add_index`)"
+            ));
+        };
+        if description.trim().is_empty() {
+            return reject(format!("{name:?} has no description after the version"));
+        }
+        let version: String = prefix.chars().filter(|&c| c != '-').collect();
+        if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit()) {
+            return reject(format!(
+                "the version part {prefix:?} of {name:?} must be digits, optionally separated by `-`"
+            ));
+        }
+        if version.len() > MAX_VERSION_LEN {
+            return reject(format!(
+                "the version {version} is {} digits long; diesel stores at most {MAX_VERSION_LEN}",
+                version.len()
+            ));
+        }
+        Ok(Label {
+            name: name.to_owned(),
+            version,
+        })
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl MigrationName for Label {
+    fn version(&self) -> MigrationVersion<'_> {
+        MigrationVersion::from(self.version.as_str())
+    }
+}
+
+/// DDL commits implicitly on seekdb, so no migration of ours claims a transaction.
+struct NoTransaction;
+
+impl MigrationMetadata for NoTransaction {
+    fn run_in_transaction(&self) -> bool {
+        false
+    }
+}
+
+/// A migration built from DDL builders; see the [module docs](self).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaMigration {
+    label: Label,
+    up: Vec<String>,
+    down: Vec<String>,
+}
+
+impl SchemaMigration {
+    /// Starts a migration named `<version>_<description>`, e.g.
+    /// `2026-11-25-000005_add_index`. Use the same version shape as the SQL migrations
+    /// it runs with: versions are ordered as strings.
+    pub fn builder(name: impl Into<String>) -> SchemaMigrationBuilder {
+        SchemaMigrationBuilder {
+            name: name.into(),
+            up: Vec::new(),
+            down: Vec::new(),
+            first_error: None,
+        }
+    }
+
+    /// The full name (`2026-11-25-000005_add_index`).
+    pub fn name(&self) -> &str {
+        &self.label.name
+    }
+
+    /// The version diesel records (`20261125000005`).
+    pub fn version(&self) -> &str {
+        &self.label.version
+    }
+
+    /// The statements `run` executes, in order.
+    pub fn up_sql(&self) -> &[String] {
+        &self.up
+    }
+
+    /// The statements `revert` executes, in order (empty: the migration can't be
+    /// reverted).
+    pub fn down_sql(&self) -> &[String] {
+        &self.down
+    }
+
+    fn execute(
+        &self,
+        conn: &mut dyn BoxableConnection<Mysql>,
+        direction: Direction,
+    ) -> diesel::migration::Result<()> {
+        let steps = match direction {
+            Direction::Up => &self.up,
+            Direction::Down => &self.down,
+        };
+        if steps.is_empty() {
+            return Err(Box::new(Error::NotSupported {
+                feature: format!("reverting migration `{}`", self.label.name),
+                reason: "it declares no down steps".into(),
+            }));
+        }
+        for (step, sql) in steps.iter().enumerate() {
+            conn.batch_execute(sql).map_err(|e| StepError {
+                migration: self.label.name.clone(),
+                direction,
+                step,
+                sql: sql.clone(),
+                source: Error::from(e),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Migration<Mysql> for SchemaMigration {
+    fn run(&self, conn: &mut dyn BoxableConnection<Mysql>) -> diesel::migration::Result<()> {
+        self.execute(conn, Direction::Up)
+    }
+
+    fn revert(&self, conn: &mut dyn BoxableConnection<Mysql>) -> diesel::migration::Result<()> {
+        self.execute(conn, Direction::Down)
+    }
+
+    fn metadata(&self) -> &dyn MigrationMetadata {
+        &NoTransaction
+    }
+
+    fn name(&self) -> &dyn MigrationName {
+        &self.label
+    }
+}
+
+/// A migration shared by every `migrations()` call of a [`MigrationSet`].
+struct Shared(Arc<SchemaMigration>);
+
+impl Migration<Mysql> for Shared {
+    fn run(&self, conn: &mut dyn BoxableConnection<Mysql>) -> diesel::migration::Result<()> {
+        self.0.run(conn)
+    }
+
+    fn revert(&self, conn: &mut dyn BoxableConnection<Mysql>) -> diesel::migration::Result<()> {
+        self.0.revert(conn)
+    }
+
+    fn metadata(&self) -> &dyn MigrationMetadata {
+        &NoTransaction
+    }
+
+    fn name(&self) -> &dyn MigrationName {
+        &self.0.label
+    }
+}
+
+/// Collects the steps of a [`SchemaMigration`]; see [`SchemaMigration::builder`].
+#[derive(Debug)]
+#[must_use = "call build() to get the migration or the first builder error"]
+pub struct SchemaMigrationBuilder {
+    name: String,
+    up: Vec<String>,
+    down: Vec<String>,
+    first_error: Option<Error>,
+}
+
+impl SchemaMigrationBuilder {
+    /// Appends a step to run when applying.
+    pub fn up(self, step: impl MigrationStep) -> Self {
+        self.push(Direction::Up, &step)
+    }
+
+    /// Appends a step to run when reverting (steps run in the order given).
+    pub fn down(self, step: impl MigrationStep) -> Self {
+        self.push(Direction::Down, &step)
+    }
+
+    fn push(mut self, direction: Direction, step: &dyn MigrationStep) -> Self {
+        if self.first_error.is_some() {
+            return self;
+        }
+        let steps = match direction {
+            Direction::Up => &mut self.up,
+            Direction::Down => &mut self.down,
+        };
+        match step.to_step_sql() {
+            Ok(sql) => steps.push(sql),
+            Err(e) => {
+                let at = format!(
+                    "{direction} step {} of migration {:?}",
+                    steps.len(),
+                    self.name
+                );
+                self.first_error = Some(with_context(e, &at));
+            }
+        }
+        self
+    }
+
+    /// The migration, or the first error: a step a builder refused (its parameter is
+    /// kept), a malformed name, or no up step.
+    pub fn build(self) -> Result<SchemaMigration> {
+        if let Some(e) = self.first_error {
+            return Err(e);
+        }
+        let label = Label::parse(&self.name)?;
+        if self.up.is_empty() {
+            return Err(Error::validation(
+                "up",
+                format!("migration {:?} has no up step", self.name),
+            ));
+        }
+        Ok(SchemaMigration {
+            label,
+            up: self.up,
+            down: self.down,
+        })
+    }
+}
+
+/// Says where a builder error came from without renaming its parameter.
+fn with_context(e: Error, at: &str) -> Error {
+    match e {
+        Error::Validation { parameter, reason } => Error::Validation {
+            parameter,
+            reason: format!("{reason} ({at})"),
+        },
+        other => other,
+    }
+}
+
+/// A step of a Rust-built migration failed on the server. Steps before it stay applied
+/// (DDL commits implicitly); the migration's version is not recorded.
+#[derive(Debug)]
+pub struct StepError {
+    migration: String,
+    direction: Direction,
+    step: usize,
+    sql: String,
+    source: Error,
+}
+
+impl StepError {
+    /// The migration's name.
+    pub fn migration(&self) -> &str {
+        &self.migration
+    }
+
+    /// Whether it was applying or reverting.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The 0-based index of the failed step (the steps before it were applied).
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// The statement that failed.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The server's error.
+    pub fn error(&self) -> &Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "migration `{}` failed at {} step {} (`{}`): {}",
+            self.migration, self.direction, self.step, self.sql, self.source
+        )
+    }
+}
+
+impl std::error::Error for StepError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// SQL migrations and [`SchemaMigration`]s as one [`MigrationSource`], in version order.
+///
+/// `migrations()` fails when two migrations share a version (diesel would otherwise
+/// silently run only one of them).
+///
+/// ```
+/// use diesel::migration::MigrationSource;
+/// use diesel::mysql::Mysql;
+/// use diesel_seekdb::ddl::DropTable;
+/// use diesel_seekdb::migration::{MigrationSet, RawSql, SchemaMigration};
+///
+/// let later = SchemaMigration::builder("2026-11-25-000020_b")
+///     .up(RawSql::new("CREATE TABLE b (id INT PRIMARY KEY)"))
+///     .down(DropTable::new("b"))
+///     .build()?;
+/// let earlier = SchemaMigration::builder("2026-11-25-000019_a")
+///     .up(RawSql::new("CREATE TABLE a (id INT PRIMARY KEY)"))
+///     .build()?;
+/// let set = MigrationSet::new().migration(later).migration(earlier);
+/// let names: Vec<String> = MigrationSource::<Mysql>::migrations(&set)
+///     .unwrap()
+///     .iter()
+///     .map(|m| m.name().to_string())
+///     .collect();
+/// assert_eq!(names, ["2026-11-25-000019_a", "2026-11-25-000020_b"]);
+/// # Ok::<(), diesel_seekdb::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct MigrationSet {
+    sources: Vec<Arc<dyn MigrationSource<Mysql> + Send + Sync>>,
+    migrations: Vec<Arc<SchemaMigration>>,
+}
+
+impl fmt::Debug for MigrationSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MigrationSet")
+            .field("sources", &self.sources.len())
+            .field("migrations", &self.migrations)
+            .finish()
+    }
+}
+
+impl MigrationSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds every migration of `source`, e.g. `embed_migrations!("migrations")`.
+    pub fn source(mut self, source: impl MigrationSource<Mysql> + Send + Sync + 'static) -> Self {
+        self.sources.push(Arc::new(source));
+        self
+    }
+
+    /// Adds a Rust-built migration.
+    pub fn migration(mut self, migration: SchemaMigration) -> Self {
+        self.migrations.push(Arc::new(migration));
+        self
+    }
+
+    fn collect(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<Mysql>>>> {
+        let mut all: Vec<Box<dyn Migration<Mysql>>> = Vec::new();
+        for source in &self.sources {
+            all.extend(source.migrations()?);
+        }
+        all.extend(
+            self.migrations
+                .iter()
+                .map(|m| Box::new(Shared(Arc::clone(m))) as Box<dyn Migration<Mysql>>),
+        );
+        all.sort_by(|a, b| a.name().version().cmp(&b.name().version()));
+        if let Some(pair) = all
+            .windows(2)
+            .find(|w| w[0].name().version() == w[1].name().version())
+        {
+            return Err(Box::new(Error::validation(
+                "migrations",
+                format!(
+                    "`{}` and `{}` have the same version {}",
+                    pair[0].name(),
+                    pair[1].name(),
+                    pair[0].name().version()
+                ),
+            )));
+        }
+        Ok(all)
+    }
+}
+
+impl MigrationSource<Mysql> for MigrationSet {
+    fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<Mysql>>>> {
+        self.collect()
+    }
+}
+
+impl MigrationSource<Mysql> for &MigrationSet {
+    fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<Mysql>>>> {
+        self.collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_is_derived_like_diesel_does() {
+        let l = Label::parse("2026-11-25-000005_add_index").unwrap();
+        assert_eq!(l.version, "20261125000005");
+        assert_eq!(Label::parse("42_x").unwrap().version, "42");
+        for bad in [
+            "add_index",
+            "2026-11-25",
+            "2026-11-25_",
+            "_x",
+            "--_x",
+            "2026a_x",
+        ] {
+            let e = Label::parse(bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::Validation { parameter, .. } if parameter == "name"),
+                "{bad}: {e}"
+            );
+        }
+        assert!(Label::parse(&format!("{}_x", "1".repeat(51))).is_err());
+    }
+
+    #[test]
+    fn first_builder_error_is_kept_with_its_parameter() {
+        let err = SchemaMigration::builder("1_x")
+            .up(RawSql::new("SELECT 1"))
+            .up(DropTable::new(""))
+            .up(RawSql::new(""))
+            .build()
+            .unwrap_err();
+        match err {
+            Error::Validation { parameter, reason } => {
+                assert_eq!(parameter, "table");
+                assert!(reason.contains("up step 1"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(SchemaMigration::builder("1_x").build().is_err());
+    }
+
+    #[test]
+    fn duplicate_versions_are_refused() {
+        let a = SchemaMigration::builder("01_a")
+            .up(RawSql::new("SELECT 1"))
+            .build()
+            .unwrap();
+        let b = SchemaMigration::builder("0-1_b")
+            .up(RawSql::new("SELECT 1"))
+            .build()
+            .unwrap();
+        let err = MigrationSet::new()
+            .migration(a)
+            .migration(b)
+            .migrations()
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("same version 01"), "{err}");
+    }
+
+    #[test]
+    fn migrations_do_not_claim_a_transaction() {
+        let m = SchemaMigration::builder("1_a")
+            .up(RawSql::new("SELECT 1"))
+            .build()
+            .unwrap();
+        assert!(!Migration::<Mysql>::metadata(&m).run_in_transaction());
+    }
+}
