@@ -281,21 +281,16 @@ fn print_hits(question: &str, hits: &[(DocHit, f64)]) {
 /// `MATCH (body) AGAINST (...)` through the full-text index, ranked by relevance.
 fn full_text(conn: &mut MysqlConnection, failures: &mut Vec<String>) -> Result<(), BoxError> {
     let words = "telescope galaxies";
-    let relevance = match_against(semantic_docs::body, words).natural_language();
-    let hits: Vec<(DocHit, f64)> = semantic_docs::table
-        .filter(
-            match_against(semantic_docs::body, words)
-                .natural_language()
-                .matches(),
-        )
-        .select((DocHit::as_select(), relevance))
-        .order(
-            match_against(semantic_docs::body, words)
-                .natural_language()
-                .desc(),
-        )
-        .limit(3)
-        .load(conn)?;
+    let load = |conn: &mut MysqlConnection| -> Result<Vec<(DocHit, f64)>, BoxError> {
+        let relevance = || match_against(semantic_docs::body, words).natural_language();
+        Ok(semantic_docs::table
+            .filter(relevance().matches())
+            .select((DocHit::as_select(), relevance()))
+            .order(relevance().desc())
+            .limit(3)
+            .load(conn)?)
+    };
+    let hits = until_settled(|| load(conn), |hits: &Vec<_>| !hits.is_empty())?;
     println!("\nfull-text {words:?} (relevance):");
     for (hit, score) in &hits {
         println!(
@@ -321,7 +316,16 @@ fn hybrid(url: &str, failures: &mut Vec<String>) -> Result<(), BoxError> {
         .knn(Knn::new("embedding", 5, vector))
         .size(3)
         .source(["id", "topic", "title", "_keyword_score", "_semantic_score"]);
-    let hits = client.hybrid_search(TABLE, &body)?;
+    // Both halves must have seen the rows: a heap table's indexes catch up with new
+    // rows asynchronously, and in that window the top hit has no keyword score.
+    let hits = until_settled(
+        || Ok(client.hybrid_search(TABLE, &body)?),
+        |hits: &Vec<serde_json::Map<String, serde_json::Value>>| {
+            hits.first().is_some_and(|h| {
+                num(h.get("_keyword_score")) > 0.0 && num(h.get("_semantic_score")) > 0.0
+            })
+        },
+    )?;
     println!("\nhybrid: keywords \"chain gears\" + vector of {question:?}:");
     for hit in &hits {
         println!(
@@ -344,6 +348,22 @@ fn hybrid(url: &str, failures: &mut Vec<String>) -> Result<(), BoxError> {
         ));
     }
     Ok(())
+}
+
+/// Runs `query` until `settled` accepts its result, for at most 10 s (then returns the
+/// last result, for the checks to judge).
+fn until_settled<T>(
+    mut query: impl FnMut() -> Result<T, BoxError>,
+    settled: impl Fn(&T) -> bool,
+) -> Result<T, BoxError> {
+    let started = Instant::now();
+    loop {
+        let result = query()?;
+        if settled(&result) || started.elapsed() > Duration::from_secs(10) {
+            return Ok(result);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn num(v: Option<&serde_json::Value>) -> f64 {
