@@ -8,7 +8,7 @@ use diesel_seekdb::ddl::{IndexParam, VecIndexType, VectorIndex};
 use diesel_seekdb::milvus::{DataType, MilvusLikeClient, SearchRequest};
 use diesel_seekdb::model::SeekdbTable;
 use diesel_seekdb::prelude::*;
-use diesel_seekdb::{Error, SparseVector};
+use diesel_seekdb::{Error, ObVecClient, SparseVector};
 use diesel_seekdb_derive::SeekdbTable;
 use diesel_seekdb_suite::TestDb;
 use serde_json::json;
@@ -60,7 +60,7 @@ struct Doc {
     embedding: Vector,
 }
 
-/// Partitioned, heap-organised, with an IVF index and every kind of field.
+/// Partitioned, heap-organised, with a sparse and a dense index and every kind of field.
 #[derive(SeekdbTable)]
 #[allow(dead_code)]
 #[seekdb(
@@ -99,7 +99,7 @@ struct Event {
     terms: SparseVector,
     #[seekdb(
         vector(dim = 3000),
-        index(kind = "ivf_flat", distance = "ip", nlist = 64, name = "ev_ivf")
+        index(kind = "hnsw_sq", distance = "ip", m = 8, name = "ev_vidx")
     )]
     embedding: Option<Vector>,
 }
@@ -140,8 +140,8 @@ fn generates_the_exact_sql() {
          PRIMARY KEY (`id`, `tenant`), \
          VECTOR INDEX `terms_vidx` (`terms`) WITH (distance=inner_product, type=sindi, lib=vsag, \
          prune=true, refine=true, drop_ratio_build=0.1), \
-         VECTOR INDEX `ev_ivf` (`embedding`) WITH (distance=inner_product, type=ivf_flat, \
-         lib=ob, nlist=64), \
+         VECTOR INDEX `ev_vidx` (`embedding`) WITH (distance=inner_product, type=hnsw_sq, \
+         lib=vsag, m=8), \
          FULLTEXT INDEX `ft_all` (`kind`, `note`) WITH PARSER ik \
          PARSER_PROPERTIES=(ik_mode='max_word')) \
          ORGANIZATION HEAP LOB_INROW_THRESHOLD=16384 COMMENT='events by tenant' \
@@ -385,4 +385,275 @@ fn rule_table_agrees_with_the_runtime_builder() {
 #[test]
 fn misuse_does_not_compile() {
     trybuild::TestCases::new().compile_fail("tests/ui_table/*.rs");
+}
+
+// ---- against the real server -----------------------------------------------------------
+
+fn show_create(db: &TestDb, table: &str) -> String {
+    let client = ObVecClient::from_connection(db.connect());
+    let rows = client
+        .perform_raw_text_sql(&format!("SHOW CREATE TABLE `{table}`"))
+        .unwrap();
+    rows[0]["Create Table"].as_str().unwrap().to_string()
+}
+
+fn column_types(db: &TestDb, table: &str) -> Vec<(String, String, String)> {
+    let client = ObVecClient::from_connection(db.connect());
+    let rows = client
+        .perform_raw_text_sql(&format!(
+            "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = '{table}' \
+             ORDER BY ORDINAL_POSITION",
+            db.name
+        ))
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (s("c"), s("t"), s("n"))
+        })
+        .collect()
+}
+
+fn emb(i: i64) -> Vector {
+    let x = i as f32;
+    Vector::from(vec![
+        (x * 0.37).sin() + 1.5,
+        (x * 0.11).cos(),
+        (i % 7) as f32 * 0.25 - 0.6,
+        1.0 / (1.0 + x),
+    ])
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let dot: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| f64::from(*x) * f64::from(*y))
+        .sum();
+    let na: f64 = a.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
+    1.0 - dot / (na * nb)
+}
+
+fn close(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= 1e-5 * x.abs().max(1.0))
+}
+
+#[test]
+fn generated_ddl_runs_on_seekdb() {
+    let mut db = TestDb::new("derive_ddl");
+    Doc::create(&mut db.conn).unwrap();
+    Event::create(&mut db.conn).unwrap();
+    ShopItem::create(&mut db.conn).unwrap();
+    // `create` refuses an existing table; `create_if_not_exists` does not.
+    assert!(matches!(
+        Doc::create(&mut db.conn),
+        Err(Error::Database { .. })
+    ));
+    Doc::create_if_not_exists(&mut db.conn).unwrap();
+
+    let doc = show_create(&db, "derive_docs");
+    for part in [
+        "`embedding` VECTOR(4) NOT NULL",
+        "`title` varchar(200) NOT NULL",
+        "COMMENT 'row id'",
+        "VECTOR KEY `embedding_vidx` (`embedding`) WITH (DISTANCE=COSINE, TYPE=HNSW, LIB=VSAG, M=16, EF_CONSTRUCTION=200",
+        "FULLTEXT KEY `title_ftidx` (`title`) WITH PARSER ngram PARSER_PROPERTIES=(ngram_token_size=2)",
+    ] {
+        assert!(doc.contains(part), "{part} not in\n{doc}");
+    }
+
+    let event = show_create(&db, "derive_events");
+    for part in [
+        "VECTOR KEY `terms_vidx` (`terms`) WITH (DISTANCE=INNER_PRODUCT, TYPE=SINDI",
+        "VECTOR KEY `ev_vidx` (`embedding`) WITH (DISTANCE=INNER_PRODUCT, TYPE=HNSW_SQ, LIB=VSAG, M=8",
+        "FULLTEXT KEY `ft_all` (`kind`, `note`) WITH PARSER ik",
+        "ORGANIZATION HEAP",
+        "COMMENT = 'events by tenant'",
+        "partition by range(`tenant`) subpartition by key(`id`)",
+    ] {
+        assert!(event.contains(part), "{part} not in\n{event}");
+    }
+    assert_eq!(
+        column_types(&db, "derive_events"),
+        [
+            ("id", "bigint(20) unsigned", "NO"),
+            ("tenant", "int(11)", "NO"),
+            ("kind", "varchar(32)", "NO"),
+            ("note", "varchar(255)", "NO"),
+            ("small", "smallint(6)", "NO"),
+            ("tiny", "tinyint(4)", "YES"),
+            ("flag", "tinyint(1)", "NO"),
+            ("ratio", "float", "NO"),
+            ("score", "double", "NO"),
+            ("meta", "json", "YES"),
+            ("at", "datetime", "NO"),
+            ("day", "date", "YES"),
+            ("price", "decimal(10,2)", "NO"),
+            ("tags", "ARRAY(VARCHAR(20))", "YES"),
+            ("terms", "SPARSEVECTOR", "NO"),
+            ("embedding", "VECTOR(3000)", "YES"),
+        ]
+        .map(|(c, t, n)| (c.to_string(), t.to_string(), n.to_string()))
+    );
+    let client = ObVecClient::from_connection(db.connect());
+    let parts = client
+        .perform_raw_text_sql(&format!(
+            "SELECT PARTITION_NAME AS p, SUBPARTITION_NAME AS s FROM information_schema.PARTITIONS \
+             WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME = 'derive_events' ORDER BY 1, 2",
+            db.name
+        ))
+        .unwrap();
+    let parts: Vec<String> = parts
+        .iter()
+        .map(|r| format!("{}/{}", r["p"].as_str().unwrap(), r["s"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "p0/p0sp0",
+            "p0/p0sp1",
+            "p1/p1sp0",
+            "p1/p1sp1",
+            "pmax/pmaxsp0",
+            "pmax/pmaxsp1"
+        ]
+    );
+
+    let shop = show_create(&db, "shop_items");
+    for part in [
+        "PRIMARY KEY (`region`, `id`)",
+        "VECTOR KEY `v_vidx` (`v`) WITH (DISTANCE=L2, TYPE=IVF_PQ, LIB=OB, M=4, NBITS=8",
+        "partition by list(`region`)",
+    ] {
+        assert!(shop.contains(part), "{part} not in\n{shop}");
+    }
+
+    Doc::drop_if_exists(&mut db.conn).unwrap();
+    Doc::drop_if_exists(&mut db.conn).unwrap();
+    assert!(!client.check_table_exists("derive_docs").unwrap());
+}
+
+#[test]
+fn diesel_round_trips_rows_through_the_model() {
+    let mut db = TestDb::new("derive_rt");
+    Doc::create(&mut db.conn).unwrap();
+    let docs: Vec<Doc> = (0..60)
+        .map(|i| Doc {
+            id: i,
+            title: format!("document number {i}"),
+            body: (i % 2 == 0).then(|| format!("body of {i}")),
+            embedding: emb(i),
+        })
+        .collect();
+    for d in &docs {
+        d.check_vectors().unwrap();
+    }
+    let n = diesel::insert_into(derive_docs::table)
+        .values(&docs)
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, docs.len());
+
+    let back: Vec<Doc> = derive_docs::table
+        .select(Doc::as_select())
+        .order(derive_docs::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(back.len(), docs.len());
+    for (a, b) in docs.iter().zip(&back) {
+        assert_eq!((a.id, &a.title, &a.body), (b.id, &b.title, &b.body));
+        assert!(
+            close(a.embedding.as_slice(), b.embedding.as_slice()),
+            "{a:?} != {b:?}"
+        );
+    }
+
+    // ANN through the cosine HNSW index the derive declared, against exact distances.
+    let q = Vector::from(vec![1.2, 0.4, -0.3, 0.2]);
+    let near: Vec<(Doc, f64)> = derive_docs::table
+        .select((Doc::as_select(), derive_docs::embedding.cosine_distance(&q)))
+        .order(derive_docs::embedding.cosine_distance(&q).approximate())
+        .limit(5)
+        .load(&mut db.conn)
+        .unwrap();
+    let mut exact: Vec<(i64, f64)> = docs
+        .iter()
+        .map(|d| (d.id, cosine(d.embedding.as_slice(), q.as_slice())))
+        .collect();
+    exact.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let got: Vec<i64> = near.iter().map(|(d, _)| d.id).collect();
+    let want: Vec<i64> = exact[..5].iter().map(|(id, _)| *id).collect();
+    assert_eq!(got, want);
+    for ((_, d), (_, e)) in near.iter().zip(&exact) {
+        assert!((d - e).abs() < 1e-5, "{d} vs {e}");
+    }
+}
+
+#[test]
+fn milvus_client_accepts_the_collection_schema() {
+    let db = TestDb::new("derive_milvus");
+    let client = MilvusLikeClient::from_connection(db.connect());
+    client
+        .create_collection(
+            "derive_coll",
+            &Doc::collection_schema().unwrap(),
+            Some(&Doc::index_params().unwrap()),
+        )
+        .unwrap();
+    let rows: Vec<serde_json::Value> = (0..30)
+        .map(|i| {
+            json!({
+                "id": i,
+                "title": format!("title {i}"),
+                "body": null,
+                "embedding": emb(i).to_vec(),
+            })
+        })
+        .collect();
+    assert_eq!(
+        client.insert("derive_coll", &rows, None).unwrap(),
+        json!({"insert_count": 30})
+    );
+    let hits = client
+        .search(
+            "derive_coll",
+            SearchRequest::new("embedding", vec![emb(11).to_vec()])
+                .limit(3)
+                .output_fields(["title"]),
+        )
+        .unwrap();
+    assert_eq!(hits[0][0].id, json!(11));
+    assert_eq!(hits[0][0].entity["title"], json!("title 11"));
+    assert!(hits[0][0].distance.abs() < 1e-6, "{:?}", hits[0][0]);
+    let ddl = show_create(&db, "derive_coll");
+    assert!(
+        ddl.contains("WITH (DISTANCE=COSINE, TYPE=HNSW, LIB=VSAG, M=16, EF_CONSTRUCTION=200"),
+        "{ddl}"
+    );
+
+    // A partitioned schema with a composite key.
+    client
+        .create_collection(
+            "derive_shop",
+            &ShopItem::collection_schema().unwrap(),
+            Some(&ShopItem::index_params().unwrap()),
+        )
+        .unwrap();
+    let rows: Vec<serde_json::Value> = (0..12)
+        .map(|i| json!({"id": i, "region": i % 4, "v": [i as f32, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5]}))
+        .collect();
+    client.insert("derive_shop", &rows, None).unwrap();
+    let hits = client
+        .search(
+            "derive_shop",
+            SearchRequest::new("v", vec![vec![5.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5]]).limit(1),
+        )
+        .unwrap();
+    assert_eq!(hits[0][0].id, json!({"region": 1, "id": 5}));
+    assert!(show_create(&db, "derive_shop").contains("partition by list(`region`)"));
 }

@@ -341,15 +341,15 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
             match inferred {
                 Inferred::Vector => {
                     let Some((d, _)) = a.dim else {
-                        let span = a.vector_attr.unwrap_or_else(|| field.ty.span());
-                        return err(
-                            span,
-                            format!(
-                                "`{name}` is a Vector: declare its dimension with \
-                                 `#[seekdb(vector(dim = N))]` (1 <= N <= {})",
-                                rules::MAX_DIMENSIONS
-                            ),
+                        let msg = format!(
+                            "`{name}` is a Vector: declare its dimension with \
+                             `#[seekdb(vector(dim = N))]` (1 <= N <= {})",
+                            rules::MAX_DIMENSIONS
                         );
+                        return Err(match a.vector_attr {
+                            Some(span) => syn::Error::new(span, msg),
+                            None => syn::Error::new_spanned(&field.ty, msg),
+                        });
                     };
                     SqlType::Vector(d)
                 }
@@ -376,11 +376,11 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
                     t
                 }
                 Inferred::Unknown => {
-                    return err(
+                    return Err(syn::Error::new_spanned(
                         &field.ty,
                         "cannot infer a seekdb column type for this field; add \
                          `#[seekdb(sql_type = \"...\")]`",
-                    )
+                    ))
                 }
             }
         };
@@ -456,7 +456,23 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
             Some(SqlType::Vector(d)) => Some(u64::from(*d)),
             _ => None,
         };
-        vector_indexes.push(check_index(column, raw, span, sparse, dim, lob_threshold)?);
+        let idx = check_index(column, raw, span, sparse, dim, lob_threshold)?;
+        // seekdb 1.4 refuses this with "create vector index on partition table without
+        // primary key" (1235): a heap table's key is a hidden one.
+        if idx.kind.ivf
+            && partition.is_some()
+            && (primary_key.is_empty() || organization.as_deref() == Some("heap"))
+        {
+            return err(
+                span,
+                format!(
+                    "seekdb builds {} indexes on a partitioned table only when it is \
+                     index-organised with a primary key",
+                    idx.kind.name
+                ),
+            );
+        }
+        vector_indexes.push(idx);
     }
 
     let mut fulltexts = Vec::new();
@@ -559,7 +575,7 @@ fn parse_field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                 }
                 "vector" => {
                     dup(a.vector_attr.is_some())?;
-                    a.vector_attr = Some(attr.span());
+                    a.vector_attr = Some(span);
                     if meta.input.is_empty() || meta.input.peek(Token![,]) {
                         return Ok(());
                     }
@@ -713,7 +729,7 @@ fn check_index(
                 return err(
                     lit,
                     format!(
-                        "unknown distance \"{}\" for a {} index; expected one of {}",
+                        "unknown distance \"{}\" for `{}` indexes; expected one of {}",
                         lit.value(),
                         kind.name,
                         kind.distances.join(", ")
@@ -731,7 +747,7 @@ fn check_index(
             return err(
                 ident,
                 format!(
-                    "a {} index does not take `{key}`; it takes {}",
+                    "`{}` indexes do not take `{key}`; they take {}",
                     kind.name,
                     takes.join(", ")
                 ),
@@ -801,19 +817,26 @@ fn check_index(
             _ => None,
         })
     };
+    let pspan = |k: &str| {
+        raw.params
+            .iter()
+            .find(|(i, _)| i == k)
+            .map(|(_, lit)| lit.span())
+            .unwrap_or(span)
+    };
     let is_hnsw = kind.name.starts_with("hnsw");
     if is_hnsw {
         let m = int("m").unwrap_or(16);
         if let Some(ef) = int("ef_construction") {
             if ef <= m {
                 return err(
-                    span,
+                    pspan("ef_construction"),
                     format!("`ef_construction` ({ef}) must be greater than m ({m})"),
                 );
             }
             if kind.name != "hnsw" && ef < 2 * m {
                 return err(
-                    span,
+                    pspan("ef_construction"),
                     format!(
                         "{} needs ef_construction >= 2*m ({}), got {ef}",
                         kind.name,
@@ -833,7 +856,7 @@ fn check_index(
         if let Some(d) = dim {
             if m > d || d % m != 0 {
                 return err(
-                    span,
+                    pspan("m"),
                     format!("ivf_pq m ({m}) must divide the dimension ({d})"),
                 );
             }
@@ -842,14 +865,17 @@ fn check_index(
     if kind.sparse {
         let pruned = boolean("prune") == Some(true);
         if boolean("refine") == Some(true) && !pruned {
-            return err(span, "`refine = true` needs `prune = true`");
+            return err(pspan("refine"), "`refine = true` needs `prune = true`");
         }
         let drop = params.iter().find_map(|(p, v)| match v {
             PVal::Float(f) if p == "drop_ratio_build" => Some(*f),
             _ => None,
         });
         if drop.is_some_and(|d| d > 0.0) && !pruned {
-            return err(span, "`drop_ratio_build` above 0 needs `prune = true`");
+            return err(
+                pspan("drop_ratio_build"),
+                "`drop_ratio_build` above 0 needs `prune = true`",
+            );
         }
     }
     if let Some(d) = dim {
