@@ -8,6 +8,9 @@ pub mod ddl;
 pub mod diesel_ext;
 mod error;
 pub mod fragment;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod migration;
 pub mod milvus;
 pub mod model;

@@ -2,7 +2,7 @@
 //! expressions, executed through Diesel with every value as a bind parameter.
 
 use diesel::mysql::Mysql;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryBuilder, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Unsigned, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 
@@ -59,7 +59,7 @@ impl From<SqlFragment> for Filter {
 
 /// Byte offsets of the `?` placeholders in `sql`, skipping any inside quoted
 /// identifiers (`` `a?b` ``) and string literals (`'?'`, `"?"`).
-fn placeholders(sql: &str) -> Vec<usize> {
+pub(crate) fn placeholders(sql: &str) -> Vec<usize> {
     let mut found = Vec::new();
     let mut quote: Option<u8> = None;
     let mut bytes = sql.bytes().enumerate();
@@ -164,12 +164,12 @@ impl DynQuery {
 
     /// The SQL text with `?` placeholders (for logs and tests).
     pub fn to_sql(&self) -> String {
-        diesel::debug_query::<Mysql, _>(self)
-            .to_string()
-            .split(" -- binds: ")
-            .next()
-            .unwrap_or_default()
-            .to_string()
+        // Rendered directly rather than cut out of `debug_query`'s "SQL -- binds: [..]",
+        // which SQL containing " -- binds: " would truncate.
+        let mut builder = diesel::mysql::MysqlQueryBuilder::new();
+        // Only a Diesel expression can fail to render; the text up to it is kept.
+        let _ = QueryFragment::<Mysql>::to_sql(self, &mut builder, &Mysql);
+        builder.finish()
     }
 }
 
