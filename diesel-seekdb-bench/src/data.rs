@@ -44,11 +44,17 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 fn le_f32(bytes: &[u8]) -> Vec<f32> {
-    bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 fn le_i32(bytes: &[u8]) -> Vec<i32> {
-    bytes.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    bytes
+        .chunks_exact(4)
+        .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 fn expect_len(name: &str, got: usize, want: usize) -> Result<(), String> {
@@ -64,7 +70,10 @@ pub fn load_python_dir(dir: &Path) -> Result<Dataset, String> {
     let header: Value = serde_json::from_slice(&read(&dir.join("dataset.json"))?)
         .map_err(|e| format!("dataset.json: {e}"))?;
     let get = |k: &str| {
-        header[k].as_u64().map(|v| v as usize).ok_or_else(|| format!("dataset.json: no `{k}`"))
+        header[k]
+            .as_u64()
+            .map(|v| v as usize)
+            .ok_or_else(|| format!("dataset.json: no `{k}`"))
     };
     let (n, dim, nq) = (get("n")?, get("dim")?, get("n_queries")?);
     let base = le_f32(&read(&dir.join("base.f32"))?);
@@ -108,7 +117,10 @@ fn read_matrix(path: &Path) -> Result<(usize, usize, Vec<u8>), String> {
         }
         let stride = 4 + 4 * dim;
         if bytes.len() % stride != 0 {
-            return Err(format!("{}: size is not a multiple of the row size", path.display()));
+            return Err(format!(
+                "{}: size is not a multiple of the row size",
+                path.display()
+            ));
         }
         let rows = bytes.len() / stride;
         let mut out = Vec::with_capacity(rows * dim * 4);
@@ -121,7 +133,11 @@ fn read_matrix(path: &Path) -> Result<(usize, usize, Vec<u8>), String> {
         Ok((rows, dim, out))
     } else {
         let (rows, dim) = (u32_at(&bytes, 0)?, u32_at(&bytes, 4)?);
-        expect_len(&path.display().to_string(), (bytes.len() - 8) / 4, rows * dim)?;
+        expect_len(
+            &path.display().to_string(),
+            (bytes.len() - 8) / 4,
+            rows * dim,
+        )?;
         Ok((rows, dim, bytes[8..].to_vec()))
     }
 }
@@ -130,7 +146,9 @@ fn read_matrix(path: &Path) -> Result<(usize, usize, Vec<u8>), String> {
 /// neighbours are meaningful and recall measures something.
 pub fn generate(n: usize, dim: usize, nq: usize, seed: u64) -> (Vec<f32>, Vec<i32>, Vec<f32>) {
     let mut rng = Rng::new(seed);
-    let centers: Vec<f64> = (0..N_CLUSTERS * dim).map(|_| rng.normal() * CENTER_STD).collect();
+    let centers: Vec<f64> = (0..N_CLUSTERS * dim)
+        .map(|_| rng.normal() * CENTER_STD)
+        .collect();
     let draw = |rng: &mut Rng, count: usize| {
         let mut labels = Vec::with_capacity(count);
         let mut rows = Vec::with_capacity(count * dim);
@@ -178,7 +196,11 @@ pub fn load(src: &Source) -> Result<Dataset, String> {
                 // Without a query file, every (n / nq)-th base row is a query.
                 None => {
                     let step = (n / src.nq.max(1)).max(1);
-                    (0..n).step_by(step).take(src.nq).flat_map(|i| base[i * dim..(i + 1) * dim].to_vec()).collect()
+                    (0..n)
+                        .step_by(step)
+                        .take(src.nq)
+                        .flat_map(|i| base[i * dim..(i + 1) * dim].to_vec())
+                        .collect()
                 }
             };
             let nq = queries.len() / dim;
@@ -193,15 +215,30 @@ pub fn load(src: &Source) -> Result<Dataset, String> {
             (b, l, q, src.dim, src.n, src.nq, source)
         }
     };
-    let mut ds = Dataset { n, dim, base, labels, queries, nq, gt: Vec::new(), gt_filtered: Vec::new(), source };
+    let mut ds = Dataset {
+        n,
+        dim,
+        base,
+        labels,
+        queries,
+        nq,
+        gt: Vec::new(),
+        gt_filtered: Vec::new(),
+        source,
+    };
     ds.gt = match (&src.gt, &src.base) {
         (Some(path), Some(_)) if src.n == 0 => {
             let (rows, k, bytes) = read_matrix(path)?;
             if k < TOPK || rows < nq {
-                return Err(format!("{}: need {nq} rows of at least {TOPK} ids", path.display()));
+                return Err(format!(
+                    "{}: need {nq} rows of at least {TOPK} ids",
+                    path.display()
+                ));
             }
             let all = le_i32(&bytes);
-            (0..nq).flat_map(|r| all[r * k..r * k + TOPK].to_vec()).collect()
+            (0..nq)
+                .flat_map(|r| all[r * k..r * k + TOPK].to_vec())
+                .collect()
         }
         _ => brute_force(&ds, |_| true),
     };
@@ -211,7 +248,9 @@ pub fn load(src: &Source) -> Result<Dataset, String> {
 
 /// Exact top-10 by squared L2 in f64 (ties by id), like the reference's numpy code.
 pub fn brute_force(ds: &Dataset, keep: impl Fn(usize) -> bool + Sync) -> Vec<i32> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut out = vec![-1i32; ds.nq * TOPK];
     let chunk = ds.nq.div_ceil(threads).max(1);
     std::thread::scope(|s| {
@@ -264,7 +303,10 @@ impl Rng {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^ (z >> 31)
         };
-        Rng { s: [next(), next(), next(), next()], spare: None }
+        Rng {
+            s: [next(), next(), next(), next()],
+            spare: None,
+        }
     }
 
     fn next(&mut self) -> u64 {

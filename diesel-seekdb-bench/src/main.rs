@@ -64,6 +64,9 @@ struct Args {
     /// Passes over the queries per path in the ANN and filtered phases.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+    /// Passes over the queries per path in the filtered-ANN phase (slow on seekdb).
+    #[arg(long, default_value_t = 1)]
+    filtered_rounds: usize,
     /// Threads for the multi-threaded ANN phase (r2d2 pool of the same size).
     #[arg(long, default_value_t = 4)]
     threads: usize,
@@ -91,6 +94,9 @@ struct Args {
     /// (--data-only) unless --data-dir is given, so both tools measure identical vectors.
     #[arg(long)]
     compare_python: bool,
+    /// Only redraw the plot from an earlier run's seekdb-bench.json (no server needed).
+    #[arg(long)]
+    plot_from: Option<PathBuf>,
     /// Python interpreter with pyobvector, pymysql and numpy (scripts/dev bench makes
     /// a project-local venv in .venv-bench/).
     #[arg(long, default_value = "python3")]
@@ -121,7 +127,9 @@ fn machine() -> Value {
 }
 
 fn loadavg() -> Value {
-    json!(std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim())
+    json!(std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim())
 }
 
 fn main() {
@@ -138,20 +146,53 @@ fn run(args: Args) -> Result<(), String> {
         .clone()
         .or_else(|| std::env::var("SEEKDB_URL").ok())
         .unwrap_or_else(|| "mysql://root@127.0.0.1:2881/test".into());
+    if let Some(path) = &args.plot_from {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let results: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let sweep = results["ef_sweep"].as_array().cloned().unwrap_or_default();
+        let c = &results["config"];
+        let title = format!(
+            "seekdb HNSW (m=16, ef_construction=200): N={} D={} Q={}, top-10",
+            c["n"], c["dim"], c["queries"]
+        );
+        std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
+        let png = args.out.join("ann-recall-qps.png");
+        plot::draw(
+            &png,
+            &title,
+            &sweep,
+            &python::plot_points(&results["python"]),
+        )?;
+        eprintln!("[seekdb-bench] wrote {}", png.display());
+        return Ok(());
+    }
     let server = raw::Target::parse(&url)?;
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let started = Instant::now();
 
     // ---- data
-    let n = args.n.unwrap_or(if args.base.is_some() { 0 } else { 20_000 });
+    let n = args
+        .n
+        .unwrap_or(if args.base.is_some() { 0 } else { 20_000 });
     let data_dir = match (&args.data_dir, args.compare_python) {
         (Some(d), _) => Some(d.clone()),
         (None, true) => {
             if args.base.is_some() {
-                return Err("--compare-python replays the Python-generated set; drop --base".into());
+                return Err(
+                    "--compare-python replays the Python-generated set; drop --base".into(),
+                );
             }
-            let dir = args.out.join(format!("data/n{n}_d{}_q{}", args.dim, args.queries));
-            python::generate(&args.python, &args.python_script, n, args.dim, args.queries, &dir)?;
+            let dir = args
+                .out
+                .join(format!("data/n{n}_d{}_q{}", args.dim, args.queries));
+            python::generate(
+                &args.python,
+                &args.python_script,
+                n,
+                args.dim,
+                args.queries,
+                &dir,
+            )?;
             Some(dir)
         }
         (None, false) => None,
@@ -197,6 +238,7 @@ fn run(args: Args) -> Result<(), String> {
         threads: args.threads,
         exact_queries: args.exact_queries,
         decode_rounds: args.decode_rounds.max(1),
+        filtered_rounds: args.filtered_rounds.max(1),
         ef_list: args.ef.clone(),
         no_rebuild: args.no_rebuild,
         keep: args.keep,
@@ -249,7 +291,16 @@ fn run(args: Args) -> Result<(), String> {
     if args.compare_python {
         let dir = data_dir.as_ref().ok_or("no data dir")?;
         let py_out = args.out.join("python.json");
-        let py = python::run(&args.python, &args.python_script, &server, &args.db, &ds, &args, dir, &py_out)?;
+        let py = python::run(
+            &args.python,
+            &args.python_script,
+            &server,
+            &args.db,
+            &ds,
+            &args,
+            dir,
+            &py_out,
+        )?;
         let cmp = python::compare(&results["phases"], &py);
         python::print_ratios(&cmp);
         extra_points = python::plot_points(&py);
@@ -263,12 +314,23 @@ fn run(args: Args) -> Result<(), String> {
     save(&results)?;
 
     let sweep_path = args.out.join("ef-sweep.json");
-    std::fs::write(&sweep_path, serde_json::to_string_pretty(&json!(sweep)).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        &sweep_path,
+        serde_json::to_string_pretty(&json!(sweep)).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     let png = args.out.join("ann-recall-qps.png");
-    let title = format!("seekdb HNSW (m=16, ef_construction=200): N={} D={} Q={}, top-10", ds.n, ds.dim, ds.nq);
+    let title = format!(
+        "seekdb HNSW (m=16, ef_construction=200): N={} D={} Q={}, top-10",
+        ds.n, ds.dim, ds.nq
+    );
     plot::draw(&png, &title, &sweep, &extra_points)?;
     python::print_summary(&results);
-    eprintln!("[seekdb-bench] wrote {}, {}, {}", json_path.display(), sweep_path.display(), png.display());
+    eprintln!(
+        "[seekdb-bench] wrote {}, {}, {}",
+        json_path.display(),
+        sweep_path.display(),
+        png.display()
+    );
     Ok(())
 }

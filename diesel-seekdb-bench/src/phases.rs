@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::sql_types::Bool;
 use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
-use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, VecIndexType, VectorDistance, VectorIndex};
+use diesel_seekdb::ddl::{
+    Column, ColumnType, CreateTable, VecIndexType, VectorDistance, VectorIndex,
+};
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{codec, ObVecClient};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -64,6 +66,7 @@ pub struct Options {
     pub threads: usize,
     pub exact_queries: usize,
     pub decode_rounds: usize,
+    pub filtered_rounds: usize,
     pub ef_list: Vec<u32>,
     pub no_rebuild: bool,
     pub keep: bool,
@@ -84,9 +87,11 @@ pub struct Bench<'a> {
 fn bar(len: u64, msg: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template("{msg:<28} [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg:<28} [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_message(msg.to_string());
     pb
@@ -109,7 +114,11 @@ fn search_sql(table: &str, q: &[f32], mode: Mode) -> Res<Vec<u8>> {
     }
     s.extend_from_slice(b"ORDER BY l2_distance(v, ");
     vec_literal(&mut s, q)?;
-    s.extend_from_slice(if mode == Mode::Exact { b") LIMIT 10" } else { b") APPROXIMATE LIMIT 10" });
+    s.extend_from_slice(if mode == Mode::Exact {
+        b") LIMIT 10"
+    } else {
+        b") APPROXIMATE LIMIT 10"
+    });
     Ok(s)
 }
 
@@ -157,7 +166,11 @@ pub fn obvec_search(client: &ObVecClient, q: &[f32], mode: Mode) -> Res<Vec<i64>
     }
     .map_err(err)?;
     rows.iter()
-        .map(|r| r.get("id").and_then(Value::as_i64).ok_or_else(|| "row without id".to_string()))
+        .map(|r| {
+            r.get("id")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| "row without id".to_string())
+        })
         .collect()
 }
 
@@ -178,6 +191,9 @@ fn sql_query_search(conn: &mut MysqlConnection, q: &[f32], mode: Mode) -> Res<Ve
     Ok(rows.into_iter().map(|r| i64::from(r.id)).collect())
 }
 
+/// One thread's latencies and (query index, ids) results.
+type ThreadOut = (Vec<f64>, Vec<(usize, Vec<i64>)>);
+
 /// Per path: latencies, CPU and the first round's results.
 type Timed = Vec<(Path, Samples, Vec<Vec<i64>>)>;
 
@@ -195,11 +211,23 @@ impl<'a> Bench<'a> {
             #[diesel(sql_type = diesel::sql_types::Text)]
             v: String,
         }
-        let version: Version = diesel::sql_query("SELECT OB_VERSION() AS v").get_result(&mut conn).map_err(err)?;
+        let version: Version = diesel::sql_query("SELECT OB_VERSION() AS v")
+            .get_result(&mut conn)
+            .map_err(err)?;
         let mut env = Map::new();
         env.insert("server_version".into(), json!(version.v));
         env.insert("ob_hnsw_ef_search".into(), json!(default_ef));
-        Ok(Bench { ds, target, opt, conn, client, raw, phases: Map::new(), env, default_ef })
+        Ok(Bench {
+            ds,
+            target,
+            opt,
+            conn,
+            client,
+            raw,
+            phases: Map::new(),
+            env,
+            default_ef,
+        })
     }
 
     fn log(&self, msg: &str) {
@@ -253,9 +281,16 @@ impl<'a> Bench<'a> {
         match path {
             Path::Diesel => {
                 let rows: Vec<NewItem> = (s..e)
-                    .map(|i| NewItem { id: i as i32, v: Vector::from(ds.row(i).to_vec()), meta: ds.meta(i) })
+                    .map(|i| NewItem {
+                        id: i as i32,
+                        v: Vector::from(ds.row(i).to_vec()),
+                        meta: ds.meta(i),
+                    })
                     .collect();
-                diesel::insert_into(items::table).values(&rows).execute(&mut self.conn).map_err(err)?;
+                diesel::insert_into(items::table)
+                    .values(&rows)
+                    .execute(&mut self.conn)
+                    .map_err(err)?;
             }
             Path::ObVec => {
                 let rows: Vec<Value> = (s..e)
@@ -265,7 +300,9 @@ impl<'a> Bench<'a> {
             }
             Path::RawC | Path::SqlQuery => {
                 let mut sql = Vec::with_capacity((e - s) * (ds.dim * 11 + 48) + 64);
-                sql.extend_from_slice(format!("INSERT INTO {T_RAW} (id, v, meta) VALUES ").as_bytes());
+                sql.extend_from_slice(
+                    format!("INSERT INTO {T_RAW} (id, v, meta) VALUES ").as_bytes(),
+                );
                 for i in s..e {
                     if i > s {
                         sql.push(b',');
@@ -286,8 +323,10 @@ impl<'a> Bench<'a> {
         let paths = [Path::Diesel, Path::ObVec, Path::RawC];
         let mut samples = vec![Samples::default(); paths.len()];
         let n = self.ds.n;
-        let batches: Vec<(usize, usize)> =
-            (0..n).step_by(self.opt.batch).map(|s| (s, (s + self.opt.batch).min(n))).collect();
+        let batches: Vec<(usize, usize)> = (0..n)
+            .step_by(self.opt.batch)
+            .map(|s| (s, (s + self.opt.batch).min(n)))
+            .collect();
         let pb = bar(batches.len() as u64, "insert (3 paths)");
         for (k, &(s, e)) in batches.iter().enumerate() {
             for j in 0..paths.len() {
@@ -313,7 +352,10 @@ impl<'a> Bench<'a> {
                     .as_bytes(),
                 |r| got = (parse_int(r[0]).unwrap_or(-1), parse_int(r[1]).unwrap_or(-1)),
             )?;
-            check.insert(t.into(), json!({"rows_joined": got.0, "identical_vectors": got.1}));
+            check.insert(
+                t.into(),
+                json!({"rows_joined": got.0, "identical_vectors": got.1}),
+            );
         }
         out.insert("check_vs_diesel_table".into(), Value::Object(check));
         out.insert("batch".into(), json!(self.opt.batch));
@@ -332,30 +374,36 @@ impl<'a> Bench<'a> {
     }
 
     /// `rounds` passes over `queries`, each path in turn, the order rotating per round.
-    fn timed(&mut self, paths: &[Path], queries: &[usize], rounds: usize, mode: Mode, label: &str) -> Res<Timed> {
-        let mut out: Timed = paths.iter().map(|p| (*p, Samples::default(), Vec::new())).collect();
-        let pb = bar((rounds * paths.len()) as u64, label);
+    fn timed(
+        &mut self,
+        paths: &[Path],
+        queries: &[usize],
+        rounds: usize,
+        mode: Mode,
+        label: &str,
+    ) -> Res<Timed> {
+        let mut out: Timed = paths
+            .iter()
+            .map(|p| (*p, Samples::default(), Vec::new()))
+            .collect();
+        // Query by query, each path in turn (the order rotating), so a burst of load
+        // from elsewhere on the machine lands on every path alike.
+        let pb = bar((rounds * queries.len()) as u64, label);
+        let mut turn = 0;
         for r in 0..rounds {
-            for j in 0..paths.len() {
-                let p = (j + r) % paths.len();
-                let path = out[p].0;
-                let c0 = process_cpu_seconds();
-                let mut lat = Vec::with_capacity(queries.len());
-                let mut found = Vec::new();
-                for &qi in queries {
-                    let q = self.ds.query(qi);
-                    let t0 = Instant::now();
-                    let ids = self.search_one(path, q, mode)?;
-                    lat.push(t0.elapsed().as_secs_f64());
+            for &qi in queries {
+                let q = self.ds.query(qi);
+                for j in 0..paths.len() {
+                    let p = (j + turn) % paths.len();
+                    let (c0, t0) = (process_cpu_seconds(), Instant::now());
+                    let ids = self.search_one(out[p].0, q, mode)?;
+                    out[p].1.lat.push(t0.elapsed().as_secs_f64());
+                    out[p].1.cpu_s += process_cpu_seconds() - c0;
                     if r == 0 {
-                        found.push(ids);
+                        out[p].2.push(ids);
                     }
                 }
-                out[p].1.cpu_s += process_cpu_seconds() - c0;
-                out[p].1.lat.extend(lat);
-                if r == 0 {
-                    out[p].2 = found;
-                }
+                turn += 1;
                 pb.inc(1);
             }
         }
@@ -379,7 +427,10 @@ impl<'a> Bench<'a> {
                 same.insert(p.name().into(), json!(eq as f64 / nq_done.max(1) as f64));
             }
         }
-        m.insert("identical_result_lists_vs_raw_c".into(), Value::Object(same));
+        m.insert(
+            "identical_result_lists_vs_raw_c".into(),
+            Value::Object(same),
+        );
         m.insert("unit".into(), json!("queries"));
         m
     }
@@ -395,10 +446,17 @@ impl<'a> Bench<'a> {
         }
         self.log("phase 3b: ANN before rebuild, then rebuild_index");
         let few: Vec<usize> = (0..self.ds.nq.min(50)).collect();
-        let t = self.timed(&[Path::Diesel, Path::RawC], &few, 1, Mode::Ann, "ANN before rebuild")?;
+        let t = self.timed(
+            &[Path::Diesel, Path::RawC],
+            &few,
+            1,
+            Mode::Ann,
+            "ANN before rebuild",
+        )?;
         let gt: Vec<i32> = self.ds.gt[..few.len() * TOPK].to_vec();
         let rep = self.report(&t, &gt, few.len());
-        self.phases.insert("ann_before_rebuild".into(), Value::Object(rep));
+        self.phases
+            .insert("ann_before_rebuild".into(), Value::Object(rep));
         let mut lib = Map::new();
         for table in [T_DIESEL, T_OBVEC] {
             let t0 = Instant::now();
@@ -406,9 +464,14 @@ impl<'a> Bench<'a> {
             lib.insert(table.into(), json!(t0.elapsed().as_secs_f64()));
         }
         let t0 = Instant::now();
-        self.raw.execute(&format!("CALL DBMS_VECTOR.REBUILD_INDEX('vidx', '{T_RAW}', '', 0.2)"))?;
+        self.raw.execute(&format!(
+            "CALL DBMS_VECTOR.REBUILD_INDEX('vidx', '{T_RAW}', '', 0.2)"
+        ))?;
         let raw = t0.elapsed().as_secs_f64();
-        self.phases.insert("rebuild_index".into(), json!({"library_s": lib, "raw_c_s": raw}));
+        self.phases.insert(
+            "rebuild_index".into(),
+            json!({"library_s": lib, "raw_c_s": raw}),
+        );
         Ok(())
     }
 
@@ -441,7 +504,9 @@ impl<'a> Bench<'a> {
             .build(ConnectionManager::<MysqlConnection>::new(self.target.url()))
             .map_err(err)?;
         let pooled_client = ObVecClient::from_pool(pool.clone());
-        let mut raws = (0..threads).map(|_| RawConn::connect(&self.target)).collect::<Res<Vec<_>>>()?;
+        let mut raws = (0..threads)
+            .map(|_| RawConn::connect(&self.target))
+            .collect::<Res<Vec<_>>>()?;
         let total = self.ds.nq * self.opt.rounds;
         let ds = self.ds;
         let mut out = Map::new();
@@ -452,12 +517,12 @@ impl<'a> Bench<'a> {
             let next = std::sync::atomic::AtomicUsize::new(0);
             let c0 = process_cpu_seconds();
             let t0 = Instant::now();
-            let per_thread: Vec<Res<(Vec<f64>, Vec<(usize, Vec<i64>)>)>> = std::thread::scope(|s| {
+            let per_thread: Vec<Res<ThreadOut>> = std::thread::scope(|s| {
                 let handles: Vec<_> = raws
                     .iter_mut()
                     .map(|raw| {
                         let (pool, client, next) = (&pool, &pooled_client, &next);
-                        s.spawn(move || -> Res<(Vec<f64>, Vec<(usize, Vec<i64>)>)> {
+                        s.spawn(move || -> Res<ThreadOut> {
                             let mut lat = Vec::new();
                             let mut found = Vec::new();
                             loop {
@@ -485,10 +550,17 @@ impl<'a> Bench<'a> {
                         })
                     })
                     .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into()))).collect()
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into())))
+                    .collect()
             });
             let wall = t0.elapsed().as_secs_f64();
-            let mut samples = Samples { cpu_s: process_cpu_seconds() - c0, wall_s: Some(wall), ..Default::default() };
+            let mut samples = Samples {
+                cpu_s: process_cpu_seconds() - c0,
+                wall_s: Some(wall),
+                ..Default::default()
+            };
             let mut found = vec![Vec::new(); ds.nq];
             for r in per_thread {
                 let (lat, f) = r?;
@@ -513,7 +585,13 @@ impl<'a> Bench<'a> {
     pub fn exact(&mut self) -> Res<()> {
         self.log("phase 6: exact search");
         let qs: Vec<usize> = (0..self.ds.nq.min(self.opt.exact_queries)).collect();
-        let t = self.timed(&[Path::Diesel, Path::ObVec, Path::RawC], &qs, 1, Mode::Exact, "exact search")?;
+        let t = self.timed(
+            &[Path::Diesel, Path::ObVec, Path::RawC],
+            &qs,
+            1,
+            Mode::Exact,
+            "exact search",
+        )?;
         let gt = self.ds.gt[..qs.len() * TOPK].to_vec();
         let rep = self.report(&t, &gt, qs.len());
         self.phases.insert("exact".into(), Value::Object(rep));
@@ -524,24 +602,41 @@ impl<'a> Bench<'a> {
     pub fn filtered(&mut self) -> Res<()> {
         self.log("phase 7: filtered ANN");
         let qs = self.all_queries();
-        let t = self.timed(&[Path::Diesel, Path::ObVec, Path::RawC], &qs, self.opt.rounds, Mode::Filtered, "filtered ANN")?;
+        let t = self.timed(
+            &[Path::Diesel, Path::ObVec, Path::RawC],
+            &qs,
+            self.opt.filtered_rounds,
+            Mode::Filtered,
+            "filtered ANN",
+        )?;
         let mut rep = self.report(&t, &self.ds.gt_filtered, qs.len());
-        let all_match = t.iter().all(|(_, _, f)| f.iter().flatten().all(|id| id % 10 == FILTER_PAGE));
+        let all_match = t
+            .iter()
+            .all(|(_, _, f)| f.iter().flatten().all(|id| id % 10 == FILTER_PAGE));
         rep.insert("all_results_match_filter".into(), json!(all_match));
         rep.insert("filter_sql".into(), json!(FILTER_SQL));
-        self.phases.insert("filtered_ann".into(), Value::Object(rep));
+        self.phases
+            .insert("filtered_ann".into(), Value::Object(rep));
         Ok(())
     }
 
     fn read_all(&mut self, path: Path) -> Res<Vec<(i64, Vec<f32>)>> {
         match path {
             Path::Diesel => {
-                let rows: Vec<(i32, Vector)> =
-                    items::table.select((items::id, items::v)).load(&mut self.conn).map_err(err)?;
-                Ok(rows.into_iter().map(|(id, v)| (i64::from(id), v.to_vec())).collect())
+                let rows: Vec<(i32, Vector)> = items::table
+                    .select((items::id, items::v))
+                    .load(&mut self.conn)
+                    .map_err(err)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, v)| (i64::from(id), v.to_vec()))
+                    .collect())
             }
             Path::ObVec => {
-                let rows = self.client.get(T_DIESEL, &[], None, &["id", "v"], &[]).map_err(err)?;
+                let rows = self
+                    .client
+                    .get(T_DIESEL, &[], None, &["id", "v"], &[])
+                    .map_err(err)?;
                 rows.into_iter()
                     .map(|r| {
                         let id = r.get("id").and_then(Value::as_i64).ok_or("no id")?;
@@ -559,12 +654,13 @@ impl<'a> Bench<'a> {
             _ => {
                 let mut rows = Vec::with_capacity(self.ds.n);
                 let mut bad = None;
-                self.raw.query(format!("SELECT id, v FROM {T_DIESEL}").as_bytes(), |r| {
-                    match (parse_int(r[0]), r[1].map(codec::decode)) {
+                self.raw.query(
+                    format!("SELECT id, v FROM {T_DIESEL}").as_bytes(),
+                    |r| match (parse_int(r[0]), r[1].map(codec::decode)) {
                         (Ok(id), Some(Ok(v))) => rows.push((id, v)),
                         _ => bad = Some("undecodable row".to_string()),
-                    }
-                })?;
+                    },
+                )?;
                 bad.map_or(Ok(rows), Err)
             }
         }
@@ -576,7 +672,10 @@ impl<'a> Bench<'a> {
         let paths = [Path::Diesel, Path::ObVec, Path::RawC];
         let mut samples = vec![Samples::default(); paths.len()];
         let mut fidelity = Map::new();
-        let pb = bar((self.opt.decode_rounds * paths.len()) as u64, "read all vectors");
+        let pb = bar(
+            (self.opt.decode_rounds * paths.len()) as u64,
+            "read all vectors",
+        );
         for r in 0..self.opt.decode_rounds {
             for j in 0..paths.len() {
                 let p = (j + r) % paths.len();
@@ -592,7 +691,10 @@ impl<'a> Bench<'a> {
                             max_err = max_err.max(f64::from((a - b).abs()));
                         }
                     }
-                    fidelity.insert(paths[p].name().into(), json!({"rows": rows.len(), "max_abs_err": max_err}));
+                    fidelity.insert(
+                        paths[p].name().into(),
+                        json!({"rows": rows.len(), "max_abs_err": max_err}),
+                    );
                 }
                 pb.inc(1);
             }
@@ -618,8 +720,15 @@ impl<'a> Bench<'a> {
         let pb = bar(efs.len() as u64, "ef_search sweep");
         for ef in efs {
             diesel_seekdb::set_ef_search(&mut self.conn, ef).map_err(err)?;
-            self.raw.execute(&format!("SET @@ob_hnsw_ef_search = {ef}"))?;
-            let t = self.timed(&[Path::Diesel, Path::RawC], &qs, 1, Mode::Ann, &format!("ef_search={ef}"))?;
+            self.raw
+                .execute(&format!("SET @@ob_hnsw_ef_search = {ef}"))?;
+            let t = self.timed(
+                &[Path::Diesel, Path::RawC],
+                &qs,
+                1,
+                Mode::Ann,
+                &format!("ef_search={ef}"),
+            )?;
             let rep = self.report(&t, &self.ds.gt, qs.len());
             let mut point = json!({"ef_search": ef});
             for (p, s, _) in &t {
@@ -629,13 +738,15 @@ impl<'a> Bench<'a> {
                     "recall_at_10": rep["recall_at_10"][p.name()],
                 });
             }
-            point["identical_result_lists"] = rep["identical_result_lists_vs_raw_c"]["diesel_typed"].clone();
+            point["identical_result_lists"] =
+                rep["identical_result_lists_vs_raw_c"]["diesel_typed"].clone();
             points.push(point);
             pb.inc(1);
         }
         pb.finish_and_clear();
         diesel_seekdb::set_ef_search(&mut self.conn, self.default_ef).map_err(err)?;
-        self.raw.execute(&format!("SET @@ob_hnsw_ef_search = {}", self.default_ef))?;
+        self.raw
+            .execute(&format!("SET @@ob_hnsw_ef_search = {}", self.default_ef))?;
         Ok(points)
     }
 

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::Value;
 
 /// Text needs a TrueType font: `SEEKDB_BENCH_FONT`, else DejaVu Sans (Debian
@@ -41,10 +42,17 @@ fn series(points: &[Value], path: &str) -> Vec<(f64, f64, u64)> {
 }
 
 /// `extra`: single points (label, recall, qps), e.g. pyobvector at the default ef_search.
-pub fn draw(out: &Path, title: &str, points: &[Value], extra: &[(String, f64, f64)]) -> Result<(), String> {
+pub fn draw(
+    out: &Path,
+    title: &str,
+    points: &[Value],
+    extra: &[(String, f64, f64)],
+) -> Result<(), String> {
     let text = register_font();
     if !text {
-        eprintln!("[seekdb-bench] no TrueType font found (set SEEKDB_BENCH_FONT); plot has no labels");
+        eprintln!(
+            "[seekdb-bench] no TrueType font found (set SEEKDB_BENCH_FONT); plot has no labels"
+        );
     }
     let lib = series(points, "diesel_typed");
     let raw = series(points, "raw_c_text");
@@ -65,25 +73,40 @@ pub fn draw(out: &Path, title: &str, points: &[Value], extra: &[(String, f64, f6
     let mut builder = ChartBuilder::on(&root);
     builder.margin(20);
     if text {
-        builder.caption(title, ("sans-serif", 22)).x_label_area_size(45).y_label_area_size(70);
+        builder
+            .caption(title, ("sans-serif", 22))
+            .x_label_area_size(45)
+            .y_label_area_size(70);
     }
     let mut chart = builder
-        .build_cartesian_2d(x0..1.0f64, 0.0..ymax * 1.1)
+        .build_cartesian_2d(x0..1.003f64, 0.0..ymax * 1.1)
         .map_err(|e| e.to_string())?;
     let mut mesh = chart.configure_mesh();
     if text {
-        mesh.x_desc("recall@10").y_desc("queries per second (1 thread)");
+        mesh.x_desc("recall@10")
+            .y_desc("queries per second (1 thread)");
     } else {
-        mesh.disable_x_mesh().disable_y_mesh().x_labels(0).y_labels(0);
+        mesh.disable_x_mesh()
+            .disable_y_mesh()
+            .x_labels(0)
+            .y_labels(0);
     }
     mesh.draw().map_err(|e| e.to_string())?;
-    let styles = [("diesel-seekdb (typed Diesel)", &lib, BLUE), ("raw SQL, C client text protocol", &raw, RED)];
+    let styles = [
+        ("diesel-seekdb (typed Diesel)", &lib, BLUE),
+        ("raw SQL, C client text protocol", &raw, RED),
+    ];
     for (name, s, color) in styles {
         let line = chart
-            .draw_series(LineSeries::new(s.iter().map(|p| (p.0, p.1)), color.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                s.iter().map(|p| (p.0, p.1)),
+                color.stroke_width(2),
+            ))
             .map_err(|e| e.to_string())?;
         if text {
-            line.label(name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            line.label(name).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
         }
         chart
             .draw_series(s.iter().map(|p| Circle::new((p.0, p.1), 4, color.filled())))
@@ -91,18 +114,36 @@ pub fn draw(out: &Path, title: &str, points: &[Value], extra: &[(String, f64, f6
         if text && color == BLUE {
             chart
                 .draw_series(s.iter().map(|p| {
-                    Text::new(format!("ef={}", p.2), (p.0, p.1), ("sans-serif", 13).into_font().color(&BLACK))
+                    Text::new(
+                        format!("ef={} ", p.2),
+                        (p.0, p.1),
+                        ("sans-serif", 13)
+                            .into_font()
+                            .color(&BLACK)
+                            .pos(Pos::new(HPos::Right, VPos::Bottom)),
+                    )
                 }))
                 .map_err(|e| e.to_string())?;
         }
     }
     for (label, r, q) in extra {
         chart
-            .draw_series(std::iter::once(TriangleMarker::new((*r, *q), 7, GREEN.filled())))
+            .draw_series(std::iter::once(TriangleMarker::new(
+                (*r, *q),
+                7,
+                GREEN.filled(),
+            )))
             .map_err(|e| e.to_string())?;
         if text {
             chart
-                .draw_series(std::iter::once(Text::new(label.clone(), (*r, *q), ("sans-serif", 13).into_font())))
+                .draw_series(std::iter::once(Text::new(
+                    format!("{label} (default ef) "),
+                    (*r, *q),
+                    ("sans-serif", 13)
+                        .into_font()
+                        .color(&GREEN.mix(0.9))
+                        .pos(Pos::new(HPos::Right, VPos::Center)),
+                )))
                 .map_err(|e| e.to_string())?;
         }
     }

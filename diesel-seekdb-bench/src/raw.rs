@@ -50,7 +50,10 @@ impl Target {
     }
 
     pub fn with_db(&self, db: &str) -> Self {
-        Target { db: db.to_string(), ..self.clone() }
+        Target {
+            db: db.to_string(),
+            ..self.clone()
+        }
     }
 }
 
@@ -93,7 +96,12 @@ unsafe impl Send for RawConn {}
 impl RawConn {
     pub fn connect(t: &Target) -> Result<Self, String> {
         let cstr = |s: &str| CString::new(s).map_err(|e| e.to_string());
-        let (host, user, pass, db) = (cstr(&t.host)?, cstr(&t.user)?, cstr(&t.password)?, cstr(&t.db)?);
+        let (host, user, pass, db) = (
+            cstr(&t.host)?,
+            cstr(&t.user)?,
+            cstr(&t.password)?,
+            cstr(&t.db)?,
+        );
         // SAFETY: a fresh handle from mysql_init is passed to mysql_real_connect with
         // NUL-terminated strings that outlive the call; on failure it is closed once.
         unsafe {
@@ -101,7 +109,11 @@ impl RawConn {
             if h.is_null() {
                 return Err("mysql_init failed".into());
             }
-            let db_ptr = if t.db.is_empty() { std::ptr::null() } else { db.as_ptr() };
+            let db_ptr = if t.db.is_empty() {
+                std::ptr::null()
+            } else {
+                db.as_ptr()
+            };
             let r = ffi::mysql_real_connect(
                 h,
                 host.as_ptr(),
@@ -113,7 +125,9 @@ impl RawConn {
                 0,
             );
             if r.is_null() {
-                let e = CStr::from_ptr(ffi::mysql_error(h)).to_string_lossy().into_owned();
+                let e = CStr::from_ptr(ffi::mysql_error(h))
+                    .to_string_lossy()
+                    .into_owned();
                 ffi::mysql_close(h);
                 return Err(e);
             }
@@ -123,7 +137,11 @@ impl RawConn {
 
     fn error(&self) -> String {
         // SAFETY: the handle is open; mysql_error returns a NUL-terminated string it owns.
-        unsafe { CStr::from_ptr(ffi::mysql_error(self.0)).to_string_lossy().into_owned() }
+        unsafe {
+            CStr::from_ptr(ffi::mysql_error(self.0))
+                .to_string_lossy()
+                .into_owned()
+        }
     }
 
     /// Runs one statement and hands each row's fields (NULL as `None`) to `row`.
@@ -161,7 +179,10 @@ impl RawConn {
                     fields.push(if p.is_null() {
                         None
                     } else {
-                        Some(std::slice::from_raw_parts(p.cast::<u8>(), *lens.add(i) as usize))
+                        Some(std::slice::from_raw_parts(
+                            p.cast::<u8>(),
+                            *lens.add(i) as usize,
+                        ))
                     });
                 }
                 row(&fields);

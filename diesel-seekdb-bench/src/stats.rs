@@ -29,7 +29,11 @@ impl Samples {
         s.sort_by(f64::total_cmp);
         let sum: f64 = s.iter().sum();
         let total = self.wall_s.unwrap_or(sum);
-        let mean = if s.is_empty() { f64::NAN } else { sum / s.len() as f64 };
+        let mean = if s.is_empty() {
+            f64::NAN
+        } else {
+            sum / s.len() as f64
+        };
         json!({
             "ops": s.len(),
             "units": units,
@@ -52,7 +56,11 @@ pub fn recall(found: &[Vec<i64>], gt: &[i32], k: usize) -> f64 {
     let mut total = 0.0;
     for (i, f) in found.iter().enumerate() {
         let g = &gt[i * k..(i + 1) * k];
-        let hit = f.iter().take(k).filter(|id| g.iter().any(|x| i64::from(*x) == **id)).count();
+        let hit = f
+            .iter()
+            .take(k)
+            .filter(|id| g.iter().any(|x| i64::from(*x) == **id))
+            .count();
         total += hit as f64 / k as f64;
     }
     total / found.len() as f64

@@ -325,6 +325,7 @@ impl AnnSearch {
         push_partitions(&mut q, &self.partitions);
 
         let mut conditions = 0;
+        let filtered = self.filter.is_some();
         if let Some(filter) = self.filter {
             q.sql(" WHERE ");
             q.filter(filter);
@@ -361,6 +362,11 @@ impl AnnSearch {
                 ));
             }
             q.sql(format!(" PARAMETERS(ef_search={ef})"));
+        }
+        // Without a filter the text depends only on the table and the options, so it can
+        // stay prepared: a search costs one round trip, like hand-written SQL.
+        if !filtered {
+            q.cache_if_few_shapes();
         }
         Ok(q)
     }

@@ -90,7 +90,18 @@ enum Piece {
 #[derive(Default)]
 pub struct DynQuery {
     pieces: Vec<Piece>,
+    cached: bool,
 }
+
+/// How many distinct statement texts [`DynQuery::cache_if_few_shapes`] lets Diesel keep
+/// prepared. Diesel's statement cache never evicts, and each entry holds a server cursor
+/// for the connection's lifetime (seekdb refuses new ones past its `open_cursors`), so
+/// only a bounded set of texts may enter it; later shapes are prepared per call again.
+const MAX_CACHED_SHAPES: usize = 16;
+
+/// The texts admitted so far, process-wide, so every connection caches at most
+/// [`MAX_CACHED_SHAPES`] of them.
+static CACHED_SHAPES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 impl DynQuery {
     /// An empty statement.
@@ -162,6 +173,30 @@ impl DynQuery {
         self.sql(")")
     }
 
+    /// Lets Diesel keep this statement prepared (one round trip per execution instead
+    /// of prepare + execute) when its text is one of the first [`MAX_CACHED_SHAPES`]
+    /// admitted. For statements whose text depends only on the schema and options, such
+    /// as a search without a filter; never for caller-written filters or row counts.
+    pub(crate) fn cache_if_few_shapes(&mut self) -> &mut Self {
+        let mut shape = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Sql(sql) => shape.push_str(sql),
+                Piece::Bind(_) => shape.push('?'),
+                // A Diesel expression may render differently per call: never cached.
+                Piece::Expr(_) => return self,
+            }
+        }
+        let mut admitted = CACHED_SHAPES.lock().unwrap_or_else(|p| p.into_inner());
+        if admitted.contains(&shape) {
+            self.cached = true;
+        } else if admitted.len() < MAX_CACHED_SHAPES {
+            admitted.push(shape);
+            self.cached = true;
+        }
+        self
+    }
+
     /// The SQL text with `?` placeholders (for logs and tests).
     pub fn to_sql(&self) -> String {
         // Rendered directly rather than cut out of `debug_query`'s "SQL -- binds: [..]",
@@ -177,7 +212,9 @@ impl QueryFragment<Mysql> for DynQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
         // Diesel's statement cache never evicts, and run-time SQL has unboundedly many
         // shapes (filters, row counts): cached, they exhaust seekdb's open cursors.
-        out.unsafe_to_cache_prepared();
+        if !self.cached {
+            out.unsafe_to_cache_prepared();
+        }
         for piece in &self.pieces {
             match piece {
                 Piece::Sql(sql) => out.push_sql(sql),
