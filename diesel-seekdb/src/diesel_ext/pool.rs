@@ -1,0 +1,84 @@
+//! An r2d2 connection manager that re-applies session settings on every checkout.
+//!
+//! r2d2's `CustomizeConnection` runs only when a connection is opened, so a setting
+//! changed on a borrowed connection (`set_ef_search(&mut conn, 10)`) would travel back
+//! into the pool and surprise the next borrower. r2d2 already runs a validity check on
+//! every checkout (`test_on_check_out`, on by default); this manager makes that check the
+//! `SET` statement itself, so the settings are restored at no extra round trip.
+
+use diesel::r2d2::{ConnectionManager, ManageConnection};
+use diesel::{Connection, MysqlConnection};
+
+use super::session::SessionSettings;
+use crate::error::Result;
+
+/// r2d2 manager for seekdb connections whose [`SessionSettings`] hold on every checkout.
+///
+/// ```no_run
+/// use diesel::r2d2::Pool;
+/// use diesel_seekdb::{SessionManager, SessionSettings};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let settings = SessionSettings::new().ef_search(100).ivf_nprobes(16);
+/// let pool = Pool::builder()
+///     .max_size(8)
+///     .build(SessionManager::new("mysql://root@127.0.0.1:2881/test", settings)?)?;
+/// let mut conn = pool.get()?; // ob_hnsw_ef_search = 100 here, whatever the last borrower set
+/// assert_eq!(diesel_seekdb::ef_search(&mut *conn)?, 100);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct SessionManager {
+    inner: ConnectionManager<MysqlConnection>,
+    settings: SessionSettings,
+    set_sql: String,
+}
+
+impl SessionManager {
+    /// A manager connecting to `database_url`; the settings are range-checked here.
+    pub fn new(database_url: impl Into<String>, settings: SessionSettings) -> Result<Self> {
+        let set_sql = settings.to_sql()?;
+        Ok(Self {
+            inner: ConnectionManager::new(database_url),
+            settings,
+            set_sql,
+        })
+    }
+
+    /// The settings every checkout gets.
+    pub fn settings(&self) -> SessionSettings {
+        self.settings
+    }
+
+    fn apply(&self, conn: &mut MysqlConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&self.set_sql)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+impl ManageConnection for SessionManager {
+    type Connection = MysqlConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> std::result::Result<MysqlConnection, Self::Error> {
+        let mut conn = self.inner.connect()?;
+        if !self.set_sql.is_empty() {
+            self.apply(&mut conn)?;
+        }
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut MysqlConnection) -> std::result::Result<(), Self::Error> {
+        if self.set_sql.is_empty() {
+            self.inner.is_valid(conn)
+        } else {
+            // A successful SET proves the connection alive, like the default `SELECT 1`.
+            self.apply(conn)
+        }
+    }
+
+    fn has_broken(&self, conn: &mut MysqlConnection) -> bool {
+        self.inner.has_broken(conn)
+    }
+}
