@@ -21,6 +21,8 @@ pub mod sql_types;
 mod vector;
 
 pub use client::ObVecClient;
+#[cfg(feature = "async")]
+pub use client::AsyncObVecClient;
 pub use diesel_ext::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings,
     SparseVectorExpressionMethods, VectorExpressionMethods,

@@ -184,7 +184,7 @@ impl TableInfo {
 }
 
 #[derive(QueryableByName)]
-struct ColumnRow {
+pub(crate) struct ColumnRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Text)]
@@ -202,7 +202,7 @@ struct ColumnRow {
 }
 
 #[derive(QueryableByName)]
-struct IndexRow {
+pub(crate) struct IndexRow {
     #[diesel(sql_type = Text, column_name = "Key_name")]
     name: String,
     #[diesel(sql_type = Text, column_name = "Column_name")]
@@ -214,7 +214,7 @@ struct IndexRow {
 }
 
 #[derive(QueryableByName)]
-struct PartitionRow {
+pub(crate) struct PartitionRow {
     #[diesel(sql_type = Nullable<Text>)]
     part: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -238,39 +238,44 @@ fn vector_index_distance(ddl: &str, name: &str) -> Option<String> {
     })
 }
 
-/// Whether `table` exists in the connection's current database.
-pub fn table_exists<C>(conn: &mut C, table: &str) -> Result<bool>
-where
-    C: LoadConnection<Backend = Mysql>,
-{
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let row: Count = diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM information_schema.TABLES \
-         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-    )
-    .bind::<Text, _>(table)
-    .get_result(conn)?;
-    Ok(row.n > 0)
+/// `COUNT(*)` of the tables called `?` in the current database.
+pub(crate) const TABLE_EXISTS_SQL: &str = "SELECT COUNT(*) AS n FROM information_schema.TABLES \
+     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+
+/// The row of [`TABLE_EXISTS_SQL`].
+#[derive(QueryableByName)]
+pub(crate) struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub(crate) n: i64,
 }
 
-/// Reads a table's description; [`Error::CollectionNotFound`] when it does not exist.
-pub fn describe_table<C>(conn: &mut C, table: &str) -> Result<TableInfo>
-where
-    C: LoadConnection<Backend = Mysql>,
-{
-    let rows: Vec<ColumnRow> = diesel::sql_query(
-        "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
-         COLUMN_KEY AS column_key, EXTRA AS extra, COLUMN_COMMENT AS comment, \
-         TABLE_NAME AS table_name \
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
-         ORDER BY ORDINAL_POSITION",
-    )
-    .bind::<Text, _>(table)
-    .load(conn)?;
+/// The columns of table `?`, as [`ColumnRow`]s.
+pub(crate) const COLUMNS_SQL: &str =
+    "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
+     COLUMN_KEY AS column_key, EXTRA AS extra, COLUMN_COMMENT AS comment, \
+     TABLE_NAME AS table_name \
+     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
+     ORDER BY ORDINAL_POSITION";
+
+/// The partitions of table `?`, as [`PartitionRow`]s.
+pub(crate) const PARTITIONS_SQL: &str =
+    "SELECT PARTITION_NAME AS part, SUBPARTITION_NAME AS sub FROM information_schema.PARTITIONS \
+     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL \
+     ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION";
+
+/// `SHOW CREATE TABLE`'s row.
+#[derive(QueryableByName)]
+pub(crate) struct CreateTableRow {
+    #[diesel(sql_type = Text, column_name = "Create Table")]
+    pub(crate) ddl: String,
+}
+
+/// The stored table name and its user columns; [`Error::CollectionNotFound`] when the
+/// table has no columns (does not exist).
+pub(crate) fn columns_from_rows(
+    table: &str,
+    rows: Vec<ColumnRow>,
+) -> Result<(String, Vec<ColumnInfo>)> {
     let Some(stored_name) = rows.first().map(|r| r.table_name.clone()) else {
         return Err(Error::CollectionNotFound {
             name: table.to_string(),
@@ -290,9 +295,21 @@ where
             comment: r.comment,
         })
         .collect();
+    Ok((stored_name, columns))
+}
 
-    let index_rows: Vec<IndexRow> =
-        diesel::sql_query(format!("SHOW INDEX FROM {}", quote_ident(&stored_name))).load(conn)?;
+/// `SHOW INDEX FROM table`.
+pub(crate) fn show_index_sql(stored_name: &str) -> String {
+    format!("SHOW INDEX FROM {}", quote_ident(stored_name))
+}
+
+/// `SHOW CREATE TABLE table` (SHOW INDEX does not give a vector index's parameters).
+pub(crate) fn show_create_sql(stored_name: &str) -> String {
+    format!("SHOW CREATE TABLE {}", quote_ident(stored_name))
+}
+
+/// One [`IndexInfo`] per index, columns in order (distances not yet known).
+pub(crate) fn indexes_from_rows(index_rows: Vec<IndexRow>) -> Vec<IndexInfo> {
     let mut indexes: Vec<IndexInfo> = Vec::new();
     for r in index_rows {
         match indexes.iter_mut().find(|i| i.name == r.name) {
@@ -306,31 +323,25 @@ where
             }),
         }
     }
-    if indexes
+    indexes
+}
+
+/// Whether any index is a vector index (and so `SHOW CREATE TABLE` is needed).
+pub(crate) fn has_vector_index(indexes: &[IndexInfo]) -> bool {
+    indexes
         .iter()
         .any(|i| i.index_type.eq_ignore_ascii_case("VECTOR"))
-    {
-        #[derive(QueryableByName)]
-        struct CreateTable {
-            #[diesel(sql_type = Text, column_name = "Create Table")]
-            ddl: String,
-        }
-        // SHOW INDEX does not give a vector index's parameters; SHOW CREATE TABLE does.
-        let show: CreateTable =
-            diesel::sql_query(format!("SHOW CREATE TABLE {}", quote_ident(&stored_name)))
-                .get_result(conn)?;
-        for index in &mut indexes {
-            index.distance = vector_index_distance(&show.ddl, &index.name);
-        }
-    }
+}
 
-    let parts: Vec<PartitionRow> = diesel::sql_query(
-        "SELECT PARTITION_NAME AS part, SUBPARTITION_NAME AS sub FROM information_schema.PARTITIONS \
-         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL \
-         ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION",
-    )
-    .bind::<Text, _>(&stored_name)
-    .load(conn)?;
+/// Fills in each vector index's distance from `SHOW CREATE TABLE` output.
+pub(crate) fn set_distances(indexes: &mut [IndexInfo], ddl: &str) {
+    for index in indexes {
+        index.distance = vector_index_distance(ddl, &index.name);
+    }
+}
+
+/// Partition and sub-partition names, each once, in order.
+pub(crate) fn partitions_from_rows(parts: Vec<PartitionRow>) -> Vec<String> {
     let mut partitions = Vec::new();
     for p in parts {
         for name in [p.part, p.sub].into_iter().flatten() {
@@ -339,12 +350,44 @@ where
             }
         }
     }
+    partitions
+}
 
+/// Whether `table` exists in the connection's current database.
+pub fn table_exists<C>(conn: &mut C, table: &str) -> Result<bool>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    let row: Count = diesel::sql_query(TABLE_EXISTS_SQL)
+        .bind::<Text, _>(table)
+        .get_result(conn)?;
+    Ok(row.n > 0)
+}
+
+/// Reads a table's description; [`Error::CollectionNotFound`] when it does not exist.
+pub fn describe_table<C>(conn: &mut C, table: &str) -> Result<TableInfo>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    let rows: Vec<ColumnRow> = diesel::sql_query(COLUMNS_SQL)
+        .bind::<Text, _>(table)
+        .load(conn)?;
+    let (stored_name, columns) = columns_from_rows(table, rows)?;
+    let index_rows: Vec<IndexRow> = diesel::sql_query(show_index_sql(&stored_name)).load(conn)?;
+    let mut indexes = indexes_from_rows(index_rows);
+    if has_vector_index(&indexes) {
+        let show: CreateTableRow =
+            diesel::sql_query(show_create_sql(&stored_name)).get_result(conn)?;
+        set_distances(&mut indexes, &show.ddl);
+    }
+    let parts: Vec<PartitionRow> = diesel::sql_query(PARTITIONS_SQL)
+        .bind::<Text, _>(&stored_name)
+        .load(conn)?;
     Ok(TableInfo {
         name: stored_name,
         columns,
         indexes,
-        partitions,
+        partitions: partitions_from_rows(parts),
     })
 }
 

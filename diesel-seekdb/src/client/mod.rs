@@ -2,6 +2,10 @@
 //! statements assembled at run time, table metadata and JSON rows.
 
 mod ann;
+#[cfg(feature = "async")]
+mod async_meta;
+#[cfg(feature = "async")]
+mod async_obvec;
 mod convert;
 mod hybrid;
 mod meta;
@@ -9,8 +13,13 @@ mod obvec;
 mod query;
 mod row;
 mod source;
+mod statements;
 
 pub use ann::{AnnSearch, DistanceFunc, MAX_TOPK};
+#[cfg(feature = "async")]
+pub use async_meta::{describe_table_async, table_exists_async};
+#[cfg(feature = "async")]
+pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;

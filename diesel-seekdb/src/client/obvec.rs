@@ -9,19 +9,16 @@ use diesel::mysql::Mysql;
 use diesel::{MysqlConnection, RunQueryDsl};
 use serde_json::{Map, Value};
 
-use super::ann::{push_partitions, AnnSearch, SearchMode};
-use super::convert::{from_server, to_bind};
-use super::meta::{describe_table, table_exists, ColumnInfo, TableInfo};
+use super::ann::{AnnSearch, SearchMode};
+use super::meta::{describe_table, table_exists, TableInfo};
 use super::query::{DynQuery, Filter};
 use super::row::JsonRow;
 use super::source::{connect_url, ConnectOptions, SeekdbPool, Source};
-use crate::ddl::{quote_ident, validate_ident, IdentKind};
+use super::statements as stmt;
+use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
-
-/// Rows per `INSERT` statement; larger batches are split inside one transaction.
-const INSERT_CHUNK: usize = 1000;
 
 /// pyobvector's `ObVecClient`: tables, indexes, DML and vector search over one Diesel
 /// connection or an r2d2 pool. Methods take `&self`; the client is `Send + Sync`.
@@ -158,16 +155,7 @@ impl ObVecClient {
         vidxs: Option<&crate::ddl::IndexParams>,
         fts_idxs: &[crate::ddl::FullTextIndex],
     ) -> Result<()> {
-        let mut table = table;
-        if let Some(params) = vidxs {
-            for index in params.to_vector_indexes()? {
-                table = table.vector_index(index);
-            }
-        }
-        for fts in fts_idxs {
-            table = table.fulltext_index(fts.clone());
-        }
-        self.create_table(&table)
+        self.create_table(&stmt::table_with_index_params(table, vidxs, fts_idxs)?)
     }
 
     /// pyobvector's `create_index`: a normal index, or (with `is_vec_index`) a vector
@@ -182,46 +170,9 @@ impl ObVecClient {
         vidx_params: Option<&str>,
     ) -> Result<()> {
         let info = self.table_info(table)?;
-        if !is_vec_index {
-            let sql = crate::ddl::Index::new(index_name, column_names.iter().copied())
-                .to_create_sql(&info.name)?;
-            return self.execute_table_ddl(&info.name, &sql);
-        }
-        let [column] = column_names else {
-            return Err(Error::validation(
-                "column_names",
-                "a vector index covers exactly one column",
-            ));
-        };
-        let mut params = serde_json::Map::new();
-        let mut index_type = "hnsw".to_string();
-        for pair in vidx_params.unwrap_or("distance=l2, type=hnsw").split(',') {
-            let pair = pair.trim();
-            if pair.is_empty() {
-                continue;
-            }
-            let (key, value) = pair.split_once('=').ok_or_else(|| {
-                Error::validation("vidx_params", format!("`{pair}` is not key=value"))
-            })?;
-            let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
-            match key.as_str() {
-                "type" => index_type = value.to_string(),
-                "distance" => {
-                    params.insert("metric_type".into(), Value::String(value.to_string()));
-                }
-                _ => {
-                    let v = value
-                        .parse::<i64>()
-                        .map(Value::from)
-                        .or_else(|_| value.parse::<f64>().map(Value::from))
-                        .unwrap_or_else(|_| Value::String(value.to_string()));
-                    params.insert(key, v);
-                }
-            }
-        }
-        let param = crate::ddl::IndexParam::new(index_name, *column, index_type)
-            .params(Value::Object(params));
-        self.create_vidx_with_vec_index_param(&info.name, &param)
+        let sql =
+            stmt::create_index_sql(&info, is_vec_index, index_name, column_names, vidx_params)?;
+        self.execute_table_ddl(&info.name, &sql)
     }
 
     /// Creates a vector index from an [`IndexParam`](crate::ddl::IndexParam), checked
@@ -232,12 +183,7 @@ impl ObVecClient {
         param: &crate::ddl::IndexParam,
     ) -> Result<()> {
         let info = self.table_info(table)?;
-        let mut index = param.to_vector_index()?;
-        let column = info.require_column("field_name", index.column())?;
-        if let super::ColumnKind::Vector(dim) = column.kind {
-            index = index.dim(u32::try_from(dim).unwrap_or(u32::MAX));
-        }
-        let sql = index.to_create_sql(&info.name)?;
+        let sql = stmt::create_vidx_sql(&info, param)?;
         self.execute_table_ddl(&info.name, &sql)
     }
 
@@ -254,50 +200,29 @@ impl ObVecClient {
 
     /// `ALTER TABLE t ADD COLUMN ...` for each column.
     pub fn add_columns(&self, table: &str, columns: Vec<crate::ddl::Column>) -> Result<()> {
-        let mut alter = crate::ddl::AlterTable::new(table);
-        for c in columns {
-            alter = alter.add_column(c);
-        }
-        let sql = alter.to_sql()?;
+        let sql = stmt::add_columns_sql(table, columns)?;
         self.execute_table_ddl(table, &sql)
     }
 
     /// `DROP TABLE IF EXISTS`.
     pub fn drop_table_if_exist(&self, table: &str) -> Result<()> {
-        validate_ident("table_name", table, IdentKind::Table)?;
+        let sql = stmt::drop_table_sql(table)?;
         self.forget(table);
-        self.execute_ddl(&format!("DROP TABLE IF EXISTS {}", quote_ident(table)))
+        self.execute_ddl(&sql)
     }
 
     /// `DROP INDEX index ON table`.
     pub fn drop_index(&self, table: &str, index: &str) -> Result<()> {
-        validate_ident("table_name", table, IdentKind::Table)?;
-        validate_ident("index_name", index, IdentKind::Index)?;
+        let sql = stmt::drop_index_sql(table, index)?;
         self.forget(table);
-        self.execute_ddl(&format!(
-            "DROP INDEX {} ON {}",
-            quote_ident(index),
-            quote_ident(table)
-        ))
+        self.execute_ddl(&sql)
     }
 
     /// `ALTER TABLE t DROP COLUMN a, DROP COLUMN b`.
     pub fn drop_columns(&self, table: &str, columns: &[&str]) -> Result<()> {
-        validate_ident("table_name", table, IdentKind::Table)?;
-        if columns.is_empty() {
-            return Err(Error::validation("column_names", "no columns given"));
-        }
-        let mut parts = Vec::new();
-        for c in columns {
-            validate_ident("column_names", c, IdentKind::Column)?;
-            parts.push(format!("DROP COLUMN {}", quote_ident(c)));
-        }
+        let sql = stmt::drop_columns_sql(table, columns)?;
         self.forget(table);
-        self.execute_ddl(&format!(
-            "ALTER TABLE {} {}",
-            quote_ident(table),
-            parts.join(", ")
-        ))
+        self.execute_ddl(&sql)
     }
 
     /// `CALL DBMS_VECTOR.REFRESH_INDEX(index, table, '', threshold)`: moves incremental
@@ -316,12 +241,7 @@ impl ObVecClient {
     /// data into the base index (threshold 0..=1, pyobvector's default 0.2). Run it
     /// after a bulk load: until then ANN is 5-40x slower.
     pub fn rebuild_index(&self, table: &str, index: &str, trigger_threshold: f64) -> Result<()> {
-        if !(0.0..=1.0).contains(&trigger_threshold) {
-            return Err(Error::validation(
-                "trigger_threshold",
-                format!("{trigger_threshold} is outside 0..=1"),
-            ));
-        }
+        stmt::check_rebuild_threshold(trigger_threshold)?;
         self.call_index_procedure(
             "REBUILD_INDEX",
             table,
@@ -338,32 +258,13 @@ impl ObVecClient {
         threshold: BindValue,
     ) -> Result<()> {
         let info = self.table_info(table)?;
-        if !info
-            .indexes
-            .iter()
-            .any(|i| i.name.eq_ignore_ascii_case(index))
-        {
-            return Err(Error::validation(
-                "index_name",
-                format!("table `{}` has no index `{index}`", info.name),
-            ));
-        }
         let mut attempt = 0;
         loop {
-            let mut q = DynQuery::new();
-            q.sql(format!("CALL DBMS_VECTOR.{procedure}("))
-                .bind(BindValue::Text(index.to_string()))
-                .sql(", ")
-                .bind(BindValue::Text(info.name.clone()))
-                .sql(", '', ")
-                .bind(threshold.clone())
-                .sql(")");
+            let q = stmt::index_procedure(&info, procedure, index, threshold.clone())?;
             match self.with_connection(|conn| Ok(q.execute(conn)?)) {
-                Err(Error::Database { message, .. })
-                    if attempt < 10 && message.contains("other refresh") =>
-                {
+                Err(e) if attempt < stmt::INDEX_BUSY_RETRIES && stmt::index_busy(&e) => {
                     attempt += 1;
-                    std::thread::sleep(std::time::Duration::from_secs(2));
+                    std::thread::sleep(stmt::INDEX_BUSY_DELAY);
                 }
                 other => return other.map(|_| ()),
             }
@@ -406,7 +307,7 @@ impl ObVecClient {
         rows: &[T],
         partition: Option<&str>,
     ) -> Result<usize> {
-        let values = to_values(rows)?;
+        let values = stmt::to_values(rows)?;
         self.insert(table, &values, partition)
     }
 
@@ -421,63 +322,7 @@ impl ObVecClient {
             return Ok(0);
         }
         let info = self.table_info(table)?;
-        let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
-        info.check_partitions(&partitions)?;
-
-        // Every row is converted (and so validated) before the first statement is sent.
-        let mut columns: Vec<&ColumnInfo> = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
-            let object = row.as_object().ok_or_else(|| {
-                Error::validation(format!("data[{i}]"), "each row must be a JSON object")
-            })?;
-            for key in object.keys() {
-                let column = info.require_column(&format!("data[{i}].{key}"), key)?;
-                if !columns.iter().any(|c| c.name == column.name) {
-                    columns.push(column);
-                }
-            }
-        }
-        let mut converted: Vec<Vec<Option<BindValue>>> = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
-            // A column missing from this row stays `None` and takes its default.
-            let mut values: Vec<Option<BindValue>> = vec![None; columns.len()];
-            for (key, value) in row.as_object().into_iter().flatten() {
-                if let Some(slot) = columns
-                    .iter()
-                    .position(|c| c.name.eq_ignore_ascii_case(key))
-                {
-                    values[slot] =
-                        Some(to_bind(&format!("data[{i}].{key}"), columns[slot], value)?);
-                }
-            }
-            converted.push(values);
-        }
-
-        let statements: Vec<DynQuery> = converted
-            .chunks(INSERT_CHUNK)
-            .map(|chunk| {
-                let mut q = DynQuery::new();
-                q.sql(format!("{verb} {}", quote_ident(&info.name)));
-                push_partitions(&mut q, &partitions);
-                let names: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
-                q.sql(format!(" ({}) VALUES ", names.join(", ")));
-                for (r, row) in chunk.iter().enumerate() {
-                    q.sql(if r == 0 { "(" } else { ", (" });
-                    for (c, value) in row.iter().enumerate() {
-                        if c > 0 {
-                            q.sql(", ");
-                        }
-                        match value {
-                            Some(v) => q.bind(v.clone()),
-                            // A key missing from this row takes the column default.
-                            None => q.sql("DEFAULT"),
-                        };
-                    }
-                    q.sql(")");
-                }
-                q
-            })
-            .collect();
+        let statements = stmt::write_statements(verb, &info, rows, partition)?;
 
         self.with_connection(move |conn| {
             if statements.len() == 1 {
@@ -504,27 +349,7 @@ impl ObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table)?;
-        if values.is_empty() {
-            return Err(Error::validation("values_clause", "nothing to update"));
-        }
-        let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
-        info.check_partitions(&partitions)?;
-        let mut q = DynQuery::new();
-        q.sql(format!("UPDATE {}", quote_ident(&info.name)));
-        push_partitions(&mut q, &partitions);
-        q.sql(" SET ");
-        for (i, (key, value)) in values.iter().enumerate() {
-            let column = info.require_column(&format!("values_clause.{key}"), key)?;
-            if i > 0 {
-                q.sql(", ");
-            }
-            q.sql(format!("{} = ", quote_ident(&column.name)));
-            q.bind(to_bind(&format!("values_clause.{key}"), column, value)?);
-        }
-        if let Some(filter) = filter {
-            q.sql(" WHERE ");
-            q.filter(filter);
-        }
+        let q = stmt::update_query(&info, values, filter, partition)?;
         self.with_connection(|conn| Ok(q.execute(conn)?))
     }
 
@@ -538,15 +363,9 @@ impl ObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table)?;
-        if ids.is_empty() && filter.is_none() {
+        let Some(q) = stmt::delete_query(&info, ids, filter, partition)? else {
             return Ok(0);
-        }
-        let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
-        info.check_partitions(&partitions)?;
-        let mut q = DynQuery::new();
-        q.sql(format!("DELETE FROM {}", quote_ident(&info.name)));
-        push_partitions(&mut q, &partitions);
-        push_where(&mut q, &info, ids, filter)?;
+        };
         self.with_connection(|conn| Ok(q.execute(conn)?))
     }
 
@@ -574,29 +393,7 @@ impl ObVecClient {
         limit: Option<usize>,
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.table_info(table)?;
-        let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
-        info.check_partitions(&partitions)?;
-        let mut q = DynQuery::new();
-        q.sql("SELECT ");
-        if output_columns.is_empty() {
-            let names: Vec<String> = info.columns.iter().map(|c| quote_ident(&c.name)).collect();
-            q.sql(names.join(", "));
-        } else {
-            let mut names = Vec::new();
-            for c in output_columns {
-                names.push(quote_ident(
-                    &info.require_column("output_column_name", c)?.name,
-                ));
-            }
-            q.sql(names.join(", "));
-        }
-        q.sql(format!(" FROM {}", quote_ident(&info.name)));
-        push_partitions(&mut q, &partitions);
-        push_where(&mut q, &info, ids, filter)?;
-        if let Some(limit) = limit {
-            q.sql(" LIMIT ")
-                .bind(BindValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
-        }
+        let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
         self.load_json(&info, q)
     }
 
@@ -638,21 +435,10 @@ impl ObVecClient {
     /// The server's plan for an [`AnnSearch`] (`EXPLAIN`, one line per row): look for
     /// `VECTOR INDEX SCAN` to confirm the index is used.
     pub fn explain_ann_search(&self, search: AnnSearch) -> Result<String> {
-        #[derive(diesel::QueryableByName)]
-        struct PlanLine {
-            #[diesel(sql_type = diesel::sql_types::Text, column_name = "Query Plan")]
-            line: String,
-        }
         let info = self.table_info(&search.table)?;
-        let mut q = DynQuery::new();
-        q.sql("EXPLAIN ");
-        q.append(search.build(&info, SearchMode::Approximate)?);
-        let lines: Vec<PlanLine> = self.with_connection(|conn| Ok(q.load(conn)?))?;
-        Ok(lines
-            .into_iter()
-            .map(|l| l.line)
-            .collect::<Vec<_>>()
-            .join("\n"))
+        let q = stmt::explain(search.build(&info, SearchMode::Approximate)?);
+        let lines: Vec<stmt::PlanLine> = self.with_connection(|conn| Ok(q.load(conn)?))?;
+        Ok(stmt::plan_text(lines))
     }
 
     fn search_json(&self, search: AnnSearch, mode: SearchMode) -> Result<Vec<Map<String, Value>>> {
@@ -663,19 +449,7 @@ impl ObVecClient {
 
     fn load_json(&self, info: &TableInfo, q: DynQuery) -> Result<Vec<Map<String, Value>>> {
         let rows: Vec<JsonRow> = self.with_connection(|conn| Ok(q.load(conn)?))?;
-        rows.into_iter()
-            .map(|row| {
-                let mut out = Map::new();
-                for (name, value) in row.0 {
-                    let value = match info.column(&name) {
-                        Some(column) => from_server(column, value)?,
-                        None => value,
-                    };
-                    out.insert(name, value);
-                }
-                Ok(out)
-            })
-            .collect()
+        stmt::json_rows(info, rows)
     }
 
     /// Hybrid search (`DBMS_HYBRID_SEARCH.SEARCH`): hits as JSON objects with `_score`.
@@ -686,35 +460,13 @@ impl ObVecClient {
         body: &super::HybridSearch,
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.table_info(table)?;
-        if let Some(knn) = body.knn_part() {
-            let column = info.require_column("knn.field", knn.field())?;
-            if let super::ColumnKind::Vector(dim) = column.kind {
-                crate::vector::check_dimensions(knn.vector(), dim)?;
-            }
-        }
+        stmt::check_hybrid_knn(&info, body)?;
         self.hybrid_search_raw(&info.name, &body.to_json()?)
     }
 
     /// Hybrid search with a hand-written JSON body (the escape hatch).
     pub fn hybrid_search_raw(&self, table: &str, body: &Value) -> Result<Vec<Map<String, Value>>> {
-        let text = self.hybrid_call("SEARCH", table, body)?;
-        match text {
-            None => Ok(Vec::new()),
-            Some(text) => match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Array(hits)) => Ok(hits
-                    .into_iter()
-                    .map(|h| match h {
-                        Value::Object(map) => map,
-                        other => Map::from_iter([("value".to_string(), other)]),
-                    })
-                    .collect()),
-                Ok(other) => Err(Error::decode(
-                    "hybrid search result",
-                    format!("expected an array, got {other}"),
-                )),
-                Err(e) => Err(Error::decode("hybrid search result", e.to_string())),
-            },
-        }
+        stmt::hybrid_hits(self.hybrid_call("SEARCH", table, body)?)
     }
 
     /// The SQL seekdb generates for a hybrid search (`DBMS_HYBRID_SEARCH.GET_SQL`).
@@ -726,23 +478,9 @@ impl ObVecClient {
     }
 
     fn hybrid_call(&self, function: &str, table: &str, body: &Value) -> Result<Option<String>> {
-        validate_ident("table_name", table, IdentKind::Table)?;
-        let mut q = DynQuery::new();
-        q.sql(format!("SELECT DBMS_HYBRID_SEARCH.{function}("))
-            .bind(BindValue::Text(table.to_string()))
-            .sql(", ")
-            .bind(BindValue::Text(body.to_string()))
-            .sql(") AS `result`");
+        let q = stmt::hybrid_call(function, table, body)?;
         let rows: Vec<JsonRow> = self.with_connection(|conn| Ok(q.load(conn)?))?;
-        Ok(rows
-            .into_iter()
-            .next()
-            .and_then(|r| r.0.get("result").cloned())
-            .and_then(|v| match v {
-                Value::String(s) => Some(s),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            }))
+        Ok(stmt::hybrid_result(rows))
     }
 
     /// Runs any statement; rows (if it returns any) come back as JSON objects.
@@ -751,50 +489,4 @@ impl ObVecClient {
             self.with_connection(|conn| Ok(diesel::sql_query(sql).load(conn)?))?;
         Ok(rows.into_iter().map(JsonRow::into_inner).collect())
     }
-}
-
-fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {
-    rows.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            serde_json::to_value(r)
-                .map_err(|e| Error::validation(format!("data[{i}]"), e.to_string()))
-        })
-        .collect()
-}
-
-/// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type.
-fn push_where(
-    q: &mut DynQuery,
-    info: &TableInfo,
-    ids: &[Value],
-    filter: Option<Filter>,
-) -> Result<()> {
-    let mut has_where = false;
-    if !ids.is_empty() {
-        let pk = info.primary_key();
-        let [key] = pk.as_slice() else {
-            return Err(Error::validation(
-                "ids",
-                format!(
-                    "table `{}` needs a single-column primary key to look rows up by id",
-                    info.name
-                ),
-            ));
-        };
-        q.sql(format!(" WHERE {} IN (", quote_ident(&key.name)));
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                q.sql(", ");
-            }
-            q.bind(to_bind(&format!("ids[{i}]"), key, id)?);
-        }
-        q.sql(")");
-        has_where = true;
-    }
-    if let Some(filter) = filter {
-        q.sql(if has_where { " AND " } else { " WHERE " });
-        q.filter(filter);
-    }
-    Ok(())
 }

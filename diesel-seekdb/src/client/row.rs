@@ -40,7 +40,7 @@ impl QueryableByName<Mysql> for JsonRow {
                 continue;
             };
             let name = field.field_name().unwrap_or_default().to_string();
-            let value = match field.value() {
+            let value = match read_value(&field, &name)? {
                 None => Value::Null,
                 Some(raw) => to_json(raw)?,
             };
@@ -48,6 +48,22 @@ impl QueryableByName<Mysql> for JsonRow {
         }
         Ok(JsonRow(map))
     }
+}
+
+/// The field's raw value. diesel-async's MySQL rows panic (`unimplemented!`) on
+/// result types they cannot map, such as seekdb's GEOMETRY; that becomes an error
+/// naming the column. The panic happens before the row is touched, so reading on is safe.
+fn read_value<'f, 'a, F>(field: &'f F, name: &str) -> deserialize::Result<Option<MysqlValue<'f>>>
+where
+    F: Field<'a, Mysql>,
+{
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| field.value())).map_err(|_| {
+        format!(
+            "column `{name}` has a result type the MySQL driver cannot read \
+             (e.g. GEOMETRY); select it as text, e.g. ST_AsText(`{name}`)"
+        )
+        .into()
+    })
 }
 
 fn to_json(raw: MysqlValue<'_>) -> deserialize::Result<Value> {

@@ -1,0 +1,487 @@
+//! The statements `ObVecClient` sends, built from the server's description of a table.
+//! Building is separate from running so the blocking and async clients send the
+//! same SQL and check the same things before anything is sent.
+
+use serde_json::{Map, Value};
+
+use super::ann::push_partitions;
+use super::convert::{from_server, to_bind};
+use super::meta::{ColumnInfo, ColumnKind, TableInfo};
+use super::query::{DynQuery, Filter};
+use super::row::JsonRow;
+use crate::ddl::{quote_ident, validate_ident, IdentKind};
+use crate::error::{Error, Result};
+use crate::fragment::BindValue;
+
+/// Rows per `INSERT` statement; larger batches are split inside one transaction.
+pub(crate) const INSERT_CHUNK: usize = 1000;
+
+/// How often a refresh or rebuild is retried while another one holds the index.
+pub(crate) const INDEX_BUSY_RETRIES: u32 = 10;
+
+/// The wait between those retries (seekdb needs about two seconds).
+pub(crate) const INDEX_BUSY_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running".
+pub(crate) fn index_busy(err: &Error) -> bool {
+    matches!(err, Error::Database { message, .. } if message.contains("other refresh"))
+}
+
+/// The table plus vector indexes from `vidxs` and full-text indexes.
+pub(crate) fn table_with_index_params(
+    table: crate::ddl::CreateTable,
+    vidxs: Option<&crate::ddl::IndexParams>,
+    fts_idxs: &[crate::ddl::FullTextIndex],
+) -> Result<crate::ddl::CreateTable> {
+    let mut table = table;
+    if let Some(params) = vidxs {
+        for index in params.to_vector_indexes()? {
+            table = table.vector_index(index);
+        }
+    }
+    for fts in fts_idxs {
+        table = table.fulltext_index(fts.clone());
+    }
+    Ok(table)
+}
+
+/// `CREATE INDEX` for pyobvector's `create_index`: a normal index, or a vector index
+/// whose `vidx_params` (`"distance=l2, type=hnsw, lib=vsag"`) are parsed and validated.
+pub(crate) fn create_index_sql(
+    info: &TableInfo,
+    is_vec_index: bool,
+    index_name: &str,
+    column_names: &[&str],
+    vidx_params: Option<&str>,
+) -> Result<String> {
+    if !is_vec_index {
+        return crate::ddl::Index::new(index_name, column_names.iter().copied())
+            .to_create_sql(&info.name);
+    }
+    let [column] = column_names else {
+        return Err(Error::validation(
+            "column_names",
+            "a vector index covers exactly one column",
+        ));
+    };
+    let mut params = serde_json::Map::new();
+    let mut index_type = "hnsw".to_string();
+    for pair in vidx_params.unwrap_or("distance=l2, type=hnsw").split(',') {
+        let pair = pair.trim();
+        if pair.is_empty() {
+            continue;
+        }
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            Error::validation("vidx_params", format!("`{pair}` is not key=value"))
+        })?;
+        let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
+        match key.as_str() {
+            "type" => index_type = value.to_string(),
+            "distance" => {
+                params.insert("metric_type".into(), Value::String(value.to_string()));
+            }
+            _ => {
+                let v = value
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .or_else(|_| value.parse::<f64>().map(Value::from))
+                    .unwrap_or_else(|_| Value::String(value.to_string()));
+                params.insert(key, v);
+            }
+        }
+    }
+    let param =
+        crate::ddl::IndexParam::new(index_name, *column, index_type).params(Value::Object(params));
+    create_vidx_sql(info, &param)
+}
+
+/// `CREATE VECTOR INDEX` from an [`IndexParam`](crate::ddl::IndexParam), with the
+/// dimension taken from the column.
+pub(crate) fn create_vidx_sql(info: &TableInfo, param: &crate::ddl::IndexParam) -> Result<String> {
+    let mut index = param.to_vector_index()?;
+    let column = info.require_column("field_name", index.column())?;
+    if let ColumnKind::Vector(dim) = column.kind {
+        index = index.dim(u32::try_from(dim).unwrap_or(u32::MAX));
+    }
+    index.to_create_sql(&info.name)
+}
+
+/// `ALTER TABLE t ADD COLUMN ...` for each column.
+pub(crate) fn add_columns_sql(table: &str, columns: Vec<crate::ddl::Column>) -> Result<String> {
+    let mut alter = crate::ddl::AlterTable::new(table);
+    for c in columns {
+        alter = alter.add_column(c);
+    }
+    alter.to_sql()
+}
+
+/// `DROP TABLE IF EXISTS`.
+pub(crate) fn drop_table_sql(table: &str) -> Result<String> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    Ok(format!("DROP TABLE IF EXISTS {}", quote_ident(table)))
+}
+
+/// `DROP INDEX index ON table`.
+pub(crate) fn drop_index_sql(table: &str, index: &str) -> Result<String> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    validate_ident("index_name", index, IdentKind::Index)?;
+    Ok(format!(
+        "DROP INDEX {} ON {}",
+        quote_ident(index),
+        quote_ident(table)
+    ))
+}
+
+/// `ALTER TABLE t DROP COLUMN a, DROP COLUMN b`.
+pub(crate) fn drop_columns_sql(table: &str, columns: &[&str]) -> Result<String> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    if columns.is_empty() {
+        return Err(Error::validation("column_names", "no columns given"));
+    }
+    let mut parts = Vec::new();
+    for c in columns {
+        validate_ident("column_names", c, IdentKind::Column)?;
+        parts.push(format!("DROP COLUMN {}", quote_ident(c)));
+    }
+    Ok(format!(
+        "ALTER TABLE {} {}",
+        quote_ident(table),
+        parts.join(", ")
+    ))
+}
+
+/// Checks `REBUILD_INDEX`'s threshold (seekdb does not).
+pub(crate) fn check_rebuild_threshold(trigger_threshold: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&trigger_threshold) {
+        return Err(Error::validation(
+            "trigger_threshold",
+            format!("{trigger_threshold} is outside 0..=1"),
+        ));
+    }
+    Ok(())
+}
+
+/// `CALL DBMS_VECTOR.<procedure>(index, table, '', threshold)` after checking the
+/// index exists (seekdb does not).
+pub(crate) fn index_procedure(
+    info: &TableInfo,
+    procedure: &str,
+    index: &str,
+    threshold: BindValue,
+) -> Result<DynQuery> {
+    if !info
+        .indexes
+        .iter()
+        .any(|i| i.name.eq_ignore_ascii_case(index))
+    {
+        return Err(Error::validation(
+            "index_name",
+            format!("table `{}` has no index `{index}`", info.name),
+        ));
+    }
+    let mut q = DynQuery::new();
+    q.sql(format!("CALL DBMS_VECTOR.{procedure}("))
+        .bind(BindValue::Text(index.to_string()))
+        .sql(", ")
+        .bind(BindValue::Text(info.name.clone()))
+        .sql(", '', ")
+        .bind(threshold)
+        .sql(")");
+    Ok(q)
+}
+
+/// Serializable values as JSON rows (structs become objects by field name).
+pub(crate) fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            serde_json::to_value(r)
+                .map_err(|e| Error::validation(format!("data[{i}]"), e.to_string()))
+        })
+        .collect()
+}
+
+/// `verb` (`INSERT INTO` / `REPLACE INTO`) statements for `rows`, [`INSERT_CHUNK`] rows
+/// each. Every row is converted (and so validated) before any statement exists.
+pub(crate) fn write_statements(
+    verb: &str,
+    info: &TableInfo,
+    rows: &[Value],
+    partition: Option<&str>,
+) -> Result<Vec<DynQuery>> {
+    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+    info.check_partitions(&partitions)?;
+
+    let mut columns: Vec<&ColumnInfo> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let object = row.as_object().ok_or_else(|| {
+            Error::validation(format!("data[{i}]"), "each row must be a JSON object")
+        })?;
+        for key in object.keys() {
+            let column = info.require_column(&format!("data[{i}].{key}"), key)?;
+            if !columns.iter().any(|c| c.name == column.name) {
+                columns.push(column);
+            }
+        }
+    }
+    let mut converted: Vec<Vec<Option<BindValue>>> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        // A column missing from this row stays `None` and takes its default.
+        let mut values: Vec<Option<BindValue>> = vec![None; columns.len()];
+        for (key, value) in row.as_object().into_iter().flatten() {
+            if let Some(slot) = columns
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(key))
+            {
+                values[slot] = Some(to_bind(&format!("data[{i}].{key}"), columns[slot], value)?);
+            }
+        }
+        converted.push(values);
+    }
+
+    Ok(converted
+        .chunks(INSERT_CHUNK)
+        .map(|chunk| {
+            let mut q = DynQuery::new();
+            q.sql(format!("{verb} {}", quote_ident(&info.name)));
+            push_partitions(&mut q, &partitions);
+            let names: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
+            q.sql(format!(" ({}) VALUES ", names.join(", ")));
+            for (r, row) in chunk.iter().enumerate() {
+                q.sql(if r == 0 { "(" } else { ", (" });
+                for (c, value) in row.iter().enumerate() {
+                    if c > 0 {
+                        q.sql(", ");
+                    }
+                    match value {
+                        Some(v) => q.bind(v.clone()),
+                        // A key missing from this row takes the column default.
+                        None => q.sql("DEFAULT"),
+                    };
+                }
+                q.sql(")");
+            }
+            q
+        })
+        .collect())
+}
+
+/// `UPDATE table SET col = value, ... WHERE filter`.
+pub(crate) fn update_query(
+    info: &TableInfo,
+    values: &Map<String, Value>,
+    filter: Option<Filter>,
+    partition: Option<&str>,
+) -> Result<DynQuery> {
+    if values.is_empty() {
+        return Err(Error::validation("values_clause", "nothing to update"));
+    }
+    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql(format!("UPDATE {}", quote_ident(&info.name)));
+    push_partitions(&mut q, &partitions);
+    q.sql(" SET ");
+    for (i, (key, value)) in values.iter().enumerate() {
+        let column = info.require_column(&format!("values_clause.{key}"), key)?;
+        if i > 0 {
+            q.sql(", ");
+        }
+        q.sql(format!("{} = ", quote_ident(&column.name)));
+        q.bind(to_bind(&format!("values_clause.{key}"), column, value)?);
+    }
+    if let Some(filter) = filter {
+        q.sql(" WHERE ");
+        q.filter(filter);
+    }
+    Ok(q)
+}
+
+/// `DELETE` by primary key and/or filter; `None` when neither is given (nothing is
+/// deleted).
+pub(crate) fn delete_query(
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+    partition: Option<&str>,
+) -> Result<Option<DynQuery>> {
+    if ids.is_empty() && filter.is_none() {
+        return Ok(None);
+    }
+    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql(format!("DELETE FROM {}", quote_ident(&info.name)));
+    push_partitions(&mut q, &partitions);
+    push_where(&mut q, info, ids, filter)?;
+    Ok(Some(q))
+}
+
+/// `SELECT` by primary key and/or filter; `output_columns` empty means every column.
+pub(crate) fn select_query(
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+    output_columns: &[&str],
+    partitions: &[&str],
+    limit: Option<usize>,
+) -> Result<DynQuery> {
+    let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql("SELECT ");
+    if output_columns.is_empty() {
+        let names: Vec<String> = info.columns.iter().map(|c| quote_ident(&c.name)).collect();
+        q.sql(names.join(", "));
+    } else {
+        let mut names = Vec::new();
+        for c in output_columns {
+            names.push(quote_ident(
+                &info.require_column("output_column_name", c)?.name,
+            ));
+        }
+        q.sql(names.join(", "));
+    }
+    q.sql(format!(" FROM {}", quote_ident(&info.name)));
+    push_partitions(&mut q, &partitions);
+    push_where(&mut q, info, ids, filter)?;
+    if let Some(limit) = limit {
+        q.sql(" LIMIT ")
+            .bind(BindValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    Ok(q)
+}
+
+/// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type.
+fn push_where(
+    q: &mut DynQuery,
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+) -> Result<()> {
+    let mut has_where = false;
+    if !ids.is_empty() {
+        let pk = info.primary_key();
+        let [key] = pk.as_slice() else {
+            return Err(Error::validation(
+                "ids",
+                format!(
+                    "table `{}` needs a single-column primary key to look rows up by id",
+                    info.name
+                ),
+            ));
+        };
+        q.sql(format!(" WHERE {} IN (", quote_ident(&key.name)));
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.bind(to_bind(&format!("ids[{i}]"), key, id)?);
+        }
+        q.sql(")");
+        has_where = true;
+    }
+    if let Some(filter) = filter {
+        q.sql(if has_where { " AND " } else { " WHERE " });
+        q.filter(filter);
+    }
+    Ok(())
+}
+
+/// One line of `EXPLAIN` output.
+#[derive(diesel::QueryableByName)]
+pub(crate) struct PlanLine {
+    #[diesel(sql_type = diesel::sql_types::Text, column_name = "Query Plan")]
+    line: String,
+}
+
+/// `EXPLAIN` of `q`.
+pub(crate) fn explain(q: DynQuery) -> DynQuery {
+    let mut explain = DynQuery::new();
+    explain.sql("EXPLAIN ");
+    explain.append(q);
+    explain
+}
+
+/// The plan as text, one line per row.
+pub(crate) fn plan_text(lines: Vec<PlanLine>) -> String {
+    lines
+        .into_iter()
+        .map(|l| l.line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rows as JSON objects, each value converted by its column's type (vectors become
+/// arrays, JSON columns values).
+pub(crate) fn json_rows(info: &TableInfo, rows: Vec<JsonRow>) -> Result<Vec<Map<String, Value>>> {
+    rows.into_iter()
+        .map(|row| {
+            let mut out = Map::new();
+            for (name, value) in row.0 {
+                let value = match info.column(&name) {
+                    Some(column) => from_server(column, value)?,
+                    None => value,
+                };
+                out.insert(name, value);
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Checks a hybrid search's knn vector against its column's dimension.
+pub(crate) fn check_hybrid_knn(info: &TableInfo, body: &super::HybridSearch) -> Result<()> {
+    if let Some(knn) = body.knn_part() {
+        let column = info.require_column("knn.field", knn.field())?;
+        if let ColumnKind::Vector(dim) = column.kind {
+            crate::vector::check_dimensions(knn.vector(), dim)?;
+        }
+    }
+    Ok(())
+}
+
+/// `SELECT DBMS_HYBRID_SEARCH.<function>(table, body) AS result`.
+pub(crate) fn hybrid_call(function: &str, table: &str, body: &Value) -> Result<DynQuery> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    let mut q = DynQuery::new();
+    q.sql(format!("SELECT DBMS_HYBRID_SEARCH.{function}("))
+        .bind(BindValue::Text(table.to_string()))
+        .sql(", ")
+        .bind(BindValue::Text(body.to_string()))
+        .sql(") AS `result`");
+    Ok(q)
+}
+
+/// The text [`hybrid_call`] returned; `None` for SQL NULL (nothing matched).
+pub(crate) fn hybrid_result(rows: Vec<JsonRow>) -> Option<String> {
+    rows.into_iter()
+        .next()
+        .and_then(|r| r.0.get("result").cloned())
+        .and_then(|v| match v {
+            Value::String(s) => Some(s),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        })
+}
+
+/// `DBMS_HYBRID_SEARCH.SEARCH`'s JSON array as hit objects.
+pub(crate) fn hybrid_hits(text: Option<String>) -> Result<Vec<Map<String, Value>>> {
+    match text {
+        None => Ok(Vec::new()),
+        Some(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(hits)) => Ok(hits
+                .into_iter()
+                .map(|h| match h {
+                    Value::Object(map) => map,
+                    other => Map::from_iter([("value".to_string(), other)]),
+                })
+                .collect()),
+            Ok(other) => Err(Error::decode(
+                "hybrid search result",
+                format!("expected an array, got {other}"),
+            )),
+            Err(e) => Err(Error::decode("hybrid search result", e.to_string())),
+        },
+    }
+}
