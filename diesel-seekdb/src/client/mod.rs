@@ -23,8 +23,8 @@ pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
-pub use query::{BoxedFilter, DynQuery, Filter};
 #[cfg(feature = "fuzzing")]
 pub(crate) use query::placeholders;
+pub use query::{BoxedFilter, DynQuery, Filter};
 pub use row::JsonRow;
 pub use source::{ConnectOptions, SeekdbPool};
