@@ -20,9 +20,9 @@ pub mod sparse;
 pub mod sql_types;
 mod vector;
 
-pub use client::ObVecClient;
 #[cfg(feature = "async")]
 pub use client::AsyncObVecClient;
+pub use client::ObVecClient;
 pub use diesel_ext::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings,
     SparseVectorExpressionMethods, VectorExpressionMethods,
