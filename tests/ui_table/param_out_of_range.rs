@@ -36,7 +36,10 @@ struct Sindi {
 #[derive(diesel_seekdb_derive::SeekdbTable)]
 struct Bq {
     id: i64,
-    #[seekdb(vector(dim = 8), index(kind = "hnsw_bq", bq_bits_query = 32, refine_k = 0.5))]
+    #[seekdb(
+        vector(dim = 8),
+        index(kind = "hnsw_bq", bq_bits_query = 32, refine_k = 0.5)
+    )]
     embedding: diesel_seekdb::Vector,
 }
 
