@@ -95,7 +95,7 @@ pub fn derive_seekdb_vectors(input: TokenStream) -> TokenStream {
 /// `subpartition(...)` level in the same form.
 ///
 /// **Columns** (field types): `i8`..`i64` and `u8`..`u64` are TINYINT..BIGINT
-/// [UNSIGNED], `f32` FLOAT, `f64` DOUBLE, `bool` BOOL, `String` VARCHAR(255)
+/// (`UNSIGNED` for `u*`), `f32` FLOAT, `f64` DOUBLE, `bool` BOOL, `String` VARCHAR(255)
 /// (`varchar(len = N)` or `text` to change it), `serde_json::Value` JSON,
 /// `NaiveDateTime` DATETIME, `NaiveDate` DATE, `SparseVector` SPARSEVECTOR, `Vector`
 /// VECTOR(N) with `vector(dim = N)` required; `Option<T>` is nullable, anything else
