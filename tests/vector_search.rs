@@ -589,3 +589,35 @@ fn r2d2_pool_applies_session_settings_to_every_connection() {
         assert_eq!(h.join().unwrap(), (200, 16));
     }
 }
+
+#[test]
+fn session_manager_restores_settings_on_every_checkout() {
+    use diesel::r2d2::Pool;
+    use diesel_seekdb::{SessionManager, SessionSettings};
+    let db = TestDb::new("sessmgr");
+    let settings = SessionSettings::new().ef_search(120).ivf_nprobes(12);
+    let pool = Pool::builder()
+        .max_size(1)
+        .build(SessionManager::new(db.url.clone(), settings).unwrap())
+        .unwrap();
+    {
+        let mut conn = pool.get().unwrap();
+        assert_eq!(diesel_seekdb::ef_search(&mut *conn).unwrap(), 120);
+        // A borrower changes its session; the one connection goes back to the pool.
+        diesel_seekdb::set_ef_search(&mut *conn, 7).unwrap();
+        diesel_seekdb::set_ivf_nprobes(&mut *conn, 3).unwrap();
+        assert_eq!(diesel_seekdb::ef_search(&mut *conn).unwrap(), 7);
+    }
+    let mut conn = pool.get().unwrap();
+    assert_eq!(diesel_seekdb::ef_search(&mut *conn).unwrap(), 120);
+    assert_eq!(diesel_seekdb::ivf_nprobes(&mut *conn).unwrap(), 12);
+    drop(conn);
+    assert_eq!(
+        pool.state().connections,
+        1,
+        "the same connection was reused"
+    );
+
+    let err = SessionManager::new(db.url.clone(), SessionSettings::new().ef_search(0)).unwrap_err();
+    assert!(matches!(&err, Error::Validation { parameter, .. } if parameter == "ef_search"));
+}

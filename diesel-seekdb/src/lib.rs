@@ -24,7 +24,7 @@ mod vector;
 pub use client::AsyncObVecClient;
 pub use client::ObVecClient;
 pub use diesel_ext::{
-    ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings,
+    ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionManager, SessionSettings,
     SparseVectorExpressionMethods, VectorExpressionMethods,
 };
 pub use error::{Error, Result};

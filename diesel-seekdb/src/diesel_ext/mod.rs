@@ -5,6 +5,7 @@ mod approximate;
 mod array;
 mod fulltext;
 mod functions;
+mod pool;
 mod session;
 mod sparse;
 mod vector;
@@ -23,6 +24,7 @@ pub use functions::{
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+pub use pool::SessionManager;
 pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,
     IVF_NPROBES_RANGE,

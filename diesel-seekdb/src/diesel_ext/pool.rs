@@ -6,8 +6,9 @@
 //! every checkout (`test_on_check_out`, on by default); this manager makes that check the
 //! `SET` statement itself, so the settings are restored at no extra round trip.
 
+use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, ManageConnection};
-use diesel::{Connection, MysqlConnection};
+use diesel::MysqlConnection;
 
 use super::session::SessionSettings;
 use crate::error::Result;
