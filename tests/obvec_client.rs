@@ -567,3 +567,24 @@ fn hybrid_search_combines_text_and_vector_hits() {
     assert_eq!(raw.len(), 1);
     assert_eq!(raw[0]["doc_id"], 3);
 }
+
+#[test]
+fn raw_text_sql_runs_statements_with_and_without_rows() {
+    let db = TestDb::new("rawsql");
+    let c = client(&db);
+    let none = c
+        .perform_raw_text_sql("CREATE TABLE raw_t (id INT PRIMARY KEY, v VECTOR(2))")
+        .unwrap();
+    assert!(none.is_empty());
+    c.perform_raw_text_sql("INSERT INTO raw_t VALUES (1, '[1,2]'), (2, '[3,4]')")
+        .unwrap();
+    let rows = c
+        .perform_raw_text_sql("SELECT id, v FROM raw_t ORDER BY id")
+        .unwrap();
+    assert_eq!(ids(&rows), vec![1, 2]);
+    assert_eq!(rows[1]["v"], json!("[3,4]"));
+    assert_eq!(count(&c, "raw_t"), 2);
+    let err = c.perform_raw_text_sql("INSERT INTO raw_t VALUES (1, '[9,9]')");
+    assert!(matches!(err, Err(Error::Database { .. })), "{err:?}");
+    assert_eq!(count(&c, "raw_t"), 2);
+}

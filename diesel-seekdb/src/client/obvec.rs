@@ -485,8 +485,19 @@ impl ObVecClient {
 
     /// Runs any statement; rows (if it returns any) come back as JSON objects.
     pub fn perform_raw_text_sql(&self, sql: &str) -> Result<Vec<Map<String, Value>>> {
-        let rows: Vec<JsonRow> =
-            self.with_connection(|conn| Ok(diesel::sql_query(sql).load(conn)?))?;
+        let rows: Vec<JsonRow> = self.with_connection(|conn| {
+            match diesel::sql_query(sql).load(conn) {
+                // Diesel reads the result metadata before executing, so a statement that
+                // returns no rows (DDL, INSERT, SET) has not run yet: run it as such.
+                Err(diesel::result::Error::DeserializationError(e))
+                    if e.to_string() == "No metadata exists" =>
+                {
+                    diesel::sql_query(sql).execute(conn)?;
+                    Ok(Vec::new())
+                }
+                other => Ok(other?),
+            }
+        })?;
         Ok(rows.into_iter().map(JsonRow::into_inner).collect())
     }
 }
