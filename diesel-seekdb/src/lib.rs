@@ -40,5 +40,5 @@ pub mod prelude {
     pub use crate::sql_types::{
         Array as ArrayType, SparseVector as SparseVectorType, Vector as VectorType,
     };
-    pub use crate::{SessionSettings, SparseVector, Vector};
+    pub use crate::{SessionManager, SessionSettings, SparseVector, Vector};
 }

@@ -1,32 +1,31 @@
 //! Concurrent vector search through an r2d2 pool whose connections carry session
 //! settings (`ob_hnsw_ef_search`, `ob_ivf_nprobes`).
 //!
-//! `SessionSettings` is an r2d2 `CustomizeConnection`: the pool runs it on every
-//! connection it opens, and the settings last as long as that connection, so every
-//! checkout searches with them. Several threads (more than the pool has connections,
-//! so connections pass between threads) search an HNSW-indexed and an IVF-indexed
-//! column; on each checkout the thread reads both variables back before searching,
-//! and each search must find the stored row it was built from.
+//! The pool is built on `SessionManager`, whose checkout check (r2d2 runs one on every
+//! checkout) is the `SET` of the settings itself: every checkout gets them, at no extra
+//! round trip, even when the previous borrower changed them. Several threads (more than
+//! the pool has connections, so connections pass between threads) search an
+//! HNSW-indexed and an IVF-indexed column; on each checkout the thread reads both
+//! variables back before searching, every tenth search it plays a careless borrower
+//! and changes them before handing the connection back, and each search must find the
+//! stored row it was built from.
 //!
-//! A caveat the check makes visible: code that changes a session variable on a
-//! checked-out connection changes it for whoever checks that connection out next.
-//! `ObVecClient::from_pool` re-applies its settings on every checkout for that reason.
+//! (`SessionSettings` is also an r2d2 `CustomizeConnection`, but r2d2 runs customizers
+//! only when it opens a connection, so a borrower's change would leak to the next one.)
 //!
 //! `scripts/dev example pooled_search`, or
 //! `SEEKDB_URL=mysql://root@127.0.0.1:2881/test cargo run --example pooled_search`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::r2d2::Pool;
 use diesel_seekdb::ddl::{
     Column, ColumnType, CreateTable, DropTable, VecIndexType, VectorDistance, VectorIndex,
 };
 use diesel_seekdb::prelude::*;
-use diesel_seekdb::ObVecClient;
+use diesel_seekdb::{ObVecClient, SessionManager};
 use diesel_seekdb_suite::database_url;
 use diesel_seekdb_suite::progress::Progress;
 
@@ -59,25 +58,11 @@ struct NewItem {
     sketch: Vector,
 }
 
-/// Delegates to [`SessionSettings`] and counts how often the pool called it.
-#[derive(Debug)]
-struct CountingSettings {
-    settings: SessionSettings,
-    applied: Arc<AtomicUsize>,
-}
-
-impl CustomizeConnection<MysqlConnection, diesel::r2d2::Error> for CountingSettings {
-    fn on_acquire(&self, conn: &mut MysqlConnection) -> Result<(), diesel::r2d2::Error> {
-        self.settings.on_acquire(conn)?;
-        self.applied.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-}
-
 #[derive(Default)]
 struct ThreadReport {
     searches: usize,
     first: usize,
+    tampered: usize,
     search_time: Duration,
     failures: Vec<String>,
 }
@@ -94,25 +79,21 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<(), BoxError> {
     let url = database_url();
-    let applied = Arc::new(AtomicUsize::new(0));
+    let settings = SessionSettings::new()
+        .ef_search(EF_SEARCH)
+        .ivf_nprobes(IVF_NPROBES);
     let pool = Pool::builder()
         .max_size(POOL_SIZE)
-        .connection_customizer(Box::new(CountingSettings {
-            settings: SessionSettings::new()
-                .ef_search(EF_SEARCH)
-                .ivf_nprobes(IVF_NPROBES),
-            applied: applied.clone(),
-        }))
-        .build(ConnectionManager::<MysqlConnection>::new(&url))?;
+        .build(SessionManager::new(url.clone(), settings)?)?;
     println!(
         "pool of {POOL_SIZE} connections to {url}, each with ef_search={EF_SEARCH}, ivf_nprobes={IVF_NPROBES}"
     );
 
     setup(&mut *pool.get()?)?;
     // Merge the freshly loaded rows into the HNSW graph (searches right after a bulk
-    // load are several times slower until this runs). ObVecClient shares the pool.
+    // load are several times slower until this runs).
     let rebuild = Instant::now();
-    ObVecClient::from_pool(pool.clone()).rebuild_index(TABLE, "pooled_items_hnsw", 0.0)?;
+    ObVecClient::from_url(&url)?.rebuild_index(TABLE, "pooled_items_hnsw", 0.0)?;
     println!(
         "rebuilt pooled_items_hnsw in {:.2}s",
         rebuild.elapsed().as_secs_f64()
@@ -156,9 +137,10 @@ fn run() -> Result<(), BoxError> {
         println!("  thread {t}: {} searches", r.searches);
     }
     let opened = pool.state().connections;
+    let tampered: usize = reports.iter().map(|r| r.tampered).sum();
     println!(
-        "pool opened {opened} connections; the customizer ran {} times; settings read back on {searches} checkouts",
-        applied.load(Ordering::Relaxed)
+        "pool opened {opened} connections; settings read back on {searches} checkouts, \
+         while {tampered} borrowers changed them before handing their connection back"
     );
 
     let mut failures: Vec<String> = reports.into_iter().flat_map(|r| r.failures).collect();
@@ -168,8 +150,8 @@ fn run() -> Result<(), BoxError> {
             THREADS * SEARCHES_PER_THREAD
         ));
     }
-    if applied.load(Ordering::Relaxed) == 0 {
-        failures.push("the connection customizer never ran".into());
+    if tampered == 0 {
+        failures.push("no search changed the session settings".into());
     }
     if failures.is_empty() {
         println!("\nall checks passed");
@@ -224,13 +206,15 @@ fn setup(conn: &mut MysqlConnection) -> Result<(), BoxError> {
     Ok(())
 }
 
-fn worker(pool: &Pool<ConnectionManager<MysqlConnection>>, thread: usize) -> ThreadReport {
+fn worker(pool: &Pool<SessionManager>, thread: usize) -> ThreadReport {
     let mut report = ThreadReport::default();
     for n in 0..SEARCHES_PER_THREAD {
         let target = (thread * 7919 + n * 104_729) % ROWS;
         let use_ivf = n % 2 == 1;
-        match search_once(pool, target, use_ivf) {
+        let tamper = n % 10 == 9;
+        match search_once(pool, target, use_ivf, tamper) {
             Ok((elapsed, first)) => {
+                report.tampered += usize::from(tamper);
                 report.searches += 1;
                 report.first += usize::from(first);
                 report.search_time += elapsed;
@@ -245,9 +229,10 @@ fn worker(pool: &Pool<ConnectionManager<MysqlConnection>>, thread: usize) -> Thr
 
 /// One checkout: read the session settings back, then search for `target`'s vector.
 fn search_once(
-    pool: &Pool<ConnectionManager<MysqlConnection>>,
+    pool: &Pool<SessionManager>,
     target: usize,
     use_ivf: bool,
+    tamper: bool,
 ) -> Result<(Duration, bool), BoxError> {
     let mut conn = pool.get()?;
     let ef = diesel_seekdb::ef_search(&mut *conn)?;
@@ -271,6 +256,11 @@ fn search_once(
             .load(&mut *conn)?
     };
     let elapsed = started.elapsed();
+    if tamper {
+        // A careless borrower: the next checkout of this connection must not see this.
+        diesel_seekdb::set_ef_search(&mut *conn, 8)?;
+        diesel_seekdb::set_ivf_nprobes(&mut *conn, 1)?;
+    }
     // Distance 0 ties only with an identical vector, so the row must be there; an
     // approximate index may in principle rank it below the first place, not out of 5.
     match hits

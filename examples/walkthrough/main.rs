@@ -7,7 +7,7 @@
 //! `SEEKDB_URL=mysql://root@127.0.0.1:2881/test cargo run --example walkthrough`.
 
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::r2d2::Pool;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use diesel_seekdb::prelude::*;
 
@@ -55,11 +55,12 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let url = diesel_seekdb_suite::database_url();
-    // Every connection the pool opens gets these session settings.
-    let pool = Pool::builder()
-        .max_size(4)
-        .connection_customizer(Box::new(SessionSettings::new().ef_search(100)))
-        .build(ConnectionManager::<MysqlConnection>::new(&url))?;
+    // Every checkout gets these session settings (SessionManager re-applies them as
+    // r2d2's checkout check, so a borrower's change does not leak to the next one).
+    let pool = Pool::builder().max_size(4).build(SessionManager::new(
+        url.clone(),
+        SessionSettings::new().ef_search(100),
+    )?)?;
     let mut conn = pool.get()?;
     let applied = conn.run_pending_migrations(MIGRATIONS)?;
     println!(
