@@ -357,7 +357,8 @@ pub fn dyn_query(data: &[u8]) {
             }
             4 => sql.push_str(&crate::ddl::quote_ident(&text)),
             5 => sql.push_str(&crate::ddl::ident::quote_string(&text)),
-            6 => sql.push_str(&format!("'{}'", text.replace('\'', "''"))),
+            // Without backslashes: seekdb reads `\'` in a literal as an escaped quote.
+            6 => sql.push_str(&format!("'{}'", text.replace('\\', "").replace('\'', "''"))),
             _ => sql.push_str(&format!(
                 "\"{}\"",
                 text.replace('\\', "\\\\").replace('"', "\\\"")
