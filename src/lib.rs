@@ -20,6 +20,21 @@ pub fn database_url() -> String {
     std::env::var("SEEKDB_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:2881/test".into())
 }
 
+/// The error type of the examples' `run` functions.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An example's exit status: success, or `error: ...` on stderr and a failure status,
+/// so `scripts/dev examples` (and CI) notice a wrong result.
+pub fn exit_code(result: Result<(), BoxError>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// `url` with its database replaced by `database`.
 pub fn url_with_database(url: &str, database: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("mysql", url));

@@ -13,7 +13,7 @@ use diesel_seekdb_suite::database_url;
 use diesel_seekdb_suite::progress::Progress;
 use serde_json::{json, Map, Value};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use diesel_seekdb_suite::BoxError;
 
 const COLLECTION: &str = "milvus_books";
 const DIM: usize = 8;
@@ -21,13 +21,7 @@ const ROWS: usize = 600;
 const GENRES: [&str; 4] = ["scifi", "mystery", "romance", "history"];
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    diesel_seekdb_suite::exit_code(run())
 }
 
 fn run() -> Result<(), BoxError> {

@@ -21,7 +21,7 @@ use diesel_seekdb_suite::database_url;
 use diesel_seekdb_suite::progress::Progress;
 use serde_json::{json, Map, Value};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use diesel_seekdb_suite::BoxError;
 
 const TABLE: &str = "partitioned_readings";
 const INDEX: &str = "partitioned_readings_vidx";
@@ -33,13 +33,7 @@ const BATCH: usize = 500;
 const TOPK: usize = 10;
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    diesel_seekdb_suite::exit_code(run())
 }
 
 fn run() -> Result<(), BoxError> {

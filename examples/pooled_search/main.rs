@@ -29,7 +29,7 @@ use diesel_seekdb::{ObVecClient, SessionManager};
 use diesel_seekdb_suite::database_url;
 use diesel_seekdb_suite::progress::Progress;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use diesel_seekdb_suite::BoxError;
 
 const TABLE: &str = "pooled_items";
 const ROWS: usize = 2000;
@@ -68,13 +68,7 @@ struct ThreadReport {
 }
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    diesel_seekdb_suite::exit_code(run())
 }
 
 fn run() -> Result<(), BoxError> {

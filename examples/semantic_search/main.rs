@@ -27,7 +27,7 @@ use diesel_seekdb::ObVecClient;
 use diesel_seekdb_suite::database_url;
 use diesel_seekdb_suite::progress::Progress;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use diesel_seekdb_suite::BoxError;
 
 const TABLE: &str = "semantic_docs";
 const CORPUS: &str = include_str!("corpus.jsonl");
@@ -85,13 +85,7 @@ const QUESTIONS: &[(&str, &str)] = &[
 ];
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    diesel_seekdb_suite::exit_code(run())
 }
 
 fn run() -> Result<(), BoxError> {

@@ -44,16 +44,10 @@ struct NewDocument<'a> {
 }
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    diesel_seekdb_suite::exit_code(run())
 }
 
-fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+fn run() -> Result<(), diesel_seekdb_suite::BoxError> {
     let url = diesel_seekdb_suite::database_url();
     // Every checkout gets these session settings (SessionManager re-applies them as
     // r2d2's checkout check, so a borrower's change does not leak to the next one).
