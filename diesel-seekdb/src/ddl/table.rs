@@ -1,15 +1,15 @@
 //! Tables: `CREATE TABLE` with typed columns, keys, vector and full-text indexes,
 //! partitions and table options; `ALTER TABLE ... ADD/DROP COLUMN`; `DROP TABLE`.
 //!
-//! Checked before rendering (seekdb's server errors in brackets):
-//! * vector dimensions 1..=16000 [1235]; `ARRAY` element types [1235];
-//! * vector, sparse-vector, array, TEXT and JSON columns can't have a default [1101],
-//!   be (part of) a primary key [1167] or a normal/unique index [1235];
-//! * a vector index goes on one `VECTOR`/`SPARSEVECTOR` column, one per column [1235],
+//! Checked before rendering (seekdb's server error codes in parentheses):
+//! * vector dimensions 1..=16000 (error 1235); `ARRAY` element types (error 1235);
+//! * vector, sparse-vector, array, TEXT and JSON columns can't have a default (error 1101),
+//!   be (part of) a primary key (error 1167) or a normal/unique index (error 1235);
+//! * a vector index goes on one `VECTOR`/`SPARSEVECTOR` column, one per column (error 1235),
 //!   with the type-specific rules of [`VectorIndex`] (using the column's dimension and
 //!   the table's `LOB_INROW_THRESHOLD`);
-//! * full-text indexes cover text columns only [1283];
-//! * a primary key must include the partitioning columns [1503];
+//! * full-text indexes cover text columns only (error 1283);
+//! * a primary key must include the partitioning columns (error 1503);
 //! * `AUTO_INCREMENT` on one integer column; names unique and within seekdb's limits.
 
 use std::fmt::Write as _;

@@ -13,8 +13,8 @@
 //!
 //! The pipeline is [`parse`] (lexer, then a depth-limited parser that folds constant
 //! arithmetic) → a schema and type check → rendering into a
-//! [`SqlFragment`](crate::fragment::SqlFragment) whose every literal is a bound
-//! parameter. Errors are [`Error::Filter`](crate::Error::Filter) with the 0-based
+//! [`SqlFragment`] whose every literal is a bound
+//! parameter. Errors are [`Error::Filter`] with the 0-based
 //! character offset of the problem.
 
 pub mod ast;
