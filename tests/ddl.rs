@@ -972,3 +972,91 @@ fn server_agrees_with_client_side_refusals() {
         "CREATE TABLE r (id INT PRIMARY KEY, c INT) PARTITION BY HASH (c) PARTITIONS 2",
     );
 }
+
+#[test]
+fn hnsw_sync_mode_on_heap_and_index_tables() {
+    let mut db = TestDb::new("syncmode");
+    let heap = |name: &str, mode: SyncMode| {
+        vec_table(
+            name,
+            3,
+            VectorIndex::new(format!("{name}_vi"), "v").sync_mode(mode),
+        )
+        .organization(Organization::Heap)
+    };
+    exec(
+        &mut db,
+        &heap("h_imm", SyncMode::Immediate).to_sql().unwrap(),
+    );
+    exec(&mut db, &heap("h_async", SyncMode::Async).to_sql().unwrap());
+    assert!(show_create(&mut db.conn, "h_imm").contains("SYNC_MODE=IMMEDIATE"));
+    assert!(show_create(&mut db.conn, "h_async").contains("SYNC_MODE=ASYNC"));
+
+    // Rows written after the index was built are found through it at once with
+    // immediate; the plan must be the index scan, not an exact fallback.
+    exec(
+        &mut db,
+        "INSERT INTO `h_imm` (id, v) VALUES (1, '[0,0,1]'), (2, '[5,5,5]'), (3, '[0,1,0]')",
+    );
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let sql = "SELECT id FROM `h_imm` ORDER BY l2_distance(v, '[0,0,0.9]') APPROXIMATE LIMIT 2";
+    let ids: Vec<i64> = diesel::sql_query(sql)
+        .load::<Id>(&mut db.conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, vec![1, 3]);
+    #[derive(QueryableByName)]
+    struct Plan {
+        #[diesel(sql_type = Text)]
+        #[diesel(column_name = "Query Plan")]
+        line: String,
+    }
+    let plan: Vec<Plan> = diesel::sql_query(format!("EXPLAIN {sql}"))
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.line.contains("VECTOR INDEX SCAN")),
+        "{:?}",
+        plan.iter().map(|p| &p.line).collect::<Vec<_>>()
+    );
+
+    // async needs a heap table: refused before sending, and the server agrees.
+    let idx = vec_table(
+        "i_async",
+        3,
+        VectorIndex::new("i_vi", "v").sync_mode(SyncMode::Async),
+    );
+    let err = idx.to_sql().unwrap_err();
+    assert!(
+        matches!(&err, diesel_seekdb::Error::Validation { parameter, reason }
+            if parameter == "sync_mode" && reason.contains("HEAP")),
+        "{err}"
+    );
+    let raw = "CREATE TABLE `i_async` (id BIGINT PRIMARY KEY, v VECTOR(3), VECTOR INDEX i_vi (v) \
+               WITH (distance=l2, type=hnsw, lib=vsag, sync_mode=async))";
+    assert!(refused(&mut db, raw).contains("sync_mode"));
+    // The parameter belongs to the HNSW family only.
+    let ivf = VectorIndex::new("iv", "v")
+        .index_type(VecIndexType::IvfFlat)
+        .sync_mode(SyncMode::Immediate)
+        .to_inline_sql()
+        .unwrap_err();
+    assert!(
+        matches!(&ivf, diesel_seekdb::Error::Validation { parameter, .. } if parameter == "sync_mode")
+    );
+    // pyobvector-style params take it too.
+    let from_params = IndexParam::new("vi", "v", "hnsw")
+        .params(serde_json::json!({"metric_type": "l2", "sync_mode": "immediate"}))
+        .to_vector_index()
+        .unwrap();
+    assert!(from_params
+        .to_inline_sql()
+        .unwrap()
+        .contains("sync_mode=immediate"));
+}

@@ -110,7 +110,7 @@ pub fn derive_seekdb_vectors(input: TokenStream) -> TokenStream {
 /// index kind is one of hnsw, hnsw_sq, hnsw_bq, ivf_flat, ivf_sq8, ivf_pq, sindi (sindi
 /// only on SPARSEVECTOR); the distance one the kind supports (l2, inner_product / ip,
 /// cosine); every parameter one the kind takes, within its range (`m`,
-/// `ef_construction`, `ef_search`, `extra_info_max_size`, `refine_k`, `refine_type`,
+/// `ef_construction`, `ef_search`, `extra_info_max_size`, `sync_mode`, `refine_k`, `refine_type`,
 /// `bq_use_fht`, `bq_bits_query`, `nlist`, `sample_per_nlist`, `nbits`, `prune`,
 /// `refine`, `drop_ratio_build`, `lib`); `ef_construction > m`; ivf_pq's `m` divides the
 /// dimension; unknown keys anywhere. The generated code calls the runtime builders,

@@ -46,11 +46,13 @@ pub struct Kind {
 
 const DENSE: &[&str] = &["l2", "inner_product", "cosine"];
 
-const HNSW_COMMON: [(&str, ParamType); 4] = [
+const HNSW_COMMON: [(&str, ParamType); 5] = [
     ("lib", ParamType::Word(&["vsag"])),
     ("ef_construction", ParamType::Int(1, 1000)),
     ("ef_search", ParamType::Int(1, 160_000)),
     ("extra_info_max_size", ParamType::Int(0, 16_384)),
+    // `async` needs a heap table; the runtime `CreateTable` checks that.
+    ("sync_mode", ParamType::Word(&["immediate", "async"])),
 ];
 
 const IVF_COMMON: [(&str, ParamType); 3] = [
@@ -72,6 +74,7 @@ pub const KINDS: &[Kind] = &[
             HNSW_COMMON[1],
             HNSW_COMMON[2],
             HNSW_COMMON[3],
+            HNSW_COMMON[4],
         ],
     },
     Kind {
@@ -85,6 +88,7 @@ pub const KINDS: &[Kind] = &[
             HNSW_COMMON[1],
             HNSW_COMMON[2],
             HNSW_COMMON[3],
+            HNSW_COMMON[4],
         ],
     },
     Kind {
@@ -98,6 +102,7 @@ pub const KINDS: &[Kind] = &[
             HNSW_COMMON[1],
             HNSW_COMMON[2],
             HNSW_COMMON[3],
+            HNSW_COMMON[4],
             ("refine_k", ParamType::Float(1.0, 1000.0)),
             ("refine_type", ParamType::Word(&["sq8", "fp32"])),
             ("bq_use_fht", ParamType::Bool),

@@ -60,6 +60,8 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 ("lib", _) => quote!(#ddl::VectorLib::Vsag),
                 ("refine_type", PVal::Word(w)) if w == "fp32" => quote!(#ddl::RefineType::Fp32),
                 ("refine_type", _) => quote!(#ddl::RefineType::Sq8),
+                ("sync_mode", PVal::Word(w)) if w == "async" => quote!(#ddl::SyncMode::Async),
+                ("sync_mode", _) => quote!(#ddl::SyncMode::Immediate),
                 (_, PVal::Int(i)) => Literal::u64_unsuffixed(*i).into_token_stream(),
                 (_, PVal::Float(f)) => Literal::f64_unsuffixed(*f).into_token_stream(),
                 (_, PVal::Bool(b)) => quote!(#b),

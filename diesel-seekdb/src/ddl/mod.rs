@@ -24,6 +24,7 @@ pub use table::{
     MAX_ARRAY_DEPTH,
 };
 pub use vector_index::{
-    DropIndex, IndexParam, IndexParams, RefineType, VecIndexType, VectorDistance, VectorIndex,
-    VectorLib, DEFAULT_LOB_INROW_THRESHOLD, MAX_INDEX_DIMENSIONS, MAX_LOB_INROW_THRESHOLD,
+    DropIndex, IndexParam, IndexParams, RefineType, SyncMode, VecIndexType, VectorDistance,
+    VectorIndex, VectorLib, DEFAULT_LOB_INROW_THRESHOLD, MAX_INDEX_DIMENSIONS,
+    MAX_LOB_INROW_THRESHOLD,
 };

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use super::fulltext::FullTextIndex;
 use super::ident::{eq_ci, quote_ident, quote_string, validate_ident, IdentKind};
 use super::partition::Partition;
-use super::vector_index::{VectorIndex, MAX_LOB_INROW_THRESHOLD};
+use super::vector_index::{SyncMode, VectorIndex, MAX_LOB_INROW_THRESHOLD};
 use crate::codec::MAX_DIMENSIONS;
 use crate::{Error, Result};
 
@@ -843,6 +843,18 @@ impl CreateTable {
                 }
             };
             v.with_context(dim, lob).validate()?;
+            if v.get_sync_mode() == Some(SyncMode::Async)
+                && self.organization != Some(Organization::Heap)
+            {
+                return Err(Error::validation(
+                    "sync_mode",
+                    format!(
+                        "vector index {:?}: sync_mode=async needs ORGANIZATION HEAP; \
+                         index-organised tables take only immediate",
+                        v.name()
+                    ),
+                ));
+            }
             claim(&names, v.name())?;
             if vector_columns.iter().any(|o| eq_ci(o, &c.name)) {
                 return Err(Error::validation(

@@ -10,6 +10,7 @@
 //! | `ef_construction` | hnsw family | ≤ 1000, > `m`; hnsw_sq / hnsw_bq: ≥ 2·`m` |
 //! | `ef_search` | hnsw family | 1–160000 |
 //! | `extra_info_max_size` | hnsw family | 0–16384 |
+//! | `sync_mode` | hnsw family | `immediate` / `async` (`async` on heap tables only) |
 //! | `refine_k` | hnsw_bq | 1.0–1000.0 |
 //! | `refine_type` | hnsw_bq | `sq8` / `fp32` |
 //! | `bq_use_fht` | hnsw_bq | `true` / `false` |
@@ -271,6 +272,42 @@ impl RefineType {
     }
 }
 
+/// When new rows reach an HNSW-family index (`sync_mode=`).
+///
+/// On a heap-organised table seekdb defaults to `async`: rows inserted after the index
+/// was built are invisible to approximate search until the background refresh (or
+/// `DBMS_VECTOR.REFRESH_INDEX`) runs. `immediate` indexes each row as it is written.
+/// Index-organised tables accept only `immediate` (server error 1235 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyncMode {
+    /// `immediate`: rows are searchable through the index as soon as they commit.
+    Immediate,
+    /// `async`: a background task merges new rows (heap tables only).
+    Async,
+}
+
+impl SyncMode {
+    /// The `sync_mode=` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncMode::Immediate => "immediate",
+            SyncMode::Async => "async",
+        }
+    }
+
+    /// Parses `immediate` / `async`, case-insensitively.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "immediate" => Ok(SyncMode::Immediate),
+            "async" => Ok(SyncMode::Async),
+            _ => Err(Error::validation(
+                "sync_mode",
+                format!("unknown sync mode {s:?}; expected immediate or async"),
+            )),
+        }
+    }
+}
+
 /// A vector index on one column.
 ///
 /// ```
@@ -305,6 +342,7 @@ pub struct VectorIndex {
     ef_construction: Option<u32>,
     ef_search: Option<u32>,
     extra_info_max_size: Option<u32>,
+    sync_mode: Option<SyncMode>,
     refine_k: Option<f64>,
     refine_type: Option<RefineType>,
     bq_use_fht: Option<bool>,
@@ -333,6 +371,7 @@ impl VectorIndex {
             ef_construction: None,
             ef_search: None,
             extra_info_max_size: None,
+            sync_mode: None,
             refine_k: None,
             refine_type: None,
             bq_use_fht: None,
@@ -394,6 +433,12 @@ impl VectorIndex {
     /// `extra_info_max_size` (HNSW family, 0–16384).
     pub fn extra_info_max_size(mut self, v: u32) -> Self {
         self.extra_info_max_size = Some(v);
+        self
+    }
+
+    /// `sync_mode` (hnsw family): when new rows reach the index, see [`SyncMode`].
+    pub fn sync_mode(mut self, mode: SyncMode) -> Self {
+        self.sync_mode = Some(mode);
         self
     }
 
@@ -492,6 +537,11 @@ impl VectorIndex {
         self.distance
     }
 
+    /// The `sync_mode`, when set.
+    pub fn get_sync_mode(&self) -> Option<SyncMode> {
+        self.sync_mode
+    }
+
     /// Fills in the column's dimension / the table's threshold unless already set
     /// (used by `CreateTable`).
     pub(crate) fn with_context(&self, dim: Option<u32>, lob: Option<u32>) -> Self {
@@ -554,6 +604,9 @@ impl VectorIndex {
             }
             if self.extra_info_max_size.is_some() {
                 return Err(not_for("extra_info_max_size", "hnsw/hnsw_sq/hnsw_bq"));
+            }
+            if self.sync_mode.is_some() {
+                return Err(not_for("sync_mode", "hnsw/hnsw_sq/hnsw_bq"));
             }
         }
         if t != VecIndexType::HnswBq {
@@ -769,6 +822,7 @@ impl VectorIndex {
             "extra_info_max_size",
             self.extra_info_max_size.map(|v| v.to_string()),
         );
+        push("sync_mode", self.sync_mode.map(|v| v.as_str().into()));
         push("refine_k", self.refine_k.map(|v| v.to_string()));
         push("refine_type", self.refine_type.map(|v| v.as_str().into()));
         push("bq_use_fht", self.bq_use_fht.map(|v| v.to_string()));
@@ -1018,6 +1072,7 @@ fn apply_params(idx: &mut VectorIndex, params: &Value, path: &str) -> Result<()>
             "efConstruction" | "ef_construction" => idx.ef_construction = Some(u32v()?),
             "efSearch" | "ef_search" | "ef" => idx.ef_search = Some(u32v()?),
             "extra_info_max_size" => idx.extra_info_max_size = Some(u32v()?),
+            "sync_mode" => idx.sync_mode = Some(SyncMode::parse(string()?)?),
             "refine_k" => idx.refine_k = Some(float()?),
             "refine_type" => idx.refine_type = Some(RefineType::parse(string()?)?),
             "bq_use_fht" => idx.bq_use_fht = Some(boolean()?),
