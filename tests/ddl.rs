@@ -1060,3 +1060,45 @@ fn hnsw_sync_mode_on_heap_and_index_tables() {
         .unwrap()
         .contains("sync_mode=immediate"));
 }
+
+#[test]
+fn ivf_on_partitioned_tables_needs_an_index_organised_table_with_a_key() {
+    let mut db = TestDb::new("ivfpart");
+    let ivf = || VectorIndex::new("vidx", "v").index_type(VecIndexType::IvfFlat);
+    let hash = || Partition::hash("id").partitions(2);
+    // Index-organised with a primary key: built.
+    let ok = CreateTable::new("p_ok")
+        .column(Column::new("id", ColumnType::Int).primary_key())
+        .column(Column::new("v", ColumnType::Vector(3)))
+        .vector_index(ivf())
+        .partition(hash());
+    exec(&mut db, &ok.to_sql().unwrap());
+    assert!(show_create(&mut db.conn, "p_ok").contains("IVF_FLAT"));
+
+    let heap = CreateTable::new("p_heap")
+        .column(Column::new("id", ColumnType::Int).primary_key())
+        .column(Column::new("v", ColumnType::Vector(3)))
+        .vector_index(ivf())
+        .partition(hash())
+        .organization(Organization::Heap);
+    let keyless = CreateTable::new("p_keyless")
+        .column(Column::new("id", ColumnType::Int))
+        .column(Column::new("v", ColumnType::Vector(3)))
+        .vector_index(ivf())
+        .partition(hash());
+    for table in [heap, keyless] {
+        let err = table.to_sql().unwrap_err();
+        assert!(
+            matches!(&err, diesel_seekdb::Error::Validation { parameter, reason }
+                if parameter == "vector_indexes.vidx" && reason.contains("primary key")),
+            "{err}"
+        );
+    }
+    // The server agrees.
+    let raw = "CREATE TABLE `p_heap` (id INT PRIMARY KEY, v VECTOR(3), VECTOR INDEX vidx (v) \
+               WITH (distance=l2, type=ivf_flat, lib=ob)) ORGANIZATION HEAP PARTITION BY HASH(id) PARTITIONS 2";
+    refused(&mut db, raw);
+    let raw = "CREATE TABLE `p_keyless` (id INT, v VECTOR(3), VECTOR INDEX vidx (v) \
+               WITH (distance=l2, type=ivf_flat, lib=ob)) PARTITION BY HASH(id) PARTITIONS 2";
+    refused(&mut db, raw);
+}

@@ -843,6 +843,22 @@ impl CreateTable {
                 }
             };
             v.with_context(dim, lob).validate()?;
+            // seekdb 1.4: "create vector index on partition table without primary key"
+            // (1235); a heap table's key is a hidden one.
+            if v.get_index_type().is_ivf()
+                && self.partition.is_some()
+                && (self.primary_key_columns().is_empty()
+                    || self.organization == Some(Organization::Heap))
+            {
+                return Err(Error::validation(
+                    &param,
+                    format!(
+                        "seekdb builds {} indexes on a partitioned table only when it is \
+                         index-organised with a primary key",
+                        v.get_index_type()
+                    ),
+                ));
+            }
             if v.get_sync_mode() == Some(SyncMode::Async)
                 && self.organization != Some(Organization::Heap)
             {
