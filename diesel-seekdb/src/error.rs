@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub use crate::errno::ServerErrorKind;
+
 /// Everything that can go wrong in diesel-seekdb.
 ///
 /// Validation failures are reported *before* anything is sent to the server, so a
@@ -51,10 +53,14 @@ pub enum Error {
     },
     /// The server answered with an error.
     Database {
-        /// MySQL error number when it can be recovered from the message.
+        /// The MySQL/seekdb error number. The clients, migrations and
+        /// [`SeekdbResultExt::with_errno`](crate::SeekdbResultExt::with_errno) fill it in;
+        /// a bare `From<diesel::result::Error>` cannot (Diesel drops it).
         code: Option<u32>,
         /// The server's message.
         message: String,
+        /// What the error means: from `code`, or from Diesel's kind without one.
+        kind: ServerErrorKind,
     },
     /// A Diesel error that is not a server error (serialization, not found, ...).
     Diesel(diesel::result::Error),
@@ -66,6 +72,9 @@ pub enum Error {
         reason: String,
     },
 }
+
+/// seekdb's number for "inconsistent dimension".
+const DIMENSION_MISMATCH: u32 = 7600;
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -87,11 +96,36 @@ impl Error {
         }
     }
 
-    /// The MySQL error number, for server errors.
+    /// The MySQL/seekdb error number of a server error (see [`Error::Database`]).
+    /// [`Error::Dimension`] answers 7600, seekdb's number for the condition, also when
+    /// the mismatch was caught before anything was sent.
     pub fn code(&self) -> Option<u32> {
         match self {
             Error::Database { code, .. } => *code,
+            Error::Dimension { .. } => Some(DIMENSION_MISMATCH),
             _ => None,
+        }
+    }
+
+    /// What a server error (or a dimension mismatch) means; `None` for errors that
+    /// did not come from the server.
+    pub fn kind(&self) -> Option<ServerErrorKind> {
+        match self {
+            Error::Database { kind, .. } => Some(*kind),
+            Error::Dimension { .. } => Some(ServerErrorKind::DimensionMismatch),
+            _ => None,
+        }
+    }
+
+    /// A server error with its number (and the kind that follows from it).
+    pub(crate) fn with_code(self, number: u32) -> Self {
+        match self {
+            Error::Database { message, .. } => Error::Database {
+                code: Some(number),
+                kind: ServerErrorKind::from_code(number),
+                message,
+            },
+            other => other,
         }
     }
 }
@@ -117,10 +151,12 @@ impl fmt::Display for Error {
             Error::Database {
                 code: Some(code),
                 message,
+                ..
             } => write!(f, "seekdb error {code}: {message}"),
             Error::Database {
                 code: None,
                 message,
+                ..
             } => write!(f, "seekdb error: {message}"),
             Error::Diesel(e) => write!(f, "{e}"),
             Error::Connection(e) => write!(f, "cannot connect to seekdb: {e}"),
@@ -160,10 +196,11 @@ impl From<diesel::result::Error> for Error {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::Error as D;
         match e {
-            D::DatabaseError(_, info) => {
+            D::DatabaseError(kind, info) => {
                 let message = info.message().to_string();
                 classify_server_message(&message).unwrap_or(Error::Database {
                     code: None,
+                    kind: ServerErrorKind::from_diesel(&kind),
                     message,
                 })
             }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod codec;
 pub mod ddl;
 pub mod diesel_ext;
+mod errno;
 mod error;
 pub mod fragment;
 #[cfg(feature = "fuzzing")]
@@ -27,7 +28,8 @@ pub use diesel_ext::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionManager, SessionSettings,
     SparseVectorExpressionMethods, VectorExpressionMethods,
 };
-pub use error::{Error, Result};
+pub use errno::SeekdbResultExt;
+pub use error::{Error, Result, ServerErrorKind};
 pub use sparse::SparseVector;
 pub use vector::Vector;
 

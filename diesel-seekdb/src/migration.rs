@@ -311,12 +311,19 @@ impl SchemaMigration {
             }));
         }
         for (step, sql) in steps.iter().enumerate() {
-            conn.batch_execute(sql).map_err(|e| StepError {
-                migration: self.label.name.clone(),
-                direction,
-                step,
-                sql: sql.clone(),
-                source: Error::from(e),
+            conn.batch_execute(sql).map_err(|e| {
+                // No transaction wraps the step, so the failure's errno is still there.
+                let source = match conn.as_any_mut().downcast_mut::<diesel::MysqlConnection>() {
+                    Some(mysql) => Error::from_diesel(e, mysql),
+                    None => Error::from(e),
+                };
+                StepError {
+                    migration: self.label.name.clone(),
+                    direction,
+                    step,
+                    sql: sql.clone(),
+                    source,
+                }
             })?;
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use diesel::deserialize::QueryableByName;
 use diesel::mysql::Mysql;
@@ -78,6 +78,7 @@ pub struct AsyncObVecClient {
     source: AsyncSource,
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
+    limits: OnceLock<stmt::StatementLimits>,
 }
 
 impl std::fmt::Debug for AsyncObVecClient {
@@ -138,6 +139,7 @@ impl AsyncObVecClient {
             source,
             tables: Mutex::new(HashMap::new()),
             session: Mutex::new(SessionSettings::new()),
+            limits: OnceLock::new(),
         }
     }
 
@@ -152,7 +154,9 @@ impl AsyncObVecClient {
                 let setup = self.session_settings().to_sql()?;
                 let mut conn = pool.get().await.map_err(|e| pool_error(e, ""))?;
                 if !setup.is_empty() {
-                    conn.batch_execute(&setup).await?;
+                    if let Err(e) = conn.batch_execute(&setup).await {
+                        return Err(Error::from_diesel_async(e, &mut conn).await);
+                    }
                 }
                 Ok(AsyncConnectionGuard(GuardInner::Pool(conn)))
             }
@@ -164,18 +168,37 @@ impl AsyncObVecClient {
     }
 
     async fn execute_ddl(&self, sql: &str) -> Result<()> {
-        Ok(self.connection().await?.batch_execute(sql).await?)
+        let mut conn = self.connection().await?;
+        let result = conn.batch_execute(sql).await;
+        with_errno(&mut conn, result).await
     }
 
     async fn execute(&self, q: DynQuery) -> Result<usize> {
-        Ok(q.execute(&mut *self.connection().await?).await?)
+        let mut conn = self.connection().await?;
+        let result = q.execute(&mut *conn).await;
+        with_errno(&mut conn, result).await
     }
 
     async fn load<T>(&self, q: DynQuery) -> Result<Vec<T>>
     where
         T: QueryableByName<Mysql> + Send + 'static,
     {
-        Ok(q.load(&mut *self.connection().await?).await?)
+        let mut conn = self.connection().await?;
+        let result = q.load(&mut *conn).await;
+        with_errno(&mut conn, result).await
+    }
+
+    /// How large one statement may be, read from the server once per client.
+    async fn statement_limits(&self) -> Result<stmt::StatementLimits> {
+        if let Some(limits) = self.limits.get() {
+            return Ok(*limits);
+        }
+        let mut q = DynQuery::new();
+        q.sql(stmt::MAX_ALLOWED_PACKET_SQL);
+        let rows: Vec<JsonRow> = self.load(q).await?;
+        Ok(*self
+            .limits
+            .get_or_init(|| stmt::StatementLimits::from_rows(&rows)))
     }
 
     // ---- metadata -------------------------------------------------------------------
@@ -183,7 +206,11 @@ impl AsyncObVecClient {
     /// Whether `table` exists.
     pub async fn check_table_exists(&self, table: &str) -> Result<bool> {
         validate_ident("table_name", table, IdentKind::Table)?;
-        table_exists_async(&mut *self.connection().await?, table).await
+        let mut conn = self.connection().await?;
+        match table_exists_async(&mut conn, table).await {
+            Err(e) => Err(crate::errno::fill_async(&mut conn, e).await),
+            ok => ok,
+        }
     }
 
     /// The server's description of `table` (cached; DDL through this client refreshes it).
@@ -193,7 +220,12 @@ impl AsyncObVecClient {
         if let Some(info) = self.cache().get(&key) {
             return Ok(info.clone());
         }
-        let info = Arc::new(describe_table_async(&mut *self.connection().await?, table).await?);
+        let mut conn = self.connection().await?;
+        let info = match describe_table_async(&mut conn, table).await {
+            Ok(info) => Arc::new(info),
+            Err(e) => return Err(crate::errno::fill_async(&mut conn, e).await),
+        };
+        drop(conn);
         self.cache().insert(key, info.clone());
         Ok(info)
     }
@@ -428,18 +460,22 @@ impl AsyncObVecClient {
             return Ok(0);
         }
         let info = self.table_info(table).await?;
-        let mut statements = stmt::write_statements(verb, &info, rows, partition)?;
+        let limits = self.statement_limits().await?;
+        let mut statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
         let count = rows.len();
         let mut conn = self.connection().await?;
         if statements.len() == 1 {
             if let Some(q) = statements.pop() {
-                q.execute(&mut *conn).await?;
+                let result = q.execute(&mut *conn).await;
+                with_errno(&mut conn, result).await?;
             }
             return Ok(count);
         }
         conn.transaction(async move |conn| {
             for q in statements {
-                q.execute(conn).await?;
+                // The errno is asked before the rollback clears it.
+                let result = q.execute(conn).await;
+                with_errno(conn, result).await?;
             }
             Ok::<_, Error>(count)
         })
@@ -569,10 +605,22 @@ impl AsyncObVecClient {
 
     /// Runs any statement; rows (if it returns any) come back as JSON objects.
     pub async fn perform_raw_text_sql(&self, sql: &str) -> Result<Vec<Map<String, Value>>> {
-        let rows: Vec<JsonRow> = diesel::sql_query(sql.to_string())
-            .load(&mut *self.connection().await?)
-            .await?;
+        let mut conn = self.connection().await?;
+        let result = diesel::sql_query(sql.to_string()).load(&mut *conn).await;
+        let rows: Vec<JsonRow> = with_errno(&mut conn, result).await?;
         Ok(rows.into_iter().map(JsonRow::into_inner).collect())
+    }
+}
+
+/// `result` as this crate's [`Result`]; a server error gets its errno from `conn`, the
+/// connection it failed on, before anything else runs there.
+async fn with_errno<T>(
+    conn: &mut AsyncMysqlConnection,
+    result: diesel::QueryResult<T>,
+) -> Result<T> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) => Err(Error::from_diesel_async(e, conn).await),
     }
 }
 

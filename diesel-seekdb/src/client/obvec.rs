@@ -1,7 +1,7 @@
 //! `ObVecClient`: pyobvector's SQL-mode client on Diesel.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use diesel::connection::SimpleConnection;
 use diesel::deserialize::QueryableByName;
@@ -17,6 +17,7 @@ use super::source::{connect_url, ConnectOptions, SeekdbPool, Source};
 use super::statements as stmt;
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
+use crate::errno::SeekdbResultExt;
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
 
@@ -31,6 +32,7 @@ pub struct ObVecClient {
     source: Source,
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
+    limits: OnceLock<stmt::StatementLimits>,
 }
 
 impl std::fmt::Debug for ObVecClient {
@@ -74,10 +76,12 @@ impl ObVecClient {
             source,
             tables: Mutex::new(HashMap::new()),
             session: Mutex::new(SessionSettings::new()),
+            limits: OnceLock::new(),
         }
     }
 
     /// Runs `f` with a connection (from the pool, with the client's session settings).
+    /// A server error `f` returns gets its errno ([`Error::code`]) from that connection.
     pub fn with_connection<R>(
         &self,
         f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
@@ -87,6 +91,19 @@ impl ObVecClient {
             Source::Single(_) => String::new(),
         };
         self.source.with_conn(&setup, f)
+    }
+
+    /// How large one statement may be, read from the server once per client.
+    fn statement_limits(&self) -> Result<stmt::StatementLimits> {
+        if let Some(limits) = self.limits.get() {
+            return Ok(*limits);
+        }
+        let rows: Vec<JsonRow> = self.with_connection(|conn| {
+            Ok(diesel::sql_query(stmt::MAX_ALLOWED_PACKET_SQL).load(conn)?)
+        })?;
+        Ok(*self
+            .limits
+            .get_or_init(|| stmt::StatementLimits::from_rows(&rows)))
     }
 
     fn session_settings(&self) -> SessionSettings {
@@ -322,7 +339,8 @@ impl ObVecClient {
             return Ok(0);
         }
         let info = self.table_info(table)?;
-        let statements = stmt::write_statements(verb, &info, rows, partition)?;
+        let limits = self.statement_limits()?;
+        let statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
 
         self.with_connection(move |conn| {
             if statements.len() == 1 {
@@ -333,7 +351,8 @@ impl ObVecClient {
             }
             diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
                 for q in statements {
-                    q.execute(conn)?;
+                    // The errno is asked before the rollback clears it.
+                    q.execute(conn).with_errno(conn)?;
                 }
                 Ok(rows.len())
             })

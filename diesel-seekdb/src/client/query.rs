@@ -208,8 +208,23 @@ impl DynQuery {
     }
 }
 
+/// Placeholders one prepared statement may have (the protocol counts them in 16 bits).
+pub(crate) const MAX_PLACEHOLDERS: usize = 65_535;
+
+/// Bound values past which integers are written into the text instead: a long id list
+/// (`id IN (...)`, a Milvus `id in [...]`) must not run out of placeholders. Below the
+/// protocol's limit to leave room for the binds of Diesel expressions in the statement.
+const INLINE_INTEGERS_PAST: usize = MAX_PLACEHOLDERS - 4096;
+
 impl QueryFragment<Mysql> for DynQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        let binds = self
+            .pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Bind(_)))
+            .count();
+        // Only numbers we format ourselves become text; strings stay bound.
+        let inline_integers = binds > INLINE_INTEGERS_PAST;
         // Diesel's statement cache never evicts, and run-time SQL has unboundedly many
         // shapes (filters, row counts): cached, they exhaust seekdb's open cursors.
         if !self.cached {
@@ -221,6 +236,8 @@ impl QueryFragment<Mysql> for DynQuery {
                 Piece::Expr(e) => e.walk_ast(out.reborrow())?,
                 Piece::Bind(value) => match value {
                     BindValue::Null => out.push_bind_param::<Nullable<Text>, _>(&None::<String>)?,
+                    BindValue::Int(v) if inline_integers => out.push_sql(&v.to_string()),
+                    BindValue::UInt(v) if inline_integers => out.push_sql(&v.to_string()),
                     BindValue::Int(v) => out.push_bind_param::<BigInt, _>(v)?,
                     BindValue::UInt(v) => out.push_bind_param::<Unsigned<BigInt>, _>(v)?,
                     BindValue::Float(v) => out.push_bind_param::<Double, _>(v)?,
@@ -262,6 +279,25 @@ mod tests {
         assert_eq!(placeholders("'it''s ?' = ?"), vec![12]);
         assert_eq!(placeholders(r"'a\'?' = ?"), vec![9]);
         assert_eq!(placeholders("`we``ird?` = ?"), vec![13]);
+    }
+
+    #[test]
+    fn integers_go_inline_only_past_the_placeholder_budget() {
+        let list = |n: usize| {
+            let mut q = DynQuery::new();
+            q.sql("SELECT 1 FROM t WHERE id IN (");
+            for i in 0..n {
+                q.sql(if i == 0 { "" } else { ", " })
+                    .bind(BindValue::Int(i as i64 - 1));
+            }
+            q.sql(") AND name = ").bind(BindValue::Text("x".into()));
+            q
+        };
+        assert!(list(3).to_sql().ends_with("IN (?, ?, ?) AND name = ?"));
+        let big = list(INLINE_INTEGERS_PAST + 1).to_sql();
+        assert!(big.contains("IN (-1, 0, 1, 2,"), "{}", &big[..60]);
+        assert!(big.ends_with(") AND name = ?"));
+        assert_eq!(placeholders(&big).len(), 1);
     }
 
     #[test]

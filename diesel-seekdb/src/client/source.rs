@@ -25,16 +25,18 @@ impl Source {
             Source::Single(conn) => {
                 // A panic in another thread does not corrupt a connection between statements.
                 let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-                f(&mut guard)
+                f(&mut guard).map_err(|e| crate::errno::fill(&mut guard, e))
             }
             Source::Pool(pool) => {
                 let mut conn: PooledConnection<_> = pool.get().map_err(|e| {
                     Error::Connection(ConnectionError::BadConnection(e.to_string()))
                 })?;
                 if !setup.is_empty() {
-                    diesel::connection::SimpleConnection::batch_execute(&mut *conn, setup)?;
+                    diesel::connection::SimpleConnection::batch_execute(&mut *conn, setup)
+                        .map_err(|e| crate::errno::fill(&mut conn, e.into()))?;
                 }
-                f(&mut conn)
+                // The failed statement's errno, asked before the connection goes back.
+                f(&mut conn).map_err(|e| crate::errno::fill(&mut conn, e))
             }
         }
     }

@@ -13,8 +13,62 @@ use crate::ddl::{quote_ident, validate_ident, IdentKind};
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
 
-/// Rows per `INSERT` statement; larger batches are split inside one transaction.
-pub(crate) const INSERT_CHUNK: usize = 1000;
+/// What one statement may carry: the server's `max_allowed_packet` and the protocol's
+/// placeholder count. Larger writes are split into several statements in one transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatementLimits {
+    /// Estimated bytes (SQL text plus bound values) per statement.
+    pub(crate) max_bytes: usize,
+    /// Placeholders per statement.
+    pub(crate) max_binds: usize,
+}
+
+/// Reads the server's packet limit; run once per client and cached.
+pub(crate) const MAX_ALLOWED_PACKET_SQL: &str = "SELECT @@max_allowed_packet AS `value`";
+
+/// seekdb's and MySQL's default `max_allowed_packet`, used until the server has answered.
+pub(crate) const DEFAULT_MAX_ALLOWED_PACKET: u64 = 16 * 1024 * 1024;
+
+impl StatementLimits {
+    /// Limits for a server whose `max_allowed_packet` is `packet` bytes. Half of it is
+    /// used: the size is an estimate, and the protocol adds per-value headers.
+    pub(crate) fn for_packet(packet: u64) -> Self {
+        let half = usize::try_from(packet / 2).unwrap_or(usize::MAX);
+        StatementLimits {
+            max_bytes: half.max(4096),
+            max_binds: super::query::MAX_PLACEHOLDERS,
+        }
+    }
+
+    /// `@@max_allowed_packet` as a row of [`MAX_ALLOWED_PACKET_SQL`] gave it.
+    pub(crate) fn from_rows(rows: &[JsonRow]) -> Self {
+        let packet = rows
+            .first()
+            .and_then(|r| r.get("value"))
+            .and_then(|v| match v {
+                Value::Number(n) => n.as_u64(),
+                Value::String(s) => s.parse().ok(),
+                _ => None,
+            })
+            .unwrap_or(DEFAULT_MAX_ALLOWED_PACKET);
+        Self::for_packet(packet)
+    }
+}
+
+/// An upper bound on what `value` adds to a statement: its encoding plus the
+/// placeholder text and the protocol's type and length bytes.
+fn bind_bytes(value: Option<&BindValue>) -> usize {
+    const OVERHEAD: usize = 16;
+    OVERHEAD
+        + match value {
+            None | Some(BindValue::Null | BindValue::Bool(_)) => 8,
+            Some(BindValue::Int(_) | BindValue::UInt(_) | BindValue::Float(_)) => 8,
+            Some(BindValue::Text(t)) => t.len(),
+            // A float's shortest text is at most 15 bytes ("-1.1754944e-38") plus a comma.
+            Some(BindValue::Vector(v)) => v.len() * 16 + 2,
+            Some(BindValue::Json(j)) => j.to_string().len(),
+        }
+}
 
 /// How often a refresh or rebuild is retried while another one holds the index.
 pub(crate) const INDEX_BUSY_RETRIES: u32 = 10;
@@ -22,9 +76,10 @@ pub(crate) const INDEX_BUSY_RETRIES: u32 = 10;
 /// The wait between those retries (seekdb needs about two seconds).
 pub(crate) const INDEX_BUSY_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running".
+/// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running" (by its
+/// number: messages change between versions).
 pub(crate) fn index_busy(err: &Error) -> bool {
-    matches!(err, Error::Database { message, .. } if message.contains("other refresh"))
+    err.kind() == Some(crate::ServerErrorKind::IndexBusy)
 }
 
 /// The table plus vector indexes from `vidxs` and full-text indexes.
@@ -201,13 +256,14 @@ pub(crate) fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Value>> {
         .collect()
 }
 
-/// `verb` (`INSERT INTO` / `REPLACE INTO`) statements for `rows`, [`INSERT_CHUNK`] rows
-/// each. Every row is converted (and so validated) before any statement exists.
+/// `verb` (`INSERT INTO` / `REPLACE INTO`) statements for `rows`, each within `limits`.
+/// Every row is converted (and so validated) before any statement exists.
 pub(crate) fn write_statements(
     verb: &str,
     info: &TableInfo,
     rows: &[Value],
     partition: Option<&str>,
+    limits: StatementLimits,
 ) -> Result<Vec<DynQuery>> {
     let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
     info.check_partitions(&partitions)?;
@@ -239,8 +295,8 @@ pub(crate) fn write_statements(
         converted.push(values);
     }
 
-    Ok(converted
-        .chunks(INSERT_CHUNK)
+    Ok(batches(&converted, limits)
+        .into_iter()
         .map(|chunk| {
             let mut q = DynQuery::new();
             q.sql(format!("{verb} {}", quote_ident(&info.name)));
@@ -264,6 +320,32 @@ pub(crate) fn write_statements(
             q
         })
         .collect())
+}
+
+/// `rows` cut into runs that each fit `limits`; a row too large on its own still gets a
+/// statement of its own (the server then reports it as too large).
+fn batches(
+    rows: &[Vec<Option<BindValue>>],
+    limits: StatementLimits,
+) -> Vec<&[Vec<Option<BindValue>>]> {
+    // Room for the statement's fixed text (verb, table, column list).
+    let budget = limits.max_bytes.saturating_sub(64 * 1024).max(1);
+    let mut out = Vec::new();
+    let (mut start, mut bytes, mut binds) = (0, 0, 0);
+    for (i, row) in rows.iter().enumerate() {
+        let row_bytes: usize = 4 + row.iter().map(|v| bind_bytes(v.as_ref())).sum::<usize>();
+        let row_binds = row.iter().filter(|v| v.is_some()).count();
+        if i > start && (bytes + row_bytes > budget || binds + row_binds > limits.max_binds) {
+            out.push(&rows[start..i]);
+            (start, bytes, binds) = (i, 0, 0);
+        }
+        bytes += row_bytes;
+        binds += row_binds;
+    }
+    if start < rows.len() {
+        out.push(&rows[start..]);
+    }
+    out
 }
 
 /// `UPDATE table SET col = value, ... WHERE filter`.
