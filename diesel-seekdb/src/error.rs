@@ -192,17 +192,40 @@ fn classify_server_message(message: &str) -> Option<Error> {
     Some(Error::Dimension { expected, actual })
 }
 
+/// The errno of a "packet too large" message. The server closes the connection after
+/// sending it, so `SHOW ERRORS` cannot be asked; the texts are fixed (server 1153
+/// ER_NET_PACKET_TOO_LARGE; 2020 CR_NET_PACKET_TOO_LARGE for a client's own refusal).
+fn packet_too_large(message: &str) -> Option<u32> {
+    if message.contains("Got a packet bigger than 'max_allowed_packet' bytes") {
+        Some(1153)
+    } else if message.contains("Got packet bigger than 'max_allowed_packet' bytes")
+        // mysql_async (diesel-async) refuses such a packet itself, before sending it.
+        || message.ends_with("Input/output error: packet too large")
+    {
+        Some(2020)
+    } else {
+        None
+    }
+}
+
 impl From<diesel::result::Error> for Error {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::Error as D;
         match e {
             D::DatabaseError(kind, info) => {
                 let message = info.message().to_string();
-                classify_server_message(&message).unwrap_or(Error::Database {
+                if let Some(e) = classify_server_message(&message) {
+                    return e;
+                }
+                let e = Error::Database {
                     code: None,
                     kind: ServerErrorKind::from_diesel(&kind),
                     message,
-                })
+                };
+                match packet_too_large(e.to_string().as_str()) {
+                    Some(code) => e.with_code(code),
+                    None => e,
+                }
             }
             D::SerializationError(inner) => match inner.downcast::<Error>() {
                 Ok(ours) => *ours,
@@ -238,6 +261,27 @@ mod tests {
             }
         ));
         assert!(classify_server_message("Invalid argument").is_none());
+    }
+
+    #[test]
+    fn diesel_kinds_and_packet_messages_survive_conversion() {
+        use diesel::result::{DatabaseErrorKind, Error as D};
+        let dup = Error::from(D::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            Box::new("Duplicate entry '1' for key 'PRIMARY'".to_string()),
+        ));
+        assert_eq!(dup.kind(), Some(ServerErrorKind::DuplicateKey));
+        assert_eq!(dup.code(), None);
+        let big = Error::from(D::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("Got a packet bigger than 'max_allowed_packet' bytes".to_string()),
+        ));
+        assert_eq!(big.kind(), Some(ServerErrorKind::PacketTooLarge));
+        assert_eq!(big.code(), Some(1153));
+        assert_eq!(
+            Error::Dimension { expected: 3, actual: 2 }.code(),
+            Some(7600)
+        );
     }
 
     #[test]
