@@ -37,7 +37,8 @@ fn embedding(seed: i64) -> Vec<f32> {
 }
 
 fn embedding_rows(ids: std::ops::Range<i64>) -> Vec<Value> {
-    ids.map(|id| json!({"id": id, "v": embedding(id)})).collect()
+    ids.map(|id| json!({"id": id, "v": embedding(id)}))
+        .collect()
 }
 
 /// What the rows would weigh as one statement's vector text.
@@ -67,9 +68,7 @@ fn a_thousand_1536d_embeddings_exceeding_the_packet_limit_insert() {
     assert_eq!(client.insert("emb", &rows, None).unwrap(), 1000);
     assert_eq!(count(&mut db.conn, "emb"), 1000);
     // The values arrive intact (6 significant digits back).
-    let got = client
-        .get("emb", &[json!(999)], None, &["v"], &[])
-        .unwrap();
+    let got = client.get("emb", &[json!(999)], None, &["v"], &[]).unwrap();
     let v: Vec<f32> = serde_json::from_value(got[0]["v"].clone()).unwrap();
     for (a, b) in v.iter().zip(embedding(999)) {
         assert!((a - b).abs() < 1e-5, "{a} vs {b}");
@@ -166,7 +165,10 @@ fn get_and_delete_take_70000_ids() {
         .create_collection_quick("items", 3, QuickCollection::default())
         .unwrap();
     let client = ObVecClient::from_url(&db.url).unwrap();
-    assert_eq!(client.insert("items", &small_rows(), None).unwrap(), MANY as usize);
+    assert_eq!(
+        client.insert("items", &small_rows(), None).unwrap(),
+        MANY as usize
+    );
 
     let ids = many_ids();
     let got = client.get("items", &ids, None, &["id"], &[]).unwrap();
@@ -180,7 +182,10 @@ fn get_and_delete_take_70000_ids() {
         client.get("items", &ids, None, &["id"], &[]).await.unwrap()
     });
     assert_eq!(got.len(), MANY as usize);
-    assert_eq!(milvus.get("items", &ids, &["id"], &[]).unwrap().len(), MANY as usize);
+    assert_eq!(
+        milvus.get("items", &ids, &["id"], &[]).unwrap().len(),
+        MANY as usize
+    );
 
     // Delete all but the last: one statement, all or nothing.
     let deleted = client
@@ -202,12 +207,20 @@ fn milvus_id_in_a_70000_element_list_queries_and_deletes() {
     let expr = format!("id in [{}]", list.join(", "));
 
     let rows = milvus
-        .query("items", Some(MilvusFilter::from(expr.as_str())), &["id"], &[], None)
+        .query(
+            "items",
+            Some(MilvusFilter::from(expr.as_str())),
+            &["id"],
+            &[],
+            None,
+        )
         .unwrap();
     assert_eq!(rows.len(), MANY as usize);
     // The same list as a template parameter.
     let filter = MilvusFilter::with_params("id in {ids}", json!({ "ids": many_ids() })).unwrap();
-    let rows = milvus.query("items", Some(filter), &["id"], &[], None).unwrap();
+    let rows = milvus
+        .query("items", Some(filter), &["id"], &[], None)
+        .unwrap();
     assert_eq!(rows.len(), MANY as usize);
 
     let not_last = format!("id in [{}] and id < {}", list.join(", "), MANY - 1);

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::{ExpressionMethods, RunQueryDsl};
 use diesel_migrations::MigrationHarness;
-use diesel_seekdb::milvus::MilvusLikeClient;
 use diesel_seekdb::migration::{MigrationSet, RawSql, SchemaMigration, StepError};
+use diesel_seekdb::milvus::MilvusLikeClient;
 use diesel_seekdb::{
     AsyncObVecClient, Error, ObVecClient, SeekdbResultExt, ServerErrorKind as Kind,
 };
@@ -100,7 +100,13 @@ fn typed_dsl_helper_attaches_the_errno() {
         .execute(conn)
         .with_errno(conn)
         .unwrap_err();
-    check("query builder", "duplicate key", &err, Kind::DuplicateKey, 1062);
+    check(
+        "query builder",
+        "duplicate key",
+        &err,
+        Kind::DuplicateKey,
+        1062,
+    );
     // A plain conversion keeps Diesel's kind, though not the number.
     let plain = Error::from(
         diesel::insert_into(items::table)
@@ -133,19 +139,37 @@ fn obvec_client_errors_carry_the_errno() {
     let err = client
         .insert("items", &[json!({"id": 1, "v": [1.0, 2.0, 3.0]})], None)
         .unwrap_err();
-    check("ObVecClient::insert", "duplicate key", &err, Kind::DuplicateKey, 1062);
+    check(
+        "ObVecClient::insert",
+        "duplicate key",
+        &err,
+        Kind::DuplicateKey,
+        1062,
+    );
     let mut rows: Vec<_> = (10..3000)
         .map(|id| json!({"id": id, "v": [1.0, 2.0, 3.0]}))
         .collect();
     rows.push(json!({"id": 2, "v": [1.0, 2.0, 3.0]}));
     let small = ObVecClient::from_url(&db.url).unwrap();
     let err = small.insert("items", &rows, None).unwrap_err();
-    check("ObVecClient::insert (3000 rows)", "duplicate key", &err, Kind::DuplicateKey, 1062);
+    check(
+        "ObVecClient::insert (3000 rows)",
+        "duplicate key",
+        &err,
+        Kind::DuplicateKey,
+        1062,
+    );
     let create = diesel_seekdb::ddl::CreateTable::new("items").column(
         diesel_seekdb::ddl::Column::new("id", diesel_seekdb::ddl::ColumnType::Int).primary_key(),
     );
     let err = client.create_table(&create).unwrap_err();
-    check("ObVecClient::create_table", "table exists", &err, Kind::TableExists, 1050);
+    check(
+        "ObVecClient::create_table",
+        "table exists",
+        &err,
+        Kind::TableExists,
+        1050,
+    );
     // A pool connection reports the same.
     let pool = diesel::r2d2::Pool::builder()
         .max_size(1)
@@ -171,7 +195,13 @@ fn oversized_statements_are_packet_too_large_everywhere() {
     check("typed DSL", "packet", &err, Kind::PacketTooLarge, 1153);
     let milvus = MilvusLikeClient::from_url(&db.url).unwrap();
     let err = milvus.perform_raw_text_sql(&big).unwrap_err();
-    check("MilvusLikeClient", "packet", &err, Kind::PacketTooLarge, 1153);
+    check(
+        "MilvusLikeClient",
+        "packet",
+        &err,
+        Kind::PacketTooLarge,
+        1153,
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -180,7 +210,13 @@ fn oversized_statements_are_packet_too_large_everywhere() {
         let client = AsyncObVecClient::from_url(&db.url).await.unwrap();
         // mysql_async refuses the packet before sending it: the client's number.
         let err = client.perform_raw_text_sql(&big).await.unwrap_err();
-        check("AsyncObVecClient", "packet", &err, Kind::PacketTooLarge, 2020);
+        check(
+            "AsyncObVecClient",
+            "packet",
+            &err,
+            Kind::PacketTooLarge,
+            2020,
+        );
     });
     let mut conn = db.connect();
     let err = run_failing_migration(&mut conn, "2026-12-01-000099_packet", &big);
@@ -204,13 +240,25 @@ async fn async_client_errors_carry_the_errno() {
         .insert("items", &[json!({"id": 1, "v": [1.0, 2.0, 3.0]})], None)
         .await
         .unwrap_err();
-    check("AsyncObVecClient::insert", "duplicate key", &err, Kind::DuplicateKey, 1062);
+    check(
+        "AsyncObVecClient::insert",
+        "duplicate key",
+        &err,
+        Kind::DuplicateKey,
+        1062,
+    );
     let mut rows: Vec<_> = (10..3000)
         .map(|id| json!({"id": id, "v": [1.0, 2.0, 3.0]}))
         .collect();
     rows.push(json!({"id": 2, "v": [1.0, 2.0, 3.0]}));
     let err = client.insert("items", &rows, None).await.unwrap_err();
-    check("AsyncObVecClient::insert (3000 rows)", "duplicate key", &err, Kind::DuplicateKey, 1062);
+    check(
+        "AsyncObVecClient::insert (3000 rows)",
+        "duplicate key",
+        &err,
+        Kind::DuplicateKey,
+        1062,
+    );
     // The helper for diesel-async users.
     let mut conn = client.connection().await.unwrap();
     let err = diesel_async::RunQueryDsl::execute(diesel::sql_query("SELEC 1"), &mut *conn)
@@ -232,7 +280,13 @@ fn milvus_client_errors_carry_the_errno() {
     let err = client
         .insert("items", &[json!({"id": 1, "v": [1.0, 2.0, 3.0]})], None)
         .unwrap_err();
-    check("MilvusLikeClient::insert", "duplicate key", &err, Kind::DuplicateKey, 1062);
+    check(
+        "MilvusLikeClient::insert",
+        "duplicate key",
+        &err,
+        Kind::DuplicateKey,
+        1062,
+    );
 }
 
 /// Runs a one-step migration of `sql` and returns its step's error.
@@ -243,21 +297,22 @@ fn run_failing_migration(conn: &mut diesel::MysqlConnection, name: &str, sql: &s
         .unwrap();
     let set = MigrationSet::new().migration(migration);
     let err = conn.run_pending_migrations(&set).unwrap_err();
-    let step = err
-        .downcast_ref::<StepError>()
-        .unwrap_or_else(|| panic!("expected a StepError, got {err}"));
-    // StepError keeps our error; rebuild an owned copy of what the test needs.
-    match step.error() {
+    step_error(&*err).unwrap_or_else(|| panic!("{name}: expected a server error, got {err}"))
+}
+
+/// An owned copy of the server error inside a migration's `StepError`.
+fn step_error(err: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<Error> {
+    match err.downcast_ref::<StepError>()?.error() {
         Error::Database {
             code,
             message,
             kind,
-        } => Error::Database {
+        } => Some(Error::Database {
             code: *code,
             message: message.clone(),
             kind: *kind,
-        },
-        other => panic!("{name}: expected a server error, got {other:?}"),
+        }),
+        _ => None,
     }
 }
 
@@ -341,8 +396,16 @@ fn index_busy_is_typed_everywhere_and_retried_by_code() {
     check("ObVecClient", "index busy", &err, Kind::IndexBusy, 4179);
 
     let milvus = MilvusLikeClient::from_url(&db.url).unwrap();
-    let err = until_busy("MilvusLikeClient", || milvus.perform_raw_text_sql(REFRESH).err());
-    check("MilvusLikeClient", "index busy", &err, Kind::IndexBusy, 4179);
+    let err = until_busy("MilvusLikeClient", || {
+        milvus.perform_raw_text_sql(REFRESH).err()
+    });
+    check(
+        "MilvusLikeClient",
+        "index busy",
+        &err,
+        Kind::IndexBusy,
+        4179,
+    );
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -356,7 +419,13 @@ fn index_busy_is_typed_everywhere_and_retried_by_code() {
             .block_on(async_client.perform_raw_text_sql(REFRESH))
             .err()
     });
-    check("AsyncObVecClient", "index busy", &err, Kind::IndexBusy, 4179);
+    check(
+        "AsyncObVecClient",
+        "index busy",
+        &err,
+        Kind::IndexBusy,
+        4179,
+    );
 
     let mut n = 0;
     let err = until_busy("migration", || {
@@ -365,20 +434,9 @@ fn index_busy_is_typed_everywhere_and_retried_by_code() {
             .up(RawSql::new(REFRESH))
             .build()
             .unwrap();
-        match conn.run_pending_migrations(&MigrationSet::new().migration(migration)) {
+        match conn.run_pending_migrations(MigrationSet::new().migration(migration)) {
             Ok(_) => None,
-            Err(e) => e.downcast_ref::<StepError>().map(|s| match s.error() {
-                Error::Database {
-                    code,
-                    message,
-                    kind,
-                } => Error::Database {
-                    code: *code,
-                    message: message.clone(),
-                    kind: *kind,
-                },
-                other => panic!("migration: {other:?}"),
-            }),
+            Err(e) => Some(step_error(&*e).unwrap_or_else(|| panic!("migration: {e}"))),
         }
     });
     check("migration", "index busy", &err, Kind::IndexBusy, 4179);

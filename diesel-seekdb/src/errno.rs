@@ -210,13 +210,19 @@ mod tests {
 
     #[test]
     fn the_row_with_the_failures_message_gives_the_code() {
-        let rows = [row(Value::from(1062), "Duplicate entry '1' for key 'PRIMARY'")];
+        let rows = [row(
+            Value::from(1062),
+            "Duplicate entry '1' for key 'PRIMARY'",
+        )];
         assert_eq!(
             code_from_rows(&rows, "Duplicate entry '1' for key 'PRIMARY'"),
             Some(1062)
         );
         let rows = [row(Value::from("1146"), "Table 'd.t' doesn't exist")];
-        assert_eq!(code_from_rows(&rows, "Table 'd.t' doesn't exist"), Some(1146));
+        assert_eq!(
+            code_from_rows(&rows, "Table 'd.t' doesn't exist"),
+            Some(1146)
+        );
     }
 
     #[test]
@@ -234,7 +240,10 @@ mod tests {
             ServerErrorKind::from_code(7600),
             ServerErrorKind::DimensionMismatch
         );
-        assert_eq!(ServerErrorKind::from_code(1062), ServerErrorKind::DuplicateKey);
+        assert_eq!(
+            ServerErrorKind::from_code(1062),
+            ServerErrorKind::DuplicateKey
+        );
         assert_eq!(ServerErrorKind::from_code(1), ServerErrorKind::Other);
     }
 }

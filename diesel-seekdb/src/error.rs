@@ -279,7 +279,11 @@ mod tests {
         assert_eq!(big.kind(), Some(ServerErrorKind::PacketTooLarge));
         assert_eq!(big.code(), Some(1153));
         assert_eq!(
-            Error::Dimension { expected: 3, actual: 2 }.code(),
+            Error::Dimension {
+                expected: 3,
+                actual: 2
+            }
+            .code(),
             Some(7600)
         );
     }
