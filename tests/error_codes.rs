@@ -441,7 +441,34 @@ fn index_busy_is_typed_everywhere_and_retried_by_code() {
     });
     check("migration", "index busy", &err, Kind::IndexBusy, 4179);
 
-    // The clients' refresh waits out a running rebuild: the retry matches 4179.
+    // Still busy after the clients' last retry: the caller gets the kind and number.
+    client.set_index_busy_retry(1, Duration::from_millis(100));
+    let err = until_busy("ObVecClient::refresh_index", || {
+        client.refresh_index("big", "big_vi", 0).err()
+    });
+    check(
+        "ObVecClient::refresh_index",
+        "index busy",
+        &err,
+        Kind::IndexBusy,
+        4179,
+    );
+    async_client.set_index_busy_retry(0, Duration::from_millis(100));
+    let err = until_busy("AsyncObVecClient::rebuild_index", || {
+        runtime
+            .block_on(async_client.rebuild_index("big", "big_vi", 0.0))
+            .err()
+    });
+    check(
+        "AsyncObVecClient::rebuild_index",
+        "index busy",
+        &err,
+        Kind::IndexBusy,
+        4179,
+    );
+
+    // With the default retries a refresh waits out the running rebuild (~8 s).
+    client.set_index_busy_retry(10, Duration::from_secs(2));
     stop.store(true, Ordering::Relaxed);
     client.refresh_index("big", "big_vi", 0).unwrap();
     rebuilder.join().unwrap();

@@ -79,6 +79,7 @@ pub struct AsyncObVecClient {
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
     limits: OnceLock<stmt::StatementLimits>,
+    busy: Mutex<stmt::BusyRetry>,
 }
 
 impl std::fmt::Debug for AsyncObVecClient {
@@ -140,6 +141,7 @@ impl AsyncObVecClient {
             tables: Mutex::new(HashMap::new()),
             session: Mutex::new(SessionSettings::new()),
             limits: OnceLock::new(),
+            busy: Mutex::new(stmt::BusyRetry::default()),
         }
     }
 
@@ -375,17 +377,31 @@ impl AsyncObVecClient {
         threshold: BindValue,
     ) -> Result<()> {
         let info = self.table_info(table).await?;
+        let retry = self.busy_retry();
         let mut attempt = 0;
         loop {
             let q = stmt::index_procedure(&info, procedure, index, threshold.clone())?;
-            match self.execute(q).await {
-                Err(e) if attempt < stmt::INDEX_BUSY_RETRIES && stmt::index_busy(&e) => {
+            let result = self.execute(q).await;
+            match retry.wait_before_retry(attempt, &result) {
+                Some(delay) => {
                     attempt += 1;
-                    tokio::time::sleep(stmt::INDEX_BUSY_DELAY).await;
+                    tokio::time::sleep(delay).await;
                 }
-                other => return other.map(|_| ()),
+                None => return result.map(|_| ()),
             }
         }
+    }
+
+    /// How `refresh_index` and `rebuild_index` wait out another refresh or rebuild of
+    /// the same index (seekdb error 4179): `retries` more attempts, `delay` apart
+    /// (default 10 and 2 s). Still busy after the last, the call fails with
+    /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy).
+    pub fn set_index_busy_retry(&self, retries: u32, delay: std::time::Duration) {
+        *self.busy.lock().unwrap_or_else(|p| p.into_inner()) = stmt::BusyRetry { retries, delay };
+    }
+
+    fn busy_retry(&self) -> stmt::BusyRetry {
+        *self.busy.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Sets `ob_hnsw_ef_search` for this client's searches (1..=160000).

@@ -70,11 +70,41 @@ fn bind_bytes(value: Option<&BindValue>) -> usize {
         }
 }
 
-/// How often a refresh or rebuild is retried while another one holds the index.
-pub(crate) const INDEX_BUSY_RETRIES: u32 = 10;
+/// How a client retries a refresh or rebuild while another one holds the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BusyRetry {
+    /// Retries after the first attempt.
+    pub(crate) retries: u32,
+    /// The wait between attempts.
+    pub(crate) delay: std::time::Duration,
+}
 
-/// The wait between those retries (seekdb needs about two seconds).
-pub(crate) const INDEX_BUSY_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
+impl Default for BusyRetry {
+    /// Ten retries two seconds apart (seekdb needs about two seconds).
+    fn default() -> Self {
+        BusyRetry {
+            retries: 10,
+            delay: std::time::Duration::from_secs(2),
+        }
+    }
+}
+
+impl BusyRetry {
+    /// The wait before attempt `attempt + 1` when `result` failed with 4179 and retries
+    /// remain; `None` when `result` is final (success, another error, or still busy
+    /// after the last retry, which then reaches the caller as
+    /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy)).
+    pub(crate) fn wait_before_retry<T>(
+        &self,
+        attempt: u32,
+        result: &Result<T>,
+    ) -> Option<std::time::Duration> {
+        match result {
+            Err(e) if attempt < self.retries && index_busy(e) => Some(self.delay),
+            _ => None,
+        }
+    }
+}
 
 /// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running" (by its
 /// number: messages change between versions).
