@@ -242,9 +242,12 @@ async fn cosine_and_inner_product_indexes_are_used_through_async() {
         .select((docs::id, docs::embedding.cosine_distance(q.clone())))
         .order(docs::embedding.cosine_distance(q.clone()).approximate())
         .limit(5);
-    let rows: Vec<(i32, f64)> = query.clone().load(&mut conn).await.unwrap();
+    let rows: Vec<(i32, Option<f64>)> = query.clone().load(&mut conn).await.unwrap();
     assert_eq!(sorted(rows.iter().map(|r| r.0).collect()), DS_NEAR);
-    assert!(rows.iter().all(|r| r.1.abs() < 1e-6), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.1.is_some_and(|d| d.abs() < 1e-6)),
+        "{rows:?}"
+    );
     let plan = explain(&mut conn, query).await;
     assert!(plan.contains("VECTOR INDEX SCAN"), "{plan}");
 }

@@ -233,7 +233,10 @@ pub(crate) fn write_statements(
                 .iter()
                 .position(|c| c.name.eq_ignore_ascii_case(key))
             {
-                values[slot] = Some(to_bind(&format!("data[{i}].{key}"), columns[slot], value)?);
+                let parameter = format!("data[{i}].{key}");
+                let bind = to_bind(&parameter, columns[slot], value)?;
+                check_cosine_value(info, columns[slot], &parameter, &bind)?;
+                values[slot] = Some(bind);
             }
         }
         converted.push(values);
@@ -266,6 +269,31 @@ pub(crate) fn write_statements(
         .collect())
 }
 
+/// Refuses a zero vector for a column a cosine index covers: its cosine distance is
+/// NULL, which would rank it before every real match.
+fn check_cosine_value(
+    info: &TableInfo,
+    column: &ColumnInfo,
+    parameter: &str,
+    value: &BindValue,
+) -> Result<()> {
+    let BindValue::Vector(vector) = value else {
+        return Ok(());
+    };
+    let cosine_indexed = info.indexes.iter().any(|i| {
+        i.distance
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("cosine"))
+            && i.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+    });
+    if cosine_indexed {
+        crate::vector::check_cosine_operand(parameter, vector.as_slice())?;
+    }
+    Ok(())
+}
+
 /// `UPDATE table SET col = value, ... WHERE filter`.
 pub(crate) fn update_query(
     info: &TableInfo,
@@ -288,7 +316,10 @@ pub(crate) fn update_query(
             q.sql(", ");
         }
         q.sql(format!("{} = ", quote_ident(&column.name)));
-        q.bind(to_bind(&format!("values_clause.{key}"), column, value)?);
+        let parameter = format!("values_clause.{key}");
+        let bind = to_bind(&parameter, column, value)?;
+        check_cosine_value(info, column, &parameter, &bind)?;
+        q.bind(bind);
     }
     if let Some(filter) = filter {
         q.sql(" WHERE ");
