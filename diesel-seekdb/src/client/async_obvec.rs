@@ -396,6 +396,9 @@ impl AsyncObVecClient {
     }
 
     /// Inserts rows, replacing any with the same primary key (`REPLACE INTO`).
+    ///
+    /// Returns the server's affected-row count: a new row counts 1, a replaced existing
+    /// row counts 2 (deleted, then inserted).
     pub async fn upsert(
         &self,
         table: &str,
@@ -429,19 +432,21 @@ impl AsyncObVecClient {
         }
         let info = self.table_info(table).await?;
         let mut statements = stmt::write_statements(verb, &info, rows, partition)?;
-        let count = rows.len();
+        // The server's affected-row count: what `upsert` documents.
         let mut conn = self.connection().await?;
         if statements.len() == 1 {
+            let mut affected = 0;
             if let Some(q) = statements.pop() {
-                q.execute(&mut *conn).await?;
+                affected = q.execute(&mut *conn).await?;
             }
-            return Ok(count);
+            return Ok(affected);
         }
         conn.transaction(async move |conn| {
+            let mut affected = 0;
             for q in statements {
-                q.execute(conn).await?;
+                affected += q.execute(conn).await?;
             }
-            Ok::<_, Error>(count)
+            Ok::<_, Error>(affected)
         })
         .await
     }

@@ -296,6 +296,10 @@ impl ObVecClient {
     }
 
     /// Inserts rows, replacing any with the same primary key (`REPLACE INTO`).
+    ///
+    /// Returns the server's affected-row count, not the number of rows given: a new
+    /// row counts 1, a replaced existing row counts 2 (deleted, then inserted).
+    /// For a typed `ON DUPLICATE KEY UPDATE`, see [`crate::diesel_ext::values`].
     pub fn upsert(&self, table: &str, rows: &[Value], partition: Option<&str>) -> Result<usize> {
         self.write_rows("REPLACE INTO", table, rows, partition)
     }
@@ -324,18 +328,21 @@ impl ObVecClient {
         let info = self.table_info(table)?;
         let statements = stmt::write_statements(verb, &info, rows, partition)?;
 
+        // The server's affected-row count: what `upsert` documents.
         self.with_connection(move |conn| {
             if statements.len() == 1 {
-                statements
-                    .into_iter()
-                    .try_for_each(|q| q.execute(conn).map(|_| ()))?;
-                return Ok(rows.len());
+                let mut affected = 0;
+                for q in statements {
+                    affected += q.execute(conn)?;
+                }
+                return Ok(affected);
             }
             diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
+                let mut affected = 0;
                 for q in statements {
-                    q.execute(conn)?;
+                    affected += q.execute(conn)?;
                 }
-                Ok(rows.len())
+                Ok(affected)
             })
         })
     }

@@ -8,6 +8,7 @@ mod functions;
 mod pool;
 mod session;
 mod sparse;
+mod upsert;
 mod vector;
 
 pub use approximate::{AnnOrdering, Approximate};
@@ -29,3 +30,4 @@ pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,
     IVF_NPROBES_RANGE,
 };
+pub use upsert::{excluded, values, InsertedValue};
