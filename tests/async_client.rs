@@ -595,7 +595,11 @@ async fn async_client_ds_top5_dml_and_index_maintenance() {
             .unwrap(),
         2
     );
-    assert_eq!(c.delete("items", &[], None, None).await.unwrap(), 0);
+    // Neither ids nor a filter: refused (delete_all_rows is the opt-in).
+    assert!(matches!(
+        c.delete("items", &[], None, None).await,
+        Err(Error::Validation { .. })
+    ));
     assert_eq!(count(&c, "items").await, 13);
 
     // Session settings and index maintenance.

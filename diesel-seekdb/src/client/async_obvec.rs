@@ -369,17 +369,11 @@ impl AsyncObVecClient {
 
     /// Reads `ob_hnsw_ef_search` from the session.
     pub async fn get_ob_hnsw_ef_search(&self) -> Result<u32> {
-        #[derive(diesel::QueryableByName)]
-        struct Setting {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            value: i64,
-        }
+        use crate::diesel_ext::session::{setting_sql, setting_value};
+        let variable = "ob_hnsw_ef_search";
         let mut q = DynQuery::new();
-        q.sql("SELECT @@ob_hnsw_ef_search AS value");
-        let rows: Vec<Setting> = self.load(q).await?;
-        let value = rows.iter().map(|r| r.value).next().unwrap_or_default();
-        u32::try_from(value)
-            .map_err(|_| Error::decode("session variable", format!("ob_hnsw_ef_search = {value}")))
+        q.sql(setting_sql(variable));
+        setting_value(variable, self.load(q).await?)
     }
 
     // ---- DML ------------------------------------------------------------------------
@@ -452,6 +446,7 @@ impl AsyncObVecClient {
     }
 
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
+    /// Without a filter this refuses; see [`update_all_rows`](Self::update_all_rows).
     pub async fn update(
         &self,
         table: &str,
@@ -460,11 +455,24 @@ impl AsyncObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table).await?;
-        let q = stmt::update_query(&info, values, filter, partition)?;
+        let q = stmt::update_query(&info, values, filter, partition, stmt::RowScope::Selected)?;
         self.execute(q).await
     }
 
-    /// Deletes rows by primary key and/or filter. With neither, nothing is deleted.
+    /// `UPDATE table SET col = value, ...` on every row (of `partition`, if given).
+    pub async fn update_all_rows(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        let info = self.table_info(table).await?;
+        let q = stmt::update_query(&info, values, None, partition, stmt::RowScope::All)?;
+        self.execute(q).await
+    }
+
+    /// Deletes rows by primary key and/or filter. With neither this refuses; see
+    /// [`delete_all_rows`](Self::delete_all_rows).
     pub async fn delete(
         &self,
         table: &str,
@@ -473,10 +481,15 @@ impl AsyncObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table).await?;
-        match stmt::delete_query(&info, ids, filter, partition)? {
-            Some(q) => self.execute(q).await,
-            None => Ok(0),
-        }
+        let q = stmt::delete_query(&info, ids, filter, partition, stmt::RowScope::Selected)?;
+        self.execute(q).await
+    }
+
+    /// Deletes every row (of `partition`, if given).
+    pub async fn delete_all_rows(&self, table: &str, partition: Option<&str>) -> Result<usize> {
+        let info = self.table_info(table).await?;
+        let q = stmt::delete_query(&info, &[], None, partition, stmt::RowScope::All)?;
+        self.execute(q).await
     }
 
     /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays).

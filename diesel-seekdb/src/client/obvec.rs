@@ -348,6 +348,10 @@ impl ObVecClient {
     }
 
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
+    ///
+    /// `filter` is required: without one this refuses (a `Validation` error on
+    /// `filter`) instead of rewriting every row; use
+    /// [`update_all_rows`](Self::update_all_rows) for that.
     pub fn update(
         &self,
         table: &str,
@@ -355,13 +359,37 @@ impl ObVecClient {
         filter: Option<Filter>,
         partition: Option<&str>,
     ) -> Result<usize> {
+        self.update_rows(table, values, filter, partition, stmt::RowScope::Selected)
+    }
+
+    /// `UPDATE table SET col = value, ...` on every row (of `partition`, if given).
+    pub fn update_all_rows(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        self.update_rows(table, values, None, partition, stmt::RowScope::All)
+    }
+
+    fn update_rows(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        filter: Option<Filter>,
+        partition: Option<&str>,
+        scope: stmt::RowScope,
+    ) -> Result<usize> {
         let info = self.table_info(table)?;
-        let q = stmt::update_query(&info, values, filter, partition)?;
+        let q = stmt::update_query(&info, values, filter, partition, scope)?;
         self.with_connection(|conn| Ok(q.execute(conn)?))
     }
 
-    /// Deletes rows by primary key and/or filter. With neither, nothing is deleted
-    /// (use a filter such as `diesel::dsl::sql("TRUE")` to delete everything).
+    /// Deletes rows by primary key and/or filter. Returns the affected rows.
+    ///
+    /// With neither ids nor a filter this refuses (a `Validation` error on `filter`)
+    /// rather than guess; use [`delete_all_rows`](Self::delete_all_rows) to empty the
+    /// table.
     pub fn delete(
         &self,
         table: &str,
@@ -369,10 +397,24 @@ impl ObVecClient {
         filter: Option<Filter>,
         partition: Option<&str>,
     ) -> Result<usize> {
+        self.delete_rows(table, ids, filter, partition, stmt::RowScope::Selected)
+    }
+
+    /// Deletes every row (of `partition`, if given).
+    pub fn delete_all_rows(&self, table: &str, partition: Option<&str>) -> Result<usize> {
+        self.delete_rows(table, &[], None, partition, stmt::RowScope::All)
+    }
+
+    fn delete_rows(
+        &self,
+        table: &str,
+        ids: &[Value],
+        filter: Option<Filter>,
+        partition: Option<&str>,
+        scope: stmt::RowScope,
+    ) -> Result<usize> {
         let info = self.table_info(table)?;
-        let Some(q) = stmt::delete_query(&info, ids, filter, partition)? else {
-            return Ok(0);
-        };
+        let q = stmt::delete_query(&info, ids, filter, partition, scope)?;
         self.with_connection(|conn| Ok(q.execute(conn)?))
     }
 

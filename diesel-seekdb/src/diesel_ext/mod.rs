@@ -6,7 +6,7 @@ mod array;
 mod fulltext;
 mod functions;
 mod pool;
-mod session;
+pub(crate) mod session;
 mod sparse;
 mod upsert;
 mod vector;
