@@ -553,8 +553,17 @@ impl AsyncObVecClient {
 
     /// The server's plan for an [`AnnSearch`]: look for `VECTOR INDEX SCAN`.
     pub async fn explain_ann_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Approximate).await
+    }
+
+    /// The server's plan for [`precise_search`](Self::precise_search) (an exact scan).
+    pub async fn explain_precise_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact).await
+    }
+
+    async fn explain_search(&self, search: AnnSearch, mode: SearchMode) -> Result<String> {
         let info = self.table_info(&search.table).await?;
-        let q = stmt::explain(search.build(&info, SearchMode::Approximate)?);
+        let q = stmt::explain(search.build(&info, mode)?);
         Ok(stmt::plan_text(self.load(q).await?))
     }
 

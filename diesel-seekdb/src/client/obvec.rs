@@ -484,8 +484,22 @@ impl ObVecClient {
     /// The server's plan for an [`AnnSearch`] (`EXPLAIN`, one line per row): look for
     /// `VECTOR INDEX SCAN` to confirm the index is used.
     pub fn explain_ann_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Approximate)
+    }
+
+    /// The server's plan for [`precise_search`](Self::precise_search) (an exact scan).
+    pub fn explain_precise_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact)
+    }
+
+    /// The server's plan for [`post_ann_search`](Self::post_ann_search).
+    pub fn explain_post_ann_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact)
+    }
+
+    fn explain_search(&self, search: AnnSearch, mode: SearchMode) -> Result<String> {
         let info = self.table_info(&search.table)?;
-        let q = stmt::explain(search.build(&info, SearchMode::Approximate)?);
+        let q = stmt::explain(search.build(&info, mode)?);
         let lines: Vec<stmt::PlanLine> = self.with_connection(|conn| Ok(q.load(conn)?))?;
         Ok(stmt::plan_text(lines))
     }

@@ -3,6 +3,7 @@
 
 mod approximate;
 mod array;
+mod array_text;
 mod fulltext;
 mod functions;
 mod pool;
@@ -16,6 +17,7 @@ pub use array::{
     decode_array, encode_array, ArrayContains, ArrayElement, ArrayExpressionMethods, ArrayLength,
     ArrayListPredicate, ArraySqlType, SqlArray,
 };
+pub use array_text::{array_to_string, ArrayToString, ArrayToStringInput};
 pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,
