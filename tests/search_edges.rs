@@ -128,3 +128,74 @@ fn precise_and_post_ann_searches_can_be_explained() {
         assert!(plan.contains("VECTOR INDEX SCAN"), "{plan}");
     });
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use diesel_seekdb::sql_types::Vector;
+    items (id) {
+        id -> Integer,
+        embedding -> Nullable<Vector>,
+    }
+}
+
+#[test]
+fn approximate_mistakes_are_refused_before_sending_not_by_a_1064() {
+    use diesel_seekdb::diesel_ext::{check_approximate, ApproximateQueryDsl};
+    use diesel_seekdb::prelude::*;
+    let mut db = TestDb::new("edge_approx");
+    setup(&ObVecClient::from_url(&db.url).unwrap());
+    let d = || items::embedding.l2_distance(Vector::from(vec![3.0, 1.0, 0.0]));
+
+    // Unchecked, the server answers with a bare syntax error.
+    let raw = items::table
+        .select(items::id)
+        .order(d().approximate())
+        .load::<i32>(&mut db.conn)
+        .unwrap_err();
+    assert!(raw.to_string().contains("syntax"), "{raw}");
+
+    let refused = |err: diesel::result::Error, why: &str| match err {
+        diesel::result::Error::SerializationError(e) => {
+            assert!(e.to_string().contains(why), "{e}");
+        }
+        other => panic!("expected a refusal before sending, got {other:?}"),
+    };
+    refused(
+        items::table
+            .select(items::id)
+            .order(d().approximate())
+            .checked_approximate()
+            .load::<i32>(&mut db.conn)
+            .unwrap_err(),
+        "needs a LIMIT",
+    );
+    refused(
+        items::table
+            .select(items::id)
+            .order((d().approximate(), items::id))
+            .limit(3)
+            .checked_approximate()
+            .load::<i32>(&mut db.conn)
+            .unwrap_err(),
+        "only ORDER BY item",
+    );
+    refused(
+        items::table
+            .select(items::id)
+            .order(d().approximate())
+            .limit(16_385)
+            .checked_approximate()
+            .load::<i32>(&mut db.conn)
+            .unwrap_err(),
+        "at most 16384",
+    );
+    let good = items::table
+        .select(items::id)
+        .order(d().approximate())
+        .limit(3);
+    assert!(check_approximate(&good).is_ok());
+    let mut ids: Vec<i32> = good.checked_approximate().load(&mut db.conn).unwrap();
+    assert_eq!(ids[0], 3, "the exact match first");
+    ids[1..].sort_unstable();
+    assert_eq!(ids, [3, 2, 4], "then the two rows at distance 1");
+}

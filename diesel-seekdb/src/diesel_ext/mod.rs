@@ -2,6 +2,7 @@
 //! session settings. Everything Diesel-specific about dense vectors lives here.
 
 mod approximate;
+mod approximate_check;
 mod array;
 mod array_text;
 mod fulltext;
@@ -13,6 +14,7 @@ mod upsert;
 mod vector;
 
 pub use approximate::{AnnOrdering, Approximate};
+pub use approximate_check::{check_approximate, ApproximateQueryDsl, CheckedApproximate};
 pub use array::{
     decode_array, encode_array, ArrayContains, ArrayElement, ArrayExpressionMethods, ArrayLength,
     ArrayListPredicate, ArraySqlType, SqlArray,
