@@ -242,9 +242,12 @@ async fn cosine_and_inner_product_indexes_are_used_through_async() {
         .select((docs::id, docs::embedding.cosine_distance(q.clone())))
         .order(docs::embedding.cosine_distance(q.clone()).approximate())
         .limit(5);
-    let rows: Vec<(i32, f64)> = query.clone().load(&mut conn).await.unwrap();
+    let rows: Vec<(i32, Option<f64>)> = query.clone().load(&mut conn).await.unwrap();
     assert_eq!(sorted(rows.iter().map(|r| r.0).collect()), DS_NEAR);
-    assert!(rows.iter().all(|r| r.1.abs() < 1e-6), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.1.is_some_and(|d| d.abs() < 1e-6)),
+        "{rows:?}"
+    );
     let plan = explain(&mut conn, query).await;
     assert!(plan.contains("VECTOR INDEX SCAN"), "{plan}");
 }
@@ -592,7 +595,11 @@ async fn async_client_ds_top5_dml_and_index_maintenance() {
             .unwrap(),
         2
     );
-    assert_eq!(c.delete("items", &[], None, None).await.unwrap(), 0);
+    // Neither ids nor a filter: refused (delete_all_rows is the opt-in).
+    assert!(matches!(
+        c.delete("items", &[], None, None).await,
+        Err(Error::Validation { .. })
+    ));
     assert_eq!(count(&c, "items").await, 13);
 
     // Session settings and index maintenance.

@@ -56,6 +56,14 @@ impl Vector {
         self.0.is_empty()
     }
 
+    /// Whether every element is zero (also true for an empty vector).
+    ///
+    /// seekdb's `cosine_distance` is NULL for a zero vector, so such a vector can never
+    /// be a cosine query: the clients refuse one.
+    pub fn is_zero(&self) -> bool {
+        is_zero(&self.0)
+    }
+
     /// Checks the value is storable and has `expected` dimensions.
     pub fn check_dimensions(&self, expected: usize) -> Result<()> {
         check_dimensions(&self.0, expected)
@@ -80,6 +88,24 @@ pub(crate) fn check_dimensions(values: &[f32], expected: usize) -> Result<()> {
             expected,
             actual: values.len(),
         });
+    }
+    Ok(())
+}
+
+/// Whether every element of `values` is zero.
+pub(crate) fn is_zero(values: &[f32]) -> bool {
+    values.iter().all(|x| *x == 0.0)
+}
+
+/// Refuses a zero vector where it would meet `cosine_distance`: seekdb answers NULL
+/// for it, and NULL sorts before every real distance.
+pub(crate) fn check_cosine_operand(parameter: &str, values: &[f32]) -> Result<()> {
+    if is_zero(values) {
+        return Err(Error::validation(
+            parameter,
+            "a zero vector has no cosine distance (seekdb returns NULL for it); \
+             use a non-zero vector or another metric",
+        ));
     }
     Ok(())
 }
@@ -143,6 +169,15 @@ mod tests {
         );
         assert!(v.check_dimensions(2).is_ok());
         assert!(Vector::try_new(vec![f32::NAN]).is_err());
+    }
+
+    #[test]
+    fn zero_vectors_are_refused_for_cosine() {
+        assert!(Vector::from(vec![0.0, -0.0]).is_zero());
+        assert!(!Vector::from(vec![0.0, 1e-30]).is_zero());
+        let err = check_cosine_operand("data", &[0.0, 0.0]).unwrap_err();
+        assert!(err.to_string().contains("zero vector"), "{err}");
+        assert!(check_cosine_operand("data", &[0.0, 1.0]).is_ok());
     }
 
     #[test]

@@ -246,13 +246,16 @@ fn search(
     conn: &mut MysqlConnection,
     question: &str,
     topic: Option<&str>,
-) -> Result<Vec<(DocHit, f64)>, BoxError> {
+) -> Result<Vec<(DocHit, Option<f64>)>, BoxError> {
     let q = Vector::from(embed::embed(question).ok_or("the question has no words")?);
+    // cosine_distance is NULL for a zero vector and NULL sorts first: keep such rows
+    // out (the index is still used).
     let mut query = semantic_docs::table
         .select((
             DocHit::as_select(),
             semantic_docs::embedding.cosine_distance(&q),
         ))
+        .filter(semantic_docs::embedding.cosine_distance(&q).is_not_null())
         .order(semantic_docs::embedding.cosine_distance(&q).approximate())
         .limit(3)
         .into_boxed();
@@ -262,9 +265,10 @@ fn search(
     Ok(query.load(conn)?)
 }
 
-fn print_hits(question: &str, hits: &[(DocHit, f64)]) {
+fn print_hits(question: &str, hits: &[(DocHit, Option<f64>)]) {
     println!("  {question:?}");
     for (hit, distance) in hits {
+        let distance = distance.unwrap_or(f64::NAN);
         println!(
             "    {distance:.3}  #{:<3} [{}] {}",
             hit.id, hit.topic, hit.title

@@ -5,7 +5,7 @@ use super::query::{DynQuery, Filter};
 use crate::ddl::quote_ident;
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
-use crate::vector::check_dimensions;
+use crate::vector::{check_cosine_operand, check_dimensions};
 use crate::Vector;
 
 /// The largest `offset + limit` seekdb accepts with `APPROXIMATE`.
@@ -18,7 +18,8 @@ pub enum DistanceFunc {
     L2,
     /// `l2_squared` (uses an `l2` index).
     L2Squared,
-    /// `cosine_distance` (uses a `cosine` index).
+    /// `cosine_distance` (uses a `cosine` index). A zero query vector is refused and
+    /// rows whose stored vector is zero (NULL distance) are left out.
     Cosine,
     /// Inner product, larger = more similar. Ordered by `negative_inner_product`
     /// ascending so an `inner_product` index is used; the reported distance is the
@@ -222,7 +223,12 @@ impl AnnSearch {
         }
         let column = table.require_column("vec_column_name", &self.column)?;
         match column.kind {
-            ColumnKind::Vector(dim) => check_dimensions(self.vector.as_slice(), dim)?,
+            ColumnKind::Vector(dim) => {
+                check_dimensions(self.vector.as_slice(), dim)?;
+                if self.distance == DistanceFunc::Cosine {
+                    check_cosine_operand("vec_data", self.vector.as_slice())?;
+                }
+            }
             _ => {
                 return Err(Error::validation(
                     "vec_column_name",
@@ -346,6 +352,14 @@ impl AnnSearch {
                 " <= "
             });
             q.bind(BindValue::Float(threshold));
+        }
+        if self.distance == DistanceFunc::Cosine && self.distance_threshold.is_none() {
+            // A stored zero vector has a NULL cosine distance, which sorts first even
+            // through the index. Filtering it keeps the index (seekdb plans an adaptive
+            // pre-filter scan) and still returns k real rows; a threshold already does.
+            q.sql(if conditions > 0 { " AND " } else { " WHERE " });
+            call(&mut q, self.distance.order_fn(), &self.vector);
+            q.sql(" IS NOT NULL");
         }
         q.sql(" ORDER BY ");
         call(&mut q, self.distance.order_fn(), &self.vector);

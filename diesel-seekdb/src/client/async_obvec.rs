@@ -417,17 +417,11 @@ impl AsyncObVecClient {
 
     /// Reads `ob_hnsw_ef_search` from the session.
     pub async fn get_ob_hnsw_ef_search(&self) -> Result<u32> {
-        #[derive(diesel::QueryableByName)]
-        struct Setting {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            value: i64,
-        }
+        use crate::diesel_ext::session::{setting_sql, setting_value};
+        let variable = "ob_hnsw_ef_search";
         let mut q = DynQuery::new();
-        q.sql("SELECT @@ob_hnsw_ef_search AS value");
-        let rows: Vec<Setting> = self.load(q).await?;
-        let value = rows.iter().map(|r| r.value).next().unwrap_or_default();
-        u32::try_from(value)
-            .map_err(|_| Error::decode("session variable", format!("ob_hnsw_ef_search = {value}")))
+        q.sql(setting_sql(variable));
+        setting_value(variable, self.load(q).await?)
     }
 
     // ---- DML ------------------------------------------------------------------------
@@ -444,6 +438,9 @@ impl AsyncObVecClient {
     }
 
     /// Inserts rows, replacing any with the same primary key (`REPLACE INTO`).
+    ///
+    /// Returns the server's affected-row count: a new row counts 1, a replaced existing
+    /// row counts 2 (deleted, then inserted).
     pub async fn upsert(
         &self,
         table: &str,
@@ -478,27 +475,30 @@ impl AsyncObVecClient {
         let info = self.table_info(table).await?;
         let limits = self.statement_limits().await?;
         let mut statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
-        let count = rows.len();
+        // The server's affected-row count: what `upsert` documents.
         let mut conn = self.connection().await?;
         if statements.len() == 1 {
+            let mut affected = 0;
             if let Some(q) = statements.pop() {
                 let result = q.execute(&mut *conn).await;
-                with_errno(&mut conn, result).await?;
+                affected = with_errno(&mut conn, result).await?;
             }
-            return Ok(count);
+            return Ok(affected);
         }
         conn.transaction(async move |conn| {
+            let mut affected = 0;
             for q in statements {
                 // The errno is asked before the rollback clears it.
                 let result = q.execute(conn).await;
-                with_errno(conn, result).await?;
+                affected += with_errno(conn, result).await?;
             }
-            Ok::<_, Error>(count)
+            Ok::<_, Error>(affected)
         })
         .await
     }
 
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
+    /// Without a filter this refuses; see [`update_all_rows`](Self::update_all_rows).
     pub async fn update(
         &self,
         table: &str,
@@ -507,11 +507,24 @@ impl AsyncObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table).await?;
-        let q = stmt::update_query(&info, values, filter, partition)?;
+        let q = stmt::update_query(&info, values, filter, partition, stmt::RowScope::Selected)?;
         self.execute(q).await
     }
 
-    /// Deletes rows by primary key and/or filter. With neither, nothing is deleted.
+    /// `UPDATE table SET col = value, ...` on every row (of `partition`, if given).
+    pub async fn update_all_rows(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        let info = self.table_info(table).await?;
+        let q = stmt::update_query(&info, values, None, partition, stmt::RowScope::All)?;
+        self.execute(q).await
+    }
+
+    /// Deletes rows by primary key and/or filter. With neither this refuses; see
+    /// [`delete_all_rows`](Self::delete_all_rows).
     pub async fn delete(
         &self,
         table: &str,
@@ -520,10 +533,15 @@ impl AsyncObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table).await?;
-        match stmt::delete_query(&info, ids, filter, partition)? {
-            Some(q) => self.execute(q).await,
-            None => Ok(0),
-        }
+        let q = stmt::delete_query(&info, ids, filter, partition, stmt::RowScope::Selected)?;
+        self.execute(q).await
+    }
+
+    /// Deletes every row (of `partition`, if given).
+    pub async fn delete_all_rows(&self, table: &str, partition: Option<&str>) -> Result<usize> {
+        let info = self.table_info(table).await?;
+        let q = stmt::delete_query(&info, &[], None, partition, stmt::RowScope::All)?;
+        self.execute(q).await
     }
 
     /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays).
@@ -587,8 +605,17 @@ impl AsyncObVecClient {
 
     /// The server's plan for an [`AnnSearch`]: look for `VECTOR INDEX SCAN`.
     pub async fn explain_ann_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Approximate).await
+    }
+
+    /// The server's plan for [`precise_search`](Self::precise_search) (an exact scan).
+    pub async fn explain_precise_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact).await
+    }
+
+    async fn explain_search(&self, search: AnnSearch, mode: SearchMode) -> Result<String> {
         let info = self.table_info(&search.table).await?;
-        let q = stmt::explain(search.build(&info, SearchMode::Approximate)?);
+        let q = stmt::explain(search.build(&info, mode)?);
         Ok(stmt::plan_text(self.load(q).await?))
     }
 

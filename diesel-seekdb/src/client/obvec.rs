@@ -329,6 +329,10 @@ impl ObVecClient {
     }
 
     /// Inserts rows, replacing any with the same primary key (`REPLACE INTO`).
+    ///
+    /// Returns the server's affected-row count, not the number of rows given: a new
+    /// row counts 1, a replaced existing row counts 2 (deleted, then inserted).
+    /// For a typed `ON DUPLICATE KEY UPDATE`, see [`crate::diesel_ext::values`].
     pub fn upsert(&self, table: &str, rows: &[Value], partition: Option<&str>) -> Result<usize> {
         self.write_rows("REPLACE INTO", table, rows, partition)
     }
@@ -358,24 +362,31 @@ impl ObVecClient {
         let limits = self.statement_limits()?;
         let statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
 
+        // The server's affected-row count: what `upsert` documents.
         self.with_connection(move |conn| {
             if statements.len() == 1 {
-                statements
-                    .into_iter()
-                    .try_for_each(|q| q.execute(conn).map(|_| ()))?;
-                return Ok(rows.len());
+                let mut affected = 0;
+                for q in statements {
+                    affected += q.execute(conn).with_errno(conn)?;
+                }
+                return Ok(affected);
             }
             diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
+                let mut affected = 0;
                 for q in statements {
                     // The errno is asked before the rollback clears it.
-                    q.execute(conn).with_errno(conn)?;
+                    affected += q.execute(conn).with_errno(conn)?;
                 }
-                Ok(rows.len())
+                Ok(affected)
             })
         })
     }
 
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
+    ///
+    /// `filter` is required: without one this refuses (a `Validation` error on
+    /// `filter`) instead of rewriting every row; use
+    /// [`update_all_rows`](Self::update_all_rows) for that.
     pub fn update(
         &self,
         table: &str,
@@ -383,13 +394,37 @@ impl ObVecClient {
         filter: Option<Filter>,
         partition: Option<&str>,
     ) -> Result<usize> {
+        self.update_rows(table, values, filter, partition, stmt::RowScope::Selected)
+    }
+
+    /// `UPDATE table SET col = value, ...` on every row (of `partition`, if given).
+    pub fn update_all_rows(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        partition: Option<&str>,
+    ) -> Result<usize> {
+        self.update_rows(table, values, None, partition, stmt::RowScope::All)
+    }
+
+    fn update_rows(
+        &self,
+        table: &str,
+        values: &Map<String, Value>,
+        filter: Option<Filter>,
+        partition: Option<&str>,
+        scope: stmt::RowScope,
+    ) -> Result<usize> {
         let info = self.table_info(table)?;
-        let q = stmt::update_query(&info, values, filter, partition)?;
+        let q = stmt::update_query(&info, values, filter, partition, scope)?;
         self.with_connection(|conn| Ok(q.execute(conn)?))
     }
 
-    /// Deletes rows by primary key and/or filter. With neither, nothing is deleted
-    /// (use a filter such as `diesel::dsl::sql("TRUE")` to delete everything).
+    /// Deletes rows by primary key and/or filter. Returns the affected rows.
+    ///
+    /// With neither ids nor a filter this refuses (a `Validation` error on `filter`)
+    /// rather than guess; use [`delete_all_rows`](Self::delete_all_rows) to empty the
+    /// table.
     pub fn delete(
         &self,
         table: &str,
@@ -397,10 +432,24 @@ impl ObVecClient {
         filter: Option<Filter>,
         partition: Option<&str>,
     ) -> Result<usize> {
+        self.delete_rows(table, ids, filter, partition, stmt::RowScope::Selected)
+    }
+
+    /// Deletes every row (of `partition`, if given).
+    pub fn delete_all_rows(&self, table: &str, partition: Option<&str>) -> Result<usize> {
+        self.delete_rows(table, &[], None, partition, stmt::RowScope::All)
+    }
+
+    fn delete_rows(
+        &self,
+        table: &str,
+        ids: &[Value],
+        filter: Option<Filter>,
+        partition: Option<&str>,
+        scope: stmt::RowScope,
+    ) -> Result<usize> {
         let info = self.table_info(table)?;
-        let Some(q) = stmt::delete_query(&info, ids, filter, partition)? else {
-            return Ok(0);
-        };
+        let q = stmt::delete_query(&info, ids, filter, partition, scope)?;
         self.with_connection(|conn| Ok(q.execute(conn)?))
     }
 
@@ -470,8 +519,22 @@ impl ObVecClient {
     /// The server's plan for an [`AnnSearch`] (`EXPLAIN`, one line per row): look for
     /// `VECTOR INDEX SCAN` to confirm the index is used.
     pub fn explain_ann_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Approximate)
+    }
+
+    /// The server's plan for [`precise_search`](Self::precise_search) (an exact scan).
+    pub fn explain_precise_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact)
+    }
+
+    /// The server's plan for [`post_ann_search`](Self::post_ann_search).
+    pub fn explain_post_ann_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact)
+    }
+
+    fn explain_search(&self, search: AnnSearch, mode: SearchMode) -> Result<String> {
         let info = self.table_info(&search.table)?;
-        let q = stmt::explain(search.build(&info, SearchMode::Approximate)?);
+        let q = stmt::explain(search.build(&info, mode)?);
         let lines: Vec<stmt::PlanLine> = self.with_connection(|conn| Ok(q.load(conn)?))?;
         Ok(stmt::plan_text(lines))
     }

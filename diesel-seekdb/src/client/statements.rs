@@ -319,7 +319,10 @@ pub(crate) fn write_statements(
                 .iter()
                 .position(|c| c.name.eq_ignore_ascii_case(key))
             {
-                values[slot] = Some(to_bind(&format!("data[{i}].{key}"), columns[slot], value)?);
+                let parameter = format!("data[{i}].{key}");
+                let bind = to_bind(&parameter, columns[slot], value)?;
+                check_cosine_value(info, columns[slot], &parameter, &bind)?;
+                values[slot] = Some(bind);
             }
         }
         converted.push(values);
@@ -378,16 +381,69 @@ fn batches(
     out
 }
 
-/// `UPDATE table SET col = value, ... WHERE filter`.
+/// Refuses a zero vector for a column a cosine index covers: its cosine distance is
+/// NULL, which would rank it before every real match.
+fn check_cosine_value(
+    info: &TableInfo,
+    column: &ColumnInfo,
+    parameter: &str,
+    value: &BindValue,
+) -> Result<()> {
+    let BindValue::Vector(vector) = value else {
+        return Ok(());
+    };
+    let cosine_indexed = info.indexes.iter().any(|i| {
+        i.distance
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("cosine"))
+            && i.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+    });
+    if cosine_indexed {
+        crate::vector::check_cosine_operand(parameter, vector.as_slice())?;
+    }
+    Ok(())
+}
+
+/// Which rows an `update` or `delete` that names no ids and no filter may touch.
+///
+/// One rule for both: without ids or a filter the call is refused, unless the caller
+/// opted into every row (`update_all_rows` / `delete_all_rows`). A forgotten filter
+/// must neither rewrite a whole table nor silently do nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowScope {
+    /// Only the rows the ids and/or filter select; one of them is required.
+    Selected,
+    /// Every row (in the partition, when one is given).
+    All,
+}
+
+fn check_scope(scope: RowScope, verb: &str, has_selection: bool) -> Result<()> {
+    if scope == RowScope::Selected && !has_selection {
+        return Err(Error::validation(
+            "filter",
+            format!(
+                "{verb} without ids or a filter would affect every row; \
+                 call {verb}_all_rows to do that on purpose"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `UPDATE table SET col = value, ... WHERE filter` (see [`RowScope`]).
 pub(crate) fn update_query(
     info: &TableInfo,
     values: &Map<String, Value>,
     filter: Option<Filter>,
     partition: Option<&str>,
+    scope: RowScope,
 ) -> Result<DynQuery> {
     if values.is_empty() {
         return Err(Error::validation("values_clause", "nothing to update"));
     }
+    check_scope(scope, "update", filter.is_some())?;
     let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
     info.check_partitions(&partitions)?;
     let mut q = DynQuery::new();
@@ -400,7 +456,10 @@ pub(crate) fn update_query(
             q.sql(", ");
         }
         q.sql(format!("{} = ", quote_ident(&column.name)));
-        q.bind(to_bind(&format!("values_clause.{key}"), column, value)?);
+        let parameter = format!("values_clause.{key}");
+        let bind = to_bind(&parameter, column, value)?;
+        check_cosine_value(info, column, &parameter, &bind)?;
+        q.bind(bind);
     }
     if let Some(filter) = filter {
         q.sql(" WHERE ");
@@ -409,24 +468,22 @@ pub(crate) fn update_query(
     Ok(q)
 }
 
-/// `DELETE` by primary key and/or filter; `None` when neither is given (nothing is
-/// deleted).
+/// `DELETE` by primary key and/or filter (see [`RowScope`]).
 pub(crate) fn delete_query(
     info: &TableInfo,
     ids: &[Value],
     filter: Option<Filter>,
     partition: Option<&str>,
-) -> Result<Option<DynQuery>> {
-    if ids.is_empty() && filter.is_none() {
-        return Ok(None);
-    }
+    scope: RowScope,
+) -> Result<DynQuery> {
+    check_scope(scope, "delete", !ids.is_empty() || filter.is_some())?;
     let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
     info.check_partitions(&partitions)?;
     let mut q = DynQuery::new();
     q.sql(format!("DELETE FROM {}", quote_ident(&info.name)));
     push_partitions(&mut q, &partitions);
     push_where(&mut q, info, ids, filter)?;
-    Ok(Some(q))
+    Ok(q)
 }
 
 /// `SELECT` by primary key and/or filter; `output_columns` empty means every column.

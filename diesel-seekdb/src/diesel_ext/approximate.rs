@@ -15,7 +15,11 @@ pub trait AnnOrdering {}
 /// `<distance> APPROXIMATE`, used as an `ORDER BY` item followed by `.limit(k)`.
 ///
 /// seekdb requires a `LIMIT` (at most 16384 with the offset) and a single `ORDER BY`
-/// item when searching an index.
+/// item when searching an index. Diesel's clause types cannot express that, so it is
+/// checked on the rendered query: wrap it with
+/// [`checked_approximate()`](super::ApproximateQueryDsl::checked_approximate) (or call
+/// [`check_approximate`](super::check_approximate)) to get a `Validation` error naming
+/// the mistake instead of the server's bare 1064 / 1235.
 #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId, diesel::expression::ValidGrouping)]
 pub struct Approximate<E> {
     expr: E,

@@ -12,18 +12,7 @@ use crate::sql_types::{SparseVector, Vector};
 
 macro_rules! binary_function {
     ($(#[$meta:meta])* $name:ident, $sql:literal, ann = $ann:tt) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId, diesel::expression::ValidGrouping)]
-        pub struct $name<L, R> {
-            left: L,
-            right: R,
-        }
-
-        impl<L, R> $name<L, R> {
-            pub(crate) fn new(left: L, right: R) -> Self {
-                $name { left, right }
-            }
-        }
+        binary_function!(@node $(#[$meta])* $name, $sql, ann = $ann);
 
         impl<L, R> Expression for $name<L, R>
         where
@@ -35,6 +24,32 @@ macro_rules! binary_function {
             IsOneNullable<L::SqlType, R::SqlType>: MaybeNullableType<Double>,
         {
             type SqlType = MaybeNullable<IsOneNullable<L::SqlType, R::SqlType>, Double>;
+        }
+    };
+    // A function the server can answer NULL even for two non-NULL arguments.
+    ($(#[$meta:meta])* $name:ident, $sql:literal, ann = $ann:tt, always_nullable) => {
+        binary_function!(@node $(#[$meta])* $name, $sql, ann = $ann);
+
+        impl<L, R> Expression for $name<L, R>
+        where
+            L: Expression,
+            R: Expression,
+        {
+            type SqlType = Nullable<Double>;
+        }
+    };
+    (@node $(#[$meta:meta])* $name:ident, $sql:literal, ann = $ann:tt) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId, diesel::expression::ValidGrouping)]
+        pub struct $name<L, R> {
+            left: L,
+            right: R,
+        }
+
+        impl<L, R> $name<L, R> {
+            pub(crate) fn new(left: L, right: R) -> Self {
+                $name { left, right }
+            }
         }
 
         impl<L, R, QS> AppearsOnTable<QS> for $name<L, R>
@@ -97,8 +112,33 @@ binary_function!(
     L2Squared, "l2_squared", ann = true
 );
 binary_function!(
-    /// `cosine_distance(a, b)`: `1 - cos`. Uses a `cosine` vector index. NULL for a zero vector.
-    CosineDistance, "cosine_distance", ann = true
+    /// `cosine_distance(a, b)`: `1 - cos`. Uses a `cosine` vector index.
+    ///
+    /// Always `Nullable<Double>`: seekdb returns NULL when either side is a zero vector,
+    /// even on a `NOT NULL` column, and NULL sorts before every real distance (also
+    /// through the index). Keep such rows out of a top-k with
+    /// `.filter(col.cosine_distance(q).is_not_null())`, which keeps the vector index
+    /// (seekdb plans `VECTOR INDEX ADAPTIVE SCAN`) and still returns k rows:
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # use diesel_seekdb::prelude::*;
+    /// diesel::table! {
+    ///     use diesel::sql_types::*;
+    ///     use diesel_seekdb::sql_types::Vector;
+    ///     items (id) { id -> Integer, embedding -> Vector }
+    /// }
+    /// let q = Vector::from(vec![0.0, 0.0, 1.0]);
+    /// let distance = items::embedding.cosine_distance(q);
+    /// let query = items::table
+    ///     .select((items::id, distance))
+    ///     .filter(distance.is_not_null())
+    ///     .order(distance.approximate())
+    ///     .limit(5);
+    /// let sql = diesel::debug_query::<diesel::mysql::Mysql, _>(&query).to_string();
+    /// assert!(sql.contains("WHERE (cosine_distance(`items`.`embedding`, ?) IS NOT NULL)"), "{sql}");
+    /// ```
+    CosineDistance, "cosine_distance", ann = true, always_nullable
 );
 binary_function!(
     /// `negative_inner_product(a, b)`: `-(a·b)`. The only ordering that uses an
@@ -197,7 +237,8 @@ impl SparseVectorSqlType for Nullable<SparseVector> {}
 
 /// Distance and vector functions on expressions of type `Vector` / `Nullable<Vector>`.
 ///
-/// Each distance returns `Double` (`Nullable<Double>` when either side is nullable).
+/// Each distance returns `Double` (`Nullable<Double>` when either side is nullable);
+/// `cosine_distance` is always `Nullable<Double>` since a zero vector makes it NULL.
 /// The query vector may be a [`Vector`](crate::Vector), a `Vec<f32>` or a `&[f32]`;
 /// it is validated (finite, non-empty) before the query is sent.
 ///

@@ -2,19 +2,24 @@
 //! session settings. Everything Diesel-specific about dense vectors lives here.
 
 mod approximate;
+mod approximate_check;
 mod array;
+mod array_text;
 mod fulltext;
 mod functions;
 mod pool;
-mod session;
+pub(crate) mod session;
 mod sparse;
+mod upsert;
 mod vector;
 
 pub use approximate::{AnnOrdering, Approximate};
+pub use approximate_check::{check_approximate, ApproximateQueryDsl, CheckedApproximate};
 pub use array::{
     decode_array, encode_array, ArrayContains, ArrayElement, ArrayExpressionMethods, ArrayLength,
     ArrayListPredicate, ArraySqlType, SqlArray,
 };
+pub use array_text::{array_to_string, ArrayToString, ArrayToStringInput};
 pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,
@@ -29,3 +34,4 @@ pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,
     IVF_NPROBES_RANGE,
 };
+pub use upsert::{excluded, values, InsertedValue};

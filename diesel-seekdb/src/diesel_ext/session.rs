@@ -90,20 +90,37 @@ fn check_range(parameter: &str, value: u32, range: std::ops::RangeInclusive<u32>
     }
 }
 
+/// One row of `SELECT @@variable AS value`.
 #[derive(QueryableByName)]
-struct Setting {
+pub(crate) struct Setting {
     #[diesel(sql_type = BigInt)]
     value: i64,
+}
+
+/// The statement that reads session variable `variable`.
+pub(crate) fn setting_sql(variable: &str) -> String {
+    format!("SELECT @@{variable} AS value")
+}
+
+/// The value of `variable` from the rows [`setting_sql`] returned: an error, never a
+/// made-up 0, when no row came back or the value does not fit.
+pub(crate) fn setting_value(variable: &str, rows: Vec<Setting>) -> Result<u32> {
+    let Some(row) = rows.into_iter().next() else {
+        return Err(Error::decode(
+            "session variable",
+            format!("SELECT @@{variable} returned no row"),
+        ));
+    };
+    u32::try_from(row.value)
+        .map_err(|_| Error::decode("session variable", format!("{variable} = {}", row.value)))
 }
 
 fn read_setting<C>(conn: &mut C, variable: &'static str) -> Result<u32>
 where
     C: LoadConnection<Backend = Mysql>,
 {
-    let row: Setting =
-        diesel::sql_query(format!("SELECT @@{variable} AS value")).get_result(conn)?;
-    u32::try_from(row.value)
-        .map_err(|_| Error::decode("session variable", format!("{variable} = {}", row.value)))
+    let rows: Vec<Setting> = diesel::sql_query(setting_sql(variable)).load(conn)?;
+    setting_value(variable, rows)
 }
 
 /// Sets `ob_hnsw_ef_search` for this connection's session.
@@ -150,5 +167,20 @@ impl diesel::r2d2::CustomizeConnection<diesel::MysqlConnection, diesel::r2d2::Er
                 Box::new(other),
             )),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_setting_row_is_an_error_not_zero() {
+        let err = setting_value("ob_hnsw_ef_search", Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("returned no row"), "{err}");
+        let rows = vec![Setting { value: 100 }];
+        assert_eq!(setting_value("ob_hnsw_ef_search", rows).unwrap(), 100);
+        let rows = vec![Setting { value: -1 }];
+        assert!(setting_value("ob_hnsw_ef_search", rows).is_err());
     }
 }
