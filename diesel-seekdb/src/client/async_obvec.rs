@@ -240,9 +240,14 @@ impl AsyncObVecClient {
                     .and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).clone())
                     .map(|c| format!("; last connect error: {c}"))
                     .unwrap_or_default();
+                // Known for pools built here; a user's pool keeps its own setting.
+                let after = match (&self.pool_error, &self.url) {
+                    (Some(_), Some(url)) => pool_timeout(url),
+                    _ => Duration::ZERO,
+                };
                 Error::Timeout {
                     operation: format!("waiting for a pooled connection{target}{cause}"),
-                    after: Duration::ZERO,
+                    after,
                 }
             }
         }
@@ -738,6 +743,11 @@ async fn establish_async(url: &ConnectionUrl) -> Result<AsyncMysqlConnection> {
     }
 }
 
+/// A checkout's bound: one connect attempt, plus room to wait for a busy connection.
+fn pool_timeout(url: &ConnectionUrl) -> Duration {
+    url.connect_timeout() + Duration::from_secs(5)
+}
+
 /// A bb8 pool whose connections open through [`establish_async`]; `slot` keeps the
 /// last connect error, which bb8 would otherwise only log.
 async fn build_pool(
@@ -770,7 +780,7 @@ async fn build_pool(
     );
     bb8::Pool::builder()
         .max_size(max_size)
-        .connection_timeout(url.connect_timeout() + Duration::from_secs(5))
+        .connection_timeout(pool_timeout(url))
         .build(manager)
         .await
         .map_err(|e| {
