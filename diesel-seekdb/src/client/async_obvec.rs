@@ -88,6 +88,28 @@ impl AsyncConnectionGuard<'_> {
     }
 }
 
+/// A connection in a call: if the call's future is dropped before it finishes (the
+/// caller gave up on it), the connection is discarded, never reused half-read.
+struct CallGuard<'a>(Option<AsyncConnectionGuard<'a>>);
+
+impl<'a> CallGuard<'a> {
+    fn conn(&mut self) -> &mut AsyncMysqlConnection {
+        self.0.as_mut().expect("taken only by finish")
+    }
+
+    fn finish(mut self) -> AsyncConnectionGuard<'a> {
+        self.0.take().expect("taken only by finish")
+    }
+}
+
+impl Drop for CallGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            conn.discard();
+        }
+    }
+}
+
 /// pyobvector's `ObVecClient` on diesel-async: tables, indexes, DML and vector search
 /// over one `AsyncMysqlConnection` or a bb8 pool. Methods take `&self` and return
 /// `Send` futures; the client is `Send + Sync`, so share it in an `Arc`.
@@ -260,12 +282,14 @@ impl AsyncObVecClient {
     where
         F: for<'c> FnOnce(&'c mut AsyncMysqlConnection) -> BoxFuture<'c, Result<R>>,
     {
-        let mut conn = self.connection().await?;
+        let mut call = CallGuard(Some(self.connection().await?));
         let bound = self.url.as_ref().and_then(ConnectionUrl::call_timeout);
+        let conn = call.conn();
         let outcome = match bound {
-            Some(limit) => tokio::time::timeout(limit, f(&mut conn)).await.ok(),
-            None => Some(f(&mut conn).await),
+            Some(limit) => tokio::time::timeout(limit, f(conn)).await.ok(),
+            None => Some(f(conn).await),
         };
+        let conn = call.finish();
         match outcome {
             Some(Ok(r)) => Ok(r),
             Some(Err(e)) => {
@@ -755,8 +779,24 @@ async fn build_pool(
     max_size: u32,
     slot: Option<Arc<Mutex<Option<String>>>>,
 ) -> Result<AsyncSeekdbPool> {
-    use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+    use diesel_async::pooled_connection::{
+        AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+    };
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
     let mut config = ManagerConfig::<AsyncMysqlConnection>::default();
+    // bb8 puts a connection back when its checkout check is cancelled by the pool's
+    // timeout, half-read; marked broken for the check's duration it is dropped instead.
+    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+        async move {
+            AnsiTransactionManager::transaction_manager_status_mut(conn).set_in_error();
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                .get_result::<i32>(conn)
+                .await?;
+            *AnsiTransactionManager::transaction_manager_status_mut(conn) = Default::default();
+            Ok(())
+        }
+        .boxed()
+    }));
     let setup_url = url.clone();
     let setup_slot = slot.clone();
     config.custom_setup = Box::new(move |_| {
