@@ -21,9 +21,14 @@
 //!
 //! The async client (mysql_async, built without TLS) accepts `ssl_mode=disabled` and
 //! `preferred` (plain text) and `unix_socket`; it refuses the TLS-requiring modes and
-//! files with a clear error. On the blocking client the read and write bounds are kept
-//! by a watchdog that closes the socket of a call that overruns (Linux); elsewhere
-//! only `connect_timeout` applies.
+//! files with a clear error.
+//!
+//! Both clients bound one whole call by `read_timeout + write_timeout` (either `0`:
+//! unbounded). On the blocking client that bound is kept by a watchdog that shuts the
+//! socket of a call that overruns (Linux; see `client/watchdog.rs`); elsewhere only
+//! `connect_timeout` applies. Connections handed in by the user
+//! (`from_connection`) and pools of Diesel's own `ConnectionManager` are not bounded;
+//! [`SessionManager`](crate::SessionManager) pools get the connect bound.
 
 use std::fmt;
 use std::time::Duration;

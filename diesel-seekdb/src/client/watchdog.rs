@@ -84,9 +84,19 @@ struct Entry {
 }
 
 struct Shared {
-    entries: Mutex<HashMap<u64, Entry>>,
+    entries: Mutex<State>,
     wake: Condvar,
 }
+
+#[derive(Default)]
+struct State {
+    calls: HashMap<u64, Entry>,
+    /// When the watchdog looks next on its own; a call due before is worth a wake-up.
+    next_look: Option<Instant>,
+}
+
+/// How long an idle watchdog sleeps: arming a longer bound then costs no wake-up.
+const IDLE: Duration = Duration::from_secs(1);
 
 static WATCHDOG: OnceLock<Shared> = OnceLock::new();
 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -103,12 +113,12 @@ fn shared() -> &'static Shared {
 
 fn new_shared() -> Shared {
     Shared {
-        entries: Mutex::new(HashMap::new()),
+        entries: Mutex::new(State::default()),
         wake: Condvar::new(),
     }
 }
 
-fn lock(s: &Shared) -> MutexGuard<'_, HashMap<u64, Entry>> {
+fn lock(s: &Shared) -> MutexGuard<'_, State> {
     s.entries.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -116,7 +126,7 @@ fn run(s: &'static Shared) {
     let mut entries = lock(s);
     loop {
         let now = Instant::now();
-        for e in entries.values_mut() {
+        for e in entries.calls.values_mut() {
             if !e.fired && e.deadline <= now {
                 e.fired = true;
                 // Under the lock: the owner cannot disarm, hence cannot release the
@@ -127,19 +137,18 @@ fn run(s: &'static Shared) {
             }
         }
         let next = entries
+            .calls
             .values()
             .filter(|e| !e.fired)
             .map(|e| e.deadline)
-            .min();
-        entries = match next {
-            Some(d) => {
-                s.wake
-                    .wait_timeout(entries, d.saturating_duration_since(now))
-                    .unwrap_or_else(|p| p.into_inner())
-                    .0
-            }
-            None => s.wake.wait(entries).unwrap_or_else(|p| p.into_inner()),
-        };
+            .min()
+            .map_or(now + IDLE, |d| d.min(now + IDLE));
+        entries.next_look = Some(next);
+        entries = s
+            .wake
+            .wait_timeout(entries, next.saturating_duration_since(now))
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
     }
 }
 
@@ -167,11 +176,8 @@ pub(crate) fn arm(socket: Socket, timeout: Duration) -> Armed {
     let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let deadline = Instant::now() + timeout;
     let mut entries = lock(s);
-    let earliest = entries
-        .values()
-        .filter(|e| !e.fired)
-        .all(|e| e.deadline > deadline);
-    entries.insert(
+    let wake = entries.next_look.is_none_or(|next| deadline < next);
+    entries.calls.insert(
         id,
         Entry {
             deadline,
@@ -180,7 +186,7 @@ pub(crate) fn arm(socket: Socket, timeout: Duration) -> Armed {
         },
     );
     drop(entries);
-    if earliest {
+    if wake {
         s.wake.notify_one();
     }
     Armed(id)
@@ -189,7 +195,10 @@ pub(crate) fn arm(socket: Socket, timeout: Duration) -> Armed {
 impl Armed {
     /// Stops the clock; `true` when the bound was exceeded and the socket shut.
     pub(crate) fn disarm(self) -> bool {
-        let fired = lock(shared()).remove(&self.0).is_some_and(|e| e.fired);
+        let fired = lock(shared())
+            .calls
+            .remove(&self.0)
+            .is_some_and(|e| e.fired);
         std::mem::forget(self);
         fired
     }
@@ -197,7 +206,7 @@ impl Armed {
 
 impl Drop for Armed {
     fn drop(&mut self) {
-        lock(shared()).remove(&self.0);
+        lock(shared()).calls.remove(&self.0);
     }
 }
 
