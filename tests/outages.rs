@@ -464,7 +464,7 @@ fn stopped_killed_and_restarted_server() {
     };
     assert_eq!(count(&sync).unwrap(), 0);
 
-    stopped(&server, &sync, &asynch, &pool, &runtime, count);
+    stopped(&server, &url, &sync, &asynch, &pool, &runtime, count);
     let server = killed_and_restarted(server, &base_dir, port, &sync, &asynch, &runtime, count);
 
     drop(pool);
@@ -476,6 +476,7 @@ fn stopped_killed_and_restarted_server() {
 
 fn stopped(
     server: &LocalSeekdb,
+    sync_url: &str,
     sync: &ObVecClient,
     asynch: &AsyncObVecClient,
     pool: &AsyncObVecClient,
@@ -491,8 +492,30 @@ fn stopped(
         }
     });
 
+    // An r2d2 pool through SessionManager, with an idle connection to check.
+    let r2d2 = Pool::builder()
+        .max_size(1)
+        .connection_timeout(Duration::from_secs(8))
+        .build(
+            SessionManager::new(sync_url.to_string(), SessionSettings::new().ef_search(33))
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        diesel_seekdb::ef_search(&mut *r2d2.get().unwrap()).unwrap(),
+        33
+    );
+
     signal(pid, "STOP");
     let guard = Stopped(pid);
+
+    // The checkout's validity check is bounded (connect_timeout=2), within the
+    // pool's connection_timeout.
+    let started = Instant::now();
+    let err = r2d2.get().map(|_| ()).expect_err("the server is stopped");
+    let took = started.elapsed();
+    eprintln!("r2d2 checkout while stopped ({took:?}): {err}");
+    assert!(took < Duration::from_secs(8 + 10), "{took:?}");
 
     // A write in flight: it times out, and is not sent again.
     let started = Instant::now();
@@ -520,6 +543,10 @@ fn stopped(
 
     // Everything serves again, with right answers: the pool handed out no
     // connection left half-read by a timeout.
+    assert_eq!(
+        diesel_seekdb::ef_search(&mut *r2d2.get().expect("the r2d2 pool serves again")).unwrap(),
+        33
+    );
     let n = count(sync).expect("the sync client reconnects after the timeout");
     assert!(n <= 1, "the write ran {n} times: it was retried");
     eprintln!("after SIGCONT the write had run {n} time(s)");

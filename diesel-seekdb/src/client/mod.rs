@@ -15,7 +15,7 @@ mod row;
 pub(crate) mod source;
 mod statements;
 mod url;
-mod watchdog;
+pub(crate) mod watchdog;
 
 pub use ann::{AnnSearch, DistanceFunc, MAX_TOPK};
 #[cfg(feature = "async")]

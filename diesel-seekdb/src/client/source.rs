@@ -29,21 +29,16 @@ pub(crate) enum Source {
 pub(crate) struct Single {
     /// `None` for a connection the user opened: it cannot be reopened.
     url: Option<ConnectionUrl>,
-    live: Mutex<Option<Live>>,
-}
-
-struct Live {
-    conn: MysqlConnection,
-    socket: Option<Socket>,
+    live: Mutex<Option<MysqlConnection>>,
 }
 
 impl Source {
     /// A client-owned connection to `url`, reopened after it is lost.
     pub(crate) fn connect(url: ConnectionUrl) -> Result<Source> {
-        let live = open(&url)?;
+        let conn = open(&url)?;
         Ok(Source::Single(Box::new(Single {
             url: Some(url),
-            live: Mutex::new(Some(live)),
+            live: Mutex::new(Some(conn)),
         })))
     }
 
@@ -51,7 +46,7 @@ impl Source {
     pub(crate) fn from_connection(conn: MysqlConnection) -> Source {
         Source::Single(Box::new(Single {
             url: None,
-            live: Mutex::new(Some(Live { conn, socket: None })),
+            live: Mutex::new(Some(conn)),
         }))
     }
 
@@ -93,17 +88,15 @@ impl Single {
                         .into(),
                 ))
             })?;
-            let mut live = open(url)?;
+            let mut conn = open(url)?;
             if !setup.is_empty() {
-                live.conn.batch_execute(setup)?;
+                conn.batch_execute(setup)?;
             }
-            *guard = Some(live);
+            *guard = Some(conn);
         }
-        let live = guard.as_mut().expect("set above");
+        let conn = guard.as_mut().expect("set above");
         let bound = self.url.as_ref().and_then(ConnectionUrl::call_timeout);
-        let armed = live.socket.zip(bound).map(|(s, t)| watchdog::arm(s, t));
-        let result = f(&mut live.conn);
-        let timed_out = armed.is_some_and(watchdog::Armed::disarm);
+        let (result, timed_out) = watchdog::bounded(conn, bound, f);
         if timed_out {
             // Its socket was shut, whether or not the call got its answer first.
             *guard = None;
@@ -145,11 +138,13 @@ pub(crate) fn is_connection_lost(e: &Error) -> bool {
 }
 
 /// Opens a connection within the URL's `connect_timeout`, selects a database Diesel
-/// could not take in its URL, and finds the socket for the call bounds.
-fn open(url: &ConnectionUrl) -> Result<Live> {
+/// could not take in its URL, and tags it with its socket for the call bounds.
+pub(crate) fn open(url: &ConnectionUrl) -> Result<MysqlConnection> {
     let mut conn = establish(url)?;
-    let socket = find_socket(&mut conn, url);
-    Ok(Live { conn, socket })
+    if let Some(socket) = find_socket(&mut conn, url) {
+        watchdog::tag(&mut conn, socket);
+    }
+    Ok(conn)
 }
 
 /// Opens a connection within `connect_timeout` and selects the URL's database.
@@ -181,7 +176,6 @@ pub(crate) fn establish(url: &ConnectionUrl) -> Result<MysqlConnection> {
 }
 
 fn find_socket(conn: &mut MysqlConnection, url: &ConnectionUrl) -> Option<Socket> {
-    url.call_timeout()?;
     let peer = url.tcp_port()?;
     let host: Option<String> = diesel::select(diesel::dsl::sql::<
         diesel::sql_types::Nullable<diesel::sql_types::Text>,

@@ -386,13 +386,18 @@ impl ConnectionUrl {
 
     /// A connect that ran out of time.
     pub(crate) fn connect_timed_out(&self) -> Error {
+        self.timed_out("connecting to", self.connect_timeout)
+    }
+
+    /// `doing` (`"connecting to"`, ...) the server ran out of time after `after`.
+    pub(crate) fn timed_out(&self, doing: &str, after: Duration) -> Error {
         Error::Timeout {
             operation: format!(
-                "connecting to seekdb at {} as `{}` (is the server up and answering?)",
+                "{doing} seekdb at {} as `{}` (is the server up and answering?)",
                 self.endpoint(),
                 self.user
             ),
-            after: self.connect_timeout,
+            after,
         }
     }
 }

@@ -12,9 +12,14 @@
 //! The socket is found once per connection through `/proc` (Linux only): the server
 //! tells the connection's client port, `/proc/net/tcp{,6}` maps it to a socket inode
 //! and `/proc/self/fd` to the descriptor. Elsewhere, or behind a proxy that hides the
-//! port, [`Socket::find`] returns `None` and only the connect bound applies.
+//! port, [`Socket::find`] returns `None` and only the connect bound applies. The
+//! socket travels with the connection as its Diesel instrumentation ([`tag`]), so a
+//! connection that moves through a pool still finds it.
 
 use std::collections::HashMap;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::{Connection, MysqlConnection};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -165,6 +170,49 @@ fn shutdown(fd: i32) {
     unsafe {
         libc::shutdown(fd, libc::SHUT_RDWR);
     }
+}
+
+/// The connection's instrumentation, carrying its socket; events go on to the
+/// instrumentation the connection had.
+struct SocketTag {
+    socket: Socket,
+    inner: Option<Box<dyn Instrumentation>>,
+}
+
+impl Instrumentation for SocketTag {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let Some(inner) = &mut self.inner {
+            inner.on_connection_event(event);
+        }
+    }
+}
+
+/// Attaches `socket` to a connection just opened (whose instrumentation is still the
+/// process default, which keeps receiving the events).
+pub(crate) fn tag(conn: &mut MysqlConnection, socket: Socket) {
+    conn.set_instrumentation(SocketTag {
+        socket,
+        inner: diesel::connection::get_default_instrumentation(),
+    });
+}
+
+/// The socket [`tag`] attached, unless the user replaced the instrumentation since.
+pub(crate) fn socket_of(conn: &mut MysqlConnection) -> Option<Socket> {
+    conn.instrumentation()
+        .downcast_ref::<SocketTag>()
+        .map(|t| t.socket)
+}
+
+/// Runs `f` on `conn` within `bound` when its socket is known; `true` with the
+/// result when the bound was exceeded (the socket is then shut: drop the connection).
+pub(crate) fn bounded<R>(
+    conn: &mut MysqlConnection,
+    bound: Option<std::time::Duration>,
+    f: impl FnOnce(&mut MysqlConnection) -> R,
+) -> (R, bool) {
+    let armed = socket_of(conn).zip(bound).map(|(s, t)| arm(s, t));
+    let result = f(conn);
+    (result, armed.is_some_and(Armed::disarm))
 }
 
 /// A bound on one call; disarm it before the connection is used otherwise or dropped.

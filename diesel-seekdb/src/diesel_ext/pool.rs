@@ -13,7 +13,8 @@ use diesel::MysqlConnection;
 use diesel::ConnectionError;
 
 use super::session::SessionSettings;
-use crate::client::source::establish;
+use crate::client::source::open;
+use crate::client::watchdog;
 use crate::client::ConnectionUrl;
 use crate::error::Result;
 
@@ -84,7 +85,7 @@ impl ManageConnection for SessionManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> std::result::Result<MysqlConnection, Self::Error> {
-        let mut conn = establish(&self.url).map_err(|e| {
+        let mut conn = open(&self.url).map_err(|e| {
             diesel::r2d2::Error::ConnectionError(ConnectionError::BadConnection(e.to_string()))
         })?;
         if !self.set_sql.is_empty() {
@@ -93,13 +94,30 @@ impl ManageConnection for SessionManager {
         Ok(conn)
     }
 
+    /// Bounded by the URL's `connect_timeout` (Linux), so a checkout from a pool whose
+    /// server stopped answering ends within the pool's `connection_timeout` when that
+    /// is longer; the connection is then closed, not reused.
     fn is_valid(&self, conn: &mut MysqlConnection) -> std::result::Result<(), Self::Error> {
-        if self.set_sql.is_empty() {
-            self.inner.is_valid(conn)
-        } else {
-            // A successful SET proves the connection alive, like the default `SELECT 1`.
-            self.apply(conn)
+        let (result, timed_out) =
+            watchdog::bounded(conn, Some(self.url.connect_timeout()), |conn| {
+                if self.set_sql.is_empty() {
+                    self.inner.is_valid(conn)
+                } else {
+                    // A successful SET proves the connection alive, like the default `SELECT 1`.
+                    self.apply(conn)
+                }
+            });
+        if timed_out {
+            // Its socket was shut, whether or not the check got its answer first.
+            let e = self.url.timed_out(
+                "checking a pooled connection to",
+                self.url.connect_timeout(),
+            );
+            return Err(diesel::r2d2::Error::ConnectionError(
+                ConnectionError::BadConnection(e.to_string()),
+            ));
         }
+        result
     }
 
     fn has_broken(&self, conn: &mut MysqlConnection) -> bool {
