@@ -66,6 +66,14 @@ pub enum Error {
     Diesel(diesel::result::Error),
     /// Connecting failed.
     Connection(diesel::ConnectionError),
+    /// A connect or a call did not finish within its bound (`connect_timeout`,
+    /// `read_timeout`, a pool's timeout); the connection it used is not reused.
+    Timeout {
+        /// What ran out of time, naming the server (never the password).
+        operation: String,
+        /// The bound that was exceeded.
+        after: std::time::Duration,
+    },
     /// Starting, stopping or installing a local seekdb failed.
     Runtime {
         /// What went wrong.
@@ -160,6 +168,13 @@ impl fmt::Display for Error {
             } => write!(f, "seekdb error: {message}"),
             Error::Diesel(e) => write!(f, "{e}"),
             Error::Connection(e) => write!(f, "cannot connect to seekdb: {e}"),
+            Error::Timeout { operation, after } => {
+                write!(
+                    f,
+                    "timed out after {:.1} s: {operation}",
+                    after.as_secs_f64()
+                )
+            }
             Error::Runtime { reason } => write!(f, "local seekdb: {reason}"),
         }
     }

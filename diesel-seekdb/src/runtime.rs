@@ -473,9 +473,9 @@ impl LocalSeekdb {
         self.stop_on_drop = stop;
     }
 
-    /// Opens a Diesel connection to the server.
+    /// Opens a Diesel connection to the server (within the URL's `connect_timeout`).
     pub fn connect(&self) -> Result<MysqlConnection> {
-        Ok(MysqlConnection::establish(&self.url)?)
+        crate::client::source::establish(&crate::client::ConnectionUrl::parse(&self.url)?)
     }
 
     /// Stops the server: SIGTERM, then SIGKILL if it is still running after the stop

@@ -5,13 +5,16 @@
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use diesel::deserialize::QueryableByName;
 use diesel::mysql::Mysql;
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::bb8;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection};
+use futures_util::future::BoxFuture;
 use futures_util::lock::{Mutex as AsyncMutex, MutexGuard as AsyncMutexGuard};
+use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
@@ -19,8 +22,9 @@ use super::async_meta::{describe_table_async, table_exists_async};
 use super::meta::TableInfo;
 use super::query::{DynQuery, Filter};
 use super::row::JsonRow;
-use super::source::{redact, ConnectOptions};
+use super::source::{is_connection_lost, ConnectOptions};
 use super::statements as stmt;
+use super::url::ConnectionUrl;
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::{Error, Result};
@@ -31,7 +35,8 @@ use crate::fragment::BindValue;
 pub type AsyncSeekdbPool = bb8::Pool<AsyncMysqlConnection>;
 
 enum AsyncSource {
-    Single(AsyncMutex<AsyncMysqlConnection>),
+    /// `None` while lost; reopened from the URL (when there is one) on the next call.
+    Single(AsyncMutex<Option<AsyncMysqlConnection>>),
     Pool(AsyncSeekdbPool),
 }
 
@@ -40,7 +45,8 @@ enum AsyncSource {
 pub struct AsyncConnectionGuard<'a>(GuardInner<'a>);
 
 enum GuardInner<'a> {
-    Single(AsyncMutexGuard<'a, AsyncMysqlConnection>),
+    /// Always `Some`: the guard is made only over an open connection.
+    Single(AsyncMutexGuard<'a, Option<AsyncMysqlConnection>>),
     Pool(bb8::PooledConnection<'a, AsyncMysqlConnection>),
 }
 
@@ -49,7 +55,7 @@ impl Deref for AsyncConnectionGuard<'_> {
 
     fn deref(&self) -> &AsyncMysqlConnection {
         match &self.0 {
-            GuardInner::Single(g) => g,
+            GuardInner::Single(g) => g.as_ref().expect("guard over an open connection"),
             GuardInner::Pool(c) => c,
         }
     }
@@ -58,8 +64,48 @@ impl Deref for AsyncConnectionGuard<'_> {
 impl DerefMut for AsyncConnectionGuard<'_> {
     fn deref_mut(&mut self) -> &mut AsyncMysqlConnection {
         match &mut self.0 {
-            GuardInner::Single(g) => &mut *g,
+            GuardInner::Single(g) => g.as_mut().expect("guard over an open connection"),
             GuardInner::Pool(c) => &mut *c,
+        }
+    }
+}
+
+impl AsyncConnectionGuard<'_> {
+    /// Throws the connection away (its state is unknown after a cancelled or lost
+    /// call): the client's own is reopened on the next call, a pooled one is closed
+    /// instead of going back into the pool.
+    pub fn discard(self) {
+        match self.0 {
+            GuardInner::Single(mut g) => *g = None,
+            GuardInner::Pool(mut c) => {
+                // bb8 drops, instead of recycling, a connection whose transaction
+                // manager is broken.
+                use diesel_async::TransactionManager;
+                diesel_async::AnsiTransactionManager::transaction_manager_status_mut(&mut *c)
+                    .set_in_error();
+            }
+        }
+    }
+}
+
+/// A connection in a call: if the call's future is dropped before it finishes (the
+/// caller gave up on it), the connection is discarded, never reused half-read.
+struct CallGuard<'a>(Option<AsyncConnectionGuard<'a>>);
+
+impl<'a> CallGuard<'a> {
+    fn conn(&mut self) -> &mut AsyncMysqlConnection {
+        self.0.as_mut().expect("taken only by finish")
+    }
+
+    fn finish(mut self) -> AsyncConnectionGuard<'a> {
+        self.0.take().expect("taken only by finish")
+    }
+}
+
+impl Drop for CallGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            conn.discard();
         }
     }
 }
@@ -76,6 +122,11 @@ impl DerefMut for AsyncConnectionGuard<'_> {
 /// ([`AsyncObVecClient::from_pool`]) to run searches concurrently.
 pub struct AsyncObVecClient {
     source: AsyncSource,
+    /// How to reopen the single connection, and the call bound.
+    url: Option<ConnectionUrl>,
+    /// The last error a pool built by [`AsyncObVecClient::connect_pool`] met while
+    /// connecting, reported with a checkout timeout.
+    pool_error: Option<Arc<Mutex<Option<String>>>>,
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
     limits: OnceLock<stmt::StatementLimits>,
@@ -96,25 +147,33 @@ impl std::fmt::Debug for AsyncObVecClient {
 
 impl AsyncObVecClient {
     /// Connects like pyobvector: `("127.0.0.1:2881", "root@test", "", "test")`.
+    ///
+    /// The connection is reopened on the next call after it is lost.
     pub async fn connect(uri: &str, user: &str, password: &str, db_name: &str) -> Result<Self> {
-        let options = ConnectOptions::new(uri, user, password, db_name);
-        let conn = AsyncMysqlConnection::establish(&options.url())
-            .await
-            .map_err(|e| redact(e, password))?;
-        Ok(Self::from_connection(conn))
+        Self::from_options(&ConnectOptions::new(uri, user, password, db_name)).await
     }
 
-    /// Connects to a `mysql://` URL.
+    /// Connects with [`ConnectOptions`] (and their timeouts).
+    pub async fn from_options(options: &ConnectOptions) -> Result<Self> {
+        Self::from_connection_url(options.connection_url()?).await
+    }
+
+    /// Connects to a `mysql://` URL; the options are those of the blocking client
+    /// ([`ConnectionUrl`]). The connection is reopened on the next call after it is lost.
     pub async fn from_url(url: &str) -> Result<Self> {
-        let conn = AsyncMysqlConnection::establish(url)
-            .await
-            .map_err(|e| redact(e, url_password(url)))?;
-        Ok(Self::from_connection(conn))
+        Self::from_connection_url(ConnectionUrl::parse(url)?).await
     }
 
-    /// Uses an existing connection.
+    async fn from_connection_url(url: ConnectionUrl) -> Result<Self> {
+        let conn = establish_async(&url).await?;
+        let mut client = Self::from_connection(conn);
+        client.url = Some(url);
+        Ok(client)
+    }
+
+    /// Uses an existing connection (calls are not bounded, and it is not reopened).
     pub fn from_connection(conn: AsyncMysqlConnection) -> Self {
-        Self::new(AsyncSource::Single(AsyncMutex::new(conn)))
+        Self::new(AsyncSource::Single(AsyncMutex::new(Some(conn))))
     }
 
     /// Uses a bb8 pool; session settings set through the client are applied on every
@@ -123,21 +182,31 @@ impl AsyncObVecClient {
         Self::new(AsyncSource::Pool(pool))
     }
 
-    /// Builds a bb8 pool of up to `max_size` connections to `url`.
+    /// Builds a bb8 pool of up to `max_size` connections to `url`, each opened within
+    /// the URL's `connect_timeout`.
     pub async fn pool(url: &str, max_size: u32) -> Result<AsyncSeekdbPool> {
-        let manager = diesel_async::pooled_connection::AsyncDieselConnectionManager::<
-            AsyncMysqlConnection,
-        >::new(url);
-        bb8::Pool::builder()
-            .max_size(max_size)
-            .build(manager)
-            .await
-            .map_err(|e| pool_error(e, url))
+        let url = ConnectionUrl::parse(url)?;
+        build_pool(&url, max_size, None).await
+    }
+
+    /// A client over a new bb8 pool of up to `max_size` connections to `url`: calls are
+    /// bounded by the URL's read and write timeouts, and a checkout that times out
+    /// reports why the pool could not connect.
+    pub async fn connect_pool(url: &str, max_size: u32) -> Result<Self> {
+        let url = ConnectionUrl::parse(url)?;
+        let slot = Arc::new(Mutex::new(None));
+        let pool = build_pool(&url, max_size, Some(slot.clone())).await?;
+        let mut client = Self::from_pool(pool);
+        client.url = Some(url);
+        client.pool_error = Some(slot);
+        Ok(client)
     }
 
     fn new(source: AsyncSource) -> Self {
         AsyncObVecClient {
             source,
+            url: None,
+            pool_error: None,
             tables: Mutex::new(HashMap::new()),
             session: Mutex::new(SessionSettings::new()),
             limits: OnceLock::new(),
@@ -147,14 +216,31 @@ impl AsyncObVecClient {
 
     /// A connection: the client's own, or one from the pool with the client's session
     /// settings applied.
+    ///
+    /// The client's own connection is reopened here if an earlier call lost it.
     pub async fn connection(&self) -> Result<AsyncConnectionGuard<'_>> {
+        let setup = self.session_settings().to_sql()?;
         match &self.source {
             AsyncSource::Single(conn) => {
-                Ok(AsyncConnectionGuard(GuardInner::Single(conn.lock().await)))
+                let mut guard = conn.lock().await;
+                if guard.is_none() {
+                    let url = self.url.as_ref().ok_or_else(|| {
+                        Error::Connection(ConnectionError::BadConnection(
+                            "the connection was lost; this client was built from a \
+                             connection and cannot reopen it"
+                                .into(),
+                        ))
+                    })?;
+                    let mut fresh = establish_async(url).await?;
+                    if !setup.is_empty() {
+                        fresh.batch_execute(&setup).await?;
+                    }
+                    *guard = Some(fresh);
+                }
+                Ok(AsyncConnectionGuard(GuardInner::Single(guard)))
             }
             AsyncSource::Pool(pool) => {
-                let setup = self.session_settings().to_sql()?;
-                let mut conn = pool.get().await.map_err(|e| pool_error(e, ""))?;
+                let mut conn = pool.get().await.map_err(|e| self.checkout_error(e))?;
                 if !setup.is_empty() {
                     if let Err(e) = conn.batch_execute(&setup).await {
                         return Err(Error::from_diesel_async(e, &mut conn).await);
@@ -165,29 +251,101 @@ impl AsyncObVecClient {
         }
     }
 
+    fn checkout_error(&self, e: bb8::RunError) -> Error {
+        let target = self
+            .url
+            .as_ref()
+            .map(|u| format!(" to {}", u.endpoint()))
+            .unwrap_or_default();
+        match e {
+            bb8::RunError::User(e) => Error::Connection(ConnectionError::BadConnection(format!(
+                "no pooled connection{target}: {e}"
+            ))),
+            bb8::RunError::TimedOut => {
+                let cause = self
+                    .pool_error
+                    .as_ref()
+                    .and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).clone())
+                    .map(|c| format!("; last connect error: {c}"))
+                    .unwrap_or_default();
+                // Known for pools built here; a user's pool keeps its own setting.
+                let after = match (&self.pool_error, &self.url) {
+                    (Some(_), Some(url)) => pool_timeout(url),
+                    _ => Duration::ZERO,
+                };
+                Error::Timeout {
+                    operation: format!("waiting for a pooled connection{target}{cause}"),
+                    after,
+                }
+            }
+        }
+    }
+
+    /// Runs `f` on a connection within the URL's call bound. A connection whose call
+    /// timed out or was lost is thrown away, never handed out again half-read; the
+    /// call is not retried.
+    async fn run<R, F>(&self, f: F) -> Result<R>
+    where
+        F: for<'c> FnOnce(&'c mut AsyncMysqlConnection) -> BoxFuture<'c, Result<R>>,
+    {
+        let mut call = CallGuard(Some(self.connection().await?));
+        let bound = self.url.as_ref().and_then(ConnectionUrl::call_timeout);
+        let conn = call.conn();
+        let outcome = match bound {
+            Some(limit) => tokio::time::timeout(limit, f(conn)).await.ok(),
+            None => Some(f(conn).await),
+        };
+        let conn = call.finish();
+        match outcome {
+            Some(Ok(r)) => Ok(r),
+            Some(Err(e)) if is_connection_lost(&e) => {
+                conn.discard();
+                Err(e)
+            }
+            // The failed statement's errno, asked on the connection it failed on.
+            Some(Err(e)) => {
+                let mut conn = conn;
+                Err(crate::errno::fill_async(&mut *conn, e).await)
+            }
+            None => {
+                conn.discard();
+                let at = self
+                    .url
+                    .as_ref()
+                    .map(|u| format!(" at {}", u.endpoint()))
+                    .unwrap_or_default();
+                Err(Error::Timeout {
+                    operation: format!(
+                        "a call to seekdb{at} (the connection was dropped; the call was not retried)"
+                    ),
+                    after: bound.unwrap_or_default(),
+                })
+            }
+        }
+    }
+
     fn session_settings(&self) -> SessionSettings {
         *self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     async fn execute_ddl(&self, sql: &str) -> Result<()> {
-        let mut conn = self.connection().await?;
-        let result = conn.batch_execute(sql).await;
-        with_errno(&mut conn, result).await
+        // Owned: the call's future may not borrow from the caller (see `run`).
+        let sql = sql.to_string();
+        self.run(move |c| async move { Ok(c.batch_execute(&sql).await?) }.boxed())
+            .await
     }
 
     async fn execute(&self, q: DynQuery) -> Result<usize> {
-        let mut conn = self.connection().await?;
-        let result = q.execute(&mut *conn).await;
-        with_errno(&mut conn, result).await
+        self.run(|c| async move { Ok(q.execute(c).await?) }.boxed())
+            .await
     }
 
     async fn load<T>(&self, q: DynQuery) -> Result<Vec<T>>
     where
         T: QueryableByName<Mysql> + Send + 'static,
     {
-        let mut conn = self.connection().await?;
-        let result = q.load(&mut *conn).await;
-        with_errno(&mut conn, result).await
+        self.run(|c| async move { Ok(q.load(c).await?) }.boxed())
+            .await
     }
 
     /// How large one statement may be, read from the server once per client.
@@ -208,11 +366,9 @@ impl AsyncObVecClient {
     /// Whether `table` exists.
     pub async fn check_table_exists(&self, table: &str) -> Result<bool> {
         validate_ident("table_name", table, IdentKind::Table)?;
-        let mut conn = self.connection().await?;
-        match table_exists_async(&mut conn, table).await {
-            Err(e) => Err(crate::errno::fill_async(&mut conn, e).await),
-            ok => ok,
-        }
+        let table = table.to_string();
+        self.run(move |c| async move { table_exists_async(c, &table).await }.boxed())
+            .await
     }
 
     /// The server's description of `table` (cached; DDL through this client refreshes it).
@@ -222,12 +378,13 @@ impl AsyncObVecClient {
         if let Some(info) = self.cache().get(&key) {
             return Ok(info.clone());
         }
-        let mut conn = self.connection().await?;
-        let info = match describe_table_async(&mut conn, table).await {
-            Ok(info) => Arc::new(info),
-            Err(e) => return Err(crate::errno::fill_async(&mut conn, e).await),
-        };
-        drop(conn);
+        let info = Arc::new(
+            self.run({
+                let table = table.to_string();
+                move |c| async move { describe_table_async(c, &table).await }.boxed()
+            })
+            .await?,
+        );
         self.cache().insert(key, info.clone());
         Ok(info)
     }
@@ -476,23 +633,27 @@ impl AsyncObVecClient {
         let limits = self.statement_limits().await?;
         let mut statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
         // The server's affected-row count: what `upsert` documents.
-        let mut conn = self.connection().await?;
-        if statements.len() == 1 {
-            let mut affected = 0;
-            if let Some(q) = statements.pop() {
-                let result = q.execute(&mut *conn).await;
-                affected = with_errno(&mut conn, result).await?;
+        self.run(|conn| {
+            async move {
+                if statements.len() == 1 {
+                    let mut affected = 0;
+                    if let Some(q) = statements.pop() {
+                        affected = q.execute(conn).await?;
+                    }
+                    return Ok(affected);
+                }
+                conn.transaction(async move |conn| {
+                    let mut affected = 0;
+                    for q in statements {
+                        // The errno is asked before the rollback clears it.
+                        let result = q.execute(conn).await;
+                        affected += with_errno(conn, result).await?;
+                    }
+                    Ok::<_, Error>(affected)
+                })
+                .await
             }
-            return Ok(affected);
-        }
-        conn.transaction(async move |conn| {
-            let mut affected = 0;
-            for q in statements {
-                // The errno is asked before the rollback clears it.
-                let result = q.execute(conn).await;
-                affected += with_errno(conn, result).await?;
-            }
-            Ok::<_, Error>(affected)
+            .boxed()
         })
         .await
     }
@@ -648,9 +809,10 @@ impl AsyncObVecClient {
 
     /// Runs any statement; rows (if it returns any) come back as JSON objects.
     pub async fn perform_raw_text_sql(&self, sql: &str) -> Result<Vec<Map<String, Value>>> {
-        let mut conn = self.connection().await?;
-        let result = diesel::sql_query(sql.to_string()).load(&mut *conn).await;
-        let rows: Vec<JsonRow> = with_errno(&mut conn, result).await?;
+        let q = diesel::sql_query(sql.to_string());
+        let rows: Vec<JsonRow> = self
+            .run(|c| async move { Ok(q.load(c).await?) }.boxed())
+            .await?;
         Ok(rows.into_iter().map(JsonRow::into_inner).collect())
     }
 }
@@ -667,18 +829,82 @@ async fn with_errno<T>(
     }
 }
 
-/// The password part of a `mysql://user:password@host/db` URL, to keep out of errors.
-fn url_password(url: &str) -> &str {
-    url.split_once("://")
-        .and_then(|(_, rest)| rest.split_once('@'))
-        .and_then(|(auth, _)| auth.split_once(':'))
-        .map(|(_, p)| p)
-        .unwrap_or_default()
+/// Opens an async connection within the URL's `connect_timeout`; errors name the
+/// server, never the password.
+async fn establish_async(url: &ConnectionUrl) -> Result<AsyncMysqlConnection> {
+    let async_url = url.async_url()?;
+    match tokio::time::timeout(
+        url.connect_timeout(),
+        AsyncMysqlConnection::establish(&async_url),
+    )
+    .await
+    {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(url.connect_error(e)),
+        Err(_) => Err(url.connect_timed_out()),
+    }
 }
 
-fn pool_error(e: impl std::fmt::Display, url: &str) -> Error {
-    redact(
-        ConnectionError::BadConnection(e.to_string()),
-        url_password(url),
-    )
+/// A checkout's bound: one connect attempt, plus room to wait for a busy connection.
+fn pool_timeout(url: &ConnectionUrl) -> Duration {
+    url.connect_timeout() + Duration::from_secs(5)
+}
+
+/// A bb8 pool whose connections open through [`establish_async`]; `slot` keeps the
+/// last connect error, which bb8 would otherwise only log.
+async fn build_pool(
+    url: &ConnectionUrl,
+    max_size: u32,
+    slot: Option<Arc<Mutex<Option<String>>>>,
+) -> Result<AsyncSeekdbPool> {
+    use diesel_async::pooled_connection::{
+        AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+    };
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
+    let mut config = ManagerConfig::<AsyncMysqlConnection>::default();
+    // bb8 puts a connection back when its checkout check is cancelled by the pool's
+    // timeout, half-read; marked broken for the check's duration it is dropped instead.
+    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+        async move {
+            AnsiTransactionManager::transaction_manager_status_mut(conn).set_in_error();
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                .get_result::<i32>(conn)
+                .await?;
+            *AnsiTransactionManager::transaction_manager_status_mut(conn) = Default::default();
+            Ok(())
+        }
+        .boxed()
+    }));
+    let setup_url = url.clone();
+    let setup_slot = slot.clone();
+    config.custom_setup = Box::new(move |_| {
+        let url = setup_url.clone();
+        let slot = setup_slot.clone();
+        async move {
+            establish_async(&url).await.map_err(|e| {
+                let text = e.to_string();
+                if let Some(slot) = &slot {
+                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
+                }
+                ConnectionError::BadConnection(text)
+            })
+        }
+        .boxed()
+    });
+    // The manager's own URL is never used: custom_setup connects from the parts.
+    let manager = AsyncDieselConnectionManager::<AsyncMysqlConnection>::new_with_config(
+        url.to_string(),
+        config,
+    );
+    bb8::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(pool_timeout(url))
+        .build(manager)
+        .await
+        .map_err(|e| {
+            url.connect_error(match e {
+                diesel_async::pooled_connection::PoolError::ConnectionError(c) => c.to_string(),
+                other => other.to_string(),
+            })
+        })
 }

@@ -12,8 +12,10 @@ mod meta;
 mod obvec;
 mod query;
 mod row;
-mod source;
+pub(crate) mod source;
 mod statements;
+mod url;
+pub(crate) mod watchdog;
 
 pub use ann::{AnnSearch, DistanceFunc, MAX_TOPK};
 #[cfg(feature = "async")]
@@ -28,3 +30,4 @@ pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};
 pub use row::JsonRow;
 pub use source::{ConnectOptions, SeekdbPool};
+pub use url::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};

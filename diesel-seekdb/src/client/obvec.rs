@@ -13,8 +13,9 @@ use super::ann::{AnnSearch, SearchMode};
 use super::meta::{describe_table, table_exists, TableInfo};
 use super::query::{DynQuery, Filter};
 use super::row::JsonRow;
-use super::source::{connect_url, ConnectOptions, SeekdbPool, Source};
+use super::source::{ConnectOptions, SeekdbPool, Source};
 use super::statements as stmt;
+use super::url::ConnectionUrl;
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::errno::SeekdbResultExt;
@@ -50,20 +51,26 @@ impl std::fmt::Debug for ObVecClient {
 
 impl ObVecClient {
     /// Connects like pyobvector: `ObVecClient::connect("127.0.0.1:2881", "root@test", "", "test")`.
+    ///
+    /// The connection is reopened on the next call after it is lost.
     pub fn connect(uri: &str, user: &str, password: &str, db_name: &str) -> Result<Self> {
-        Ok(Self::from_connection(
-            ConnectOptions::new(uri, user, password, db_name).connect()?,
-        ))
+        Self::from_options(&ConnectOptions::new(uri, user, password, db_name))
     }
 
-    /// Connects to a `mysql://` URL.
+    /// Connects with [`ConnectOptions`] (and their timeouts).
+    pub fn from_options(options: &ConnectOptions) -> Result<Self> {
+        Ok(Self::new(Source::connect(options.connection_url()?)?))
+    }
+
+    /// Connects to a `mysql://` URL (options: [`ConnectionUrl`](super::ConnectionUrl)).
+    /// The connection is reopened on the next call after it is lost.
     pub fn from_url(url: &str) -> Result<Self> {
-        Ok(Self::from_connection(connect_url(url)?))
+        Ok(Self::new(Source::connect(ConnectionUrl::parse(url)?)?))
     }
 
-    /// Uses an existing Diesel connection.
+    /// Uses an existing Diesel connection (not bounded, and not reopened when lost).
     pub fn from_connection(conn: MysqlConnection) -> Self {
-        Self::new(Source::Single(Box::new(Mutex::new(conn))))
+        Self::new(Source::from_connection(conn))
     }
 
     /// Uses an r2d2 pool; session settings set through the client are applied on
@@ -88,10 +95,8 @@ impl ObVecClient {
         &self,
         f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
     ) -> Result<R> {
-        let setup = match self.source {
-            Source::Pool(_) => self.session_settings().to_sql()?,
-            Source::Single(_) => String::new(),
-        };
+        // A single connection gets the settings again only when it had to be reopened.
+        let setup = self.session_settings().to_sql()?;
         self.source.with_conn(&setup, f)
     }
 

@@ -1,32 +1,64 @@
 //! Where the clients get a connection: one owned connection or an r2d2 pool.
+//!
+//! Connections opened here (from a URL or [`ConnectOptions`]) are bounded as the
+//! [URL options](super::ConnectionUrl) say: opening by `connect_timeout`, each call by
+//! `read_timeout` + `write_timeout` (see [`super::watchdog`]). A single-connection
+//! client whose connection was lost ("Server has gone away", "Lost connection", a
+//! timeout) reports that error and opens a new connection on its next call; the
+//! failed call is never retried, since a write may or may not have happened.
 
 use std::sync::Mutex;
 
+use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
-use diesel::{Connection, ConnectionError, MysqlConnection};
+use diesel::{Connection, ConnectionError, MysqlConnection, RunQueryDsl};
 
+use super::url::ConnectionUrl;
+use super::watchdog::{self, Socket};
 use crate::error::{Error, Result};
 
 /// An r2d2 pool of seekdb connections.
 pub type SeekdbPool = Pool<ConnectionManager<MysqlConnection>>;
 
 pub(crate) enum Source {
-    Single(Box<Mutex<MysqlConnection>>),
+    Single(Box<Single>),
     Pool(SeekdbPool),
 }
 
+/// The client's own connection, and how to open it again.
+pub(crate) struct Single {
+    /// `None` for a connection the user opened: it cannot be reopened.
+    url: Option<ConnectionUrl>,
+    live: Mutex<Option<MysqlConnection>>,
+}
+
 impl Source {
+    /// A client-owned connection to `url`, reopened after it is lost.
+    pub(crate) fn connect(url: ConnectionUrl) -> Result<Source> {
+        let conn = open(&url)?;
+        Ok(Source::Single(Box::new(Single {
+            url: Some(url),
+            live: Mutex::new(Some(conn)),
+        })))
+    }
+
+    /// A connection the user opened (no bounds, not reopened).
+    pub(crate) fn from_connection(conn: MysqlConnection) -> Source {
+        Source::Single(Box::new(Single {
+            url: None,
+            live: Mutex::new(Some(conn)),
+        }))
+    }
+
+    /// Runs `f` on a connection. `setup` (session settings) runs on every pool
+    /// checkout, and on a single connection after it was reopened.
     pub(crate) fn with_conn<R>(
         &self,
         setup: &str,
         f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
     ) -> Result<R> {
         match self {
-            Source::Single(conn) => {
-                // A panic in another thread does not corrupt a connection between statements.
-                let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-                f(&mut guard).map_err(|e| crate::errno::fill(&mut guard, e))
-            }
+            Source::Single(single) => single.with_conn(setup, f),
             Source::Pool(pool) => {
                 let mut conn: PooledConnection<_> = pool.get().map_err(|e| {
                     Error::Connection(ConnectionError::BadConnection(e.to_string()))
@@ -42,7 +74,130 @@ impl Source {
     }
 }
 
-/// Connection parameters in pyobvector's shape (`uri`, `user`, `password`, `db_name`).
+impl Single {
+    fn with_conn<R>(
+        &self,
+        setup: &str,
+        f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
+    ) -> Result<R> {
+        // A panic in another thread does not corrupt a connection between statements.
+        let mut guard = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let url = self.url.as_ref().ok_or_else(|| {
+                Error::Connection(ConnectionError::BadConnection(
+                    "the connection was lost; this client was built from a connection and \
+                     cannot reopen it"
+                        .into(),
+                ))
+            })?;
+            let mut conn = open(url)?;
+            if !setup.is_empty() {
+                conn.batch_execute(setup)?;
+            }
+            *guard = Some(conn);
+        }
+        let conn = guard.as_mut().expect("set above");
+        let bound = self.url.as_ref().and_then(ConnectionUrl::call_timeout);
+        let (result, timed_out) = watchdog::bounded(conn, bound, f);
+        // The failed statement's errno, asked on the same connection before anything
+        // else runs on it (a closed or lost connection has none to give).
+        let result = match result {
+            Err(e) if !timed_out && !is_connection_lost(&e) => Err(crate::errno::fill(conn, e)),
+            other => other,
+        };
+        if timed_out {
+            // Its socket was shut, whether or not the call got its answer first.
+            *guard = None;
+        }
+        match result {
+            Err(e) if timed_out => {
+                let url = self.url.as_ref().expect("armed only with a URL");
+                Err(Error::Timeout {
+                    operation: format!(
+                        "a call to seekdb at {} (the connection was closed and is reopened \
+                         on the next call; the call was not retried: {e})",
+                        url.endpoint()
+                    ),
+                    after: bound.unwrap_or_default(),
+                })
+            }
+            Err(e) if self.url.is_some() && is_connection_lost(&e) => {
+                *guard = None;
+                Err(e)
+            }
+            other => other,
+        }
+    }
+}
+
+/// Errors after which the connection is unusable (client errors 2006, 2013, 2055).
+pub(crate) fn is_connection_lost(e: &Error) -> bool {
+    let text = e.to_string();
+    [
+        "gone away",
+        "Lost connection",
+        "Broken pipe",
+        "Connection reset",
+        "Can't connect",
+        "not connected",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// Opens a connection within the URL's `connect_timeout`, selects a database Diesel
+/// could not take in its URL, and tags it with its socket for the call bounds.
+pub(crate) fn open(url: &ConnectionUrl) -> Result<MysqlConnection> {
+    let mut conn = establish(url)?;
+    if let Some(socket) = find_socket(&mut conn, url) {
+        watchdog::tag(&mut conn, socket);
+    }
+    Ok(conn)
+}
+
+/// Opens a connection within `connect_timeout` and selects the URL's database.
+///
+/// libmariadb has no connect bound we can set through Diesel, so the connect runs on
+/// a thread of its own; one that overruns is abandoned (it ends when the OS gives up)
+/// and the caller gets [`Error::Timeout`].
+pub(crate) fn establish(url: &ConnectionUrl) -> Result<MysqlConnection> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let diesel_url = url.diesel_url();
+    std::thread::Builder::new()
+        .name("seekdb-connect".into())
+        .spawn(move || {
+            let _ = tx.send(MysqlConnection::establish(&diesel_url));
+        })
+        .map_err(|e| url.connect_error(format!("cannot start a connect thread: {e}")))?;
+    let mut conn = match rx.recv_timeout(url.connect_timeout()) {
+        Ok(Ok(conn)) => conn,
+        Ok(Err(e)) => return Err(url.connect_error(e)),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return Err(url.connect_timed_out()),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            return Err(url.connect_error("the connect thread ended without an answer"))
+        }
+    };
+    if let Some(sql) = url.use_statement() {
+        conn.batch_execute(&sql).map_err(|e| url.connect_error(e))?;
+    }
+    Ok(conn)
+}
+
+fn find_socket(conn: &mut MysqlConnection, url: &ConnectionUrl) -> Option<Socket> {
+    let peer = url.tcp_port()?;
+    let host: Option<String> = diesel::select(diesel::dsl::sql::<
+        diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    >(
+        "(SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID())",
+    ))
+    .get_result(conn)
+    .ok()?;
+    let local = host?.rsplit_once(':')?.1.parse().ok()?;
+    Socket::find(local, peer)
+}
+
+/// Connection parameters in pyobvector's shape (`uri`, `user`, `password`, `db_name`),
+/// with the bounds of the [URL options](super::ConnectionUrl).
 ///
 /// `Debug` and `Display` never show the password.
 ///
@@ -58,6 +213,9 @@ pub struct ConnectOptions {
     user: String,
     password: String,
     db_name: String,
+    connect_timeout: Option<std::time::Duration>,
+    read_timeout: Option<Option<std::time::Duration>>,
+    write_timeout: Option<Option<std::time::Duration>>,
 }
 
 impl ConnectOptions {
@@ -68,11 +226,49 @@ impl ConnectOptions {
             user: user.to_string(),
             password: password.to_string(),
             db_name: db_name.to_string(),
+            connect_timeout: None,
+            read_timeout: None,
+            write_timeout: None,
         }
+    }
+
+    /// Bounds opening a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds waiting for one call's answer (default 300 s; `None`: no bound).
+    pub fn read_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds sending one call (default 300 s; `None`: no bound).
+    pub fn write_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.write_timeout = Some(timeout);
+        self
+    }
+
+    /// The parsed parts every connection is made from.
+    pub fn connection_url(&self) -> Result<ConnectionUrl> {
+        let mut url =
+            ConnectionUrl::from_parts(&self.uri, &self.user, &self.password, &self.db_name)?;
+        if let Some(t) = self.connect_timeout {
+            url = url.with_connect_timeout(Some(t));
+        }
+        if let Some(t) = self.read_timeout {
+            url = url.with_read_timeout(t);
+        }
+        if let Some(t) = self.write_timeout {
+            url = url.with_write_timeout(t);
+        }
+        Ok(url)
     }
 
     /// The `mysql://` URL Diesel connects with (user and password percent-encoded).
     pub fn url(&self) -> String {
+        use super::url::encode;
         let auth = if self.password.is_empty() {
             encode(&self.user)
         } else {
@@ -81,9 +277,9 @@ impl ConnectOptions {
         format!("mysql://{auth}@{}/{}", self.uri, encode(&self.db_name))
     }
 
-    /// Opens a connection.
+    /// Opens a connection within the connect bound.
     pub fn connect(&self) -> Result<MysqlConnection> {
-        MysqlConnection::establish(&self.url()).map_err(|e| redact(e, &self.password))
+        establish(&self.connection_url()?)
     }
 }
 
@@ -109,44 +305,4 @@ impl std::fmt::Display for ConnectOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}@{}/{}", self.user, self.uri, self.db_name)
     }
-}
-
-/// Percent-encodes everything but unreserved URL characters.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Connection errors can echo the URL; make sure the password never leaves.
-pub(crate) fn redact(e: ConnectionError, password: &str) -> Error {
-    if password.is_empty() {
-        return Error::Connection(e);
-    }
-    let text = e.to_string();
-    if text.contains(password) || text.contains(&encode(password)) {
-        let cleaned = text
-            .replace(&encode(password), "***")
-            .replace(password, "***");
-        Error::Connection(ConnectionError::BadConnection(cleaned))
-    } else {
-        Error::Connection(e)
-    }
-}
-
-/// Opens a connection from a URL, keeping any password out of the error.
-pub(crate) fn connect_url(url: &str) -> Result<MysqlConnection> {
-    let password = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split_once('@'))
-        .and_then(|(auth, _)| auth.split_once(':'))
-        .map(|(_, p)| p.to_string())
-        .unwrap_or_default();
-    MysqlConnection::establish(url).map_err(|e| redact(e, &password))
 }

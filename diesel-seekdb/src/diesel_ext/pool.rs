@@ -10,7 +10,12 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, ManageConnection};
 use diesel::MysqlConnection;
 
+use diesel::ConnectionError;
+
 use super::session::SessionSettings;
+use crate::client::source::open;
+use crate::client::watchdog;
+use crate::client::ConnectionUrl;
 use crate::error::Result;
 
 /// r2d2 manager for seekdb connections whose [`SessionSettings`] hold on every checkout.
@@ -29,19 +34,36 @@ use crate::error::Result;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+///
+/// Connections open within the URL's `connect_timeout` (see
+/// [`ConnectionUrl`](crate::client::ConnectionUrl)), so a checkout that has to connect
+/// to a server that does not answer returns within the pool's `connection_timeout`.
+/// A percent-encoded database name (`my%20db`) is decoded.
 pub struct SessionManager {
     inner: ConnectionManager<MysqlConnection>,
+    url: ConnectionUrl,
     settings: SessionSettings,
     set_sql: String,
 }
 
+impl std::fmt::Debug for SessionManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionManager")
+            .field("url", &self.url)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
 impl SessionManager {
-    /// A manager connecting to `database_url`; the settings are range-checked here.
+    /// A manager connecting to `database_url`; the URL and the settings are checked here.
     pub fn new(database_url: impl Into<String>, settings: SessionSettings) -> Result<Self> {
+        let database_url = database_url.into();
+        let url = ConnectionUrl::parse(&database_url)?;
         let set_sql = settings.to_sql()?;
         Ok(Self {
-            inner: ConnectionManager::new(database_url),
+            inner: ConnectionManager::new(url.diesel_url()),
+            url,
             settings,
             set_sql,
         })
@@ -63,20 +85,39 @@ impl ManageConnection for SessionManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> std::result::Result<MysqlConnection, Self::Error> {
-        let mut conn = self.inner.connect()?;
+        let mut conn = open(&self.url).map_err(|e| {
+            diesel::r2d2::Error::ConnectionError(ConnectionError::BadConnection(e.to_string()))
+        })?;
         if !self.set_sql.is_empty() {
             self.apply(&mut conn)?;
         }
         Ok(conn)
     }
 
+    /// Bounded by the URL's `connect_timeout` (Linux), so a checkout from a pool whose
+    /// server stopped answering ends within the pool's `connection_timeout` when that
+    /// is longer; the connection is then closed, not reused.
     fn is_valid(&self, conn: &mut MysqlConnection) -> std::result::Result<(), Self::Error> {
-        if self.set_sql.is_empty() {
-            self.inner.is_valid(conn)
-        } else {
-            // A successful SET proves the connection alive, like the default `SELECT 1`.
-            self.apply(conn)
+        let (result, timed_out) =
+            watchdog::bounded(conn, Some(self.url.connect_timeout()), |conn| {
+                if self.set_sql.is_empty() {
+                    self.inner.is_valid(conn)
+                } else {
+                    // A successful SET proves the connection alive, like the default `SELECT 1`.
+                    self.apply(conn)
+                }
+            });
+        if timed_out {
+            // Its socket was shut, whether or not the check got its answer first.
+            let e = self.url.timed_out(
+                "checking a pooled connection to",
+                self.url.connect_timeout(),
+            );
+            return Err(diesel::r2d2::Error::ConnectionError(
+                ConnectionError::BadConnection(e.to_string()),
+            ));
         }
+        result
     }
 
     fn has_broken(&self, conn: &mut MysqlConnection) -> bool {

@@ -158,9 +158,9 @@ pub struct MilvusLikeClient {
 impl MilvusLikeClient {
     /// Connects like pyobvector: `("127.0.0.1:2881", "root@test", "", "test")`.
     pub fn connect(uri: &str, user: &str, password: &str, db_name: &str) -> Result<Self> {
-        Ok(Self::from_client(ObVecClient::from_connection(
-            ConnectOptions::new(uri, user, password, db_name).connect()?,
-        )))
+        Ok(Self::from_client(ObVecClient::from_options(
+            &ConnectOptions::new(uri, user, password, db_name),
+        )?))
     }
 
     /// Connects to a `mysql://` URL.
