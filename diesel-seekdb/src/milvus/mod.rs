@@ -2,10 +2,13 @@
 //! filter language.
 
 mod client;
+mod describe;
 pub mod filter;
+mod ids;
 mod schema;
+mod search;
 
-pub use client::{
-    filter_schema, Hit, MilvusFilter, MilvusLikeClient, QuickCollection, SearchRequest,
-};
+pub use client::{MilvusFilter, MilvusLikeClient, QuickCollection};
+pub use describe::filter_schema;
 pub use schema::{CollectionSchema, DataType, FieldSchema};
+pub use search::{Hit, SearchRequest};
