@@ -414,3 +414,71 @@ fn alter_and_drop() {
         "CREATE UNIQUE INDEX `u` ON `t` (`a`)"
     );
 }
+
+#[test]
+fn charset_and_collation_render_and_validate() {
+    let c = Column::new("k", ColumnType::Varchar(8))
+        .charset("utf8mb4")
+        .collation("utf8mb4_bin")
+        .not_null();
+    assert_eq!(
+        c.to_sql().unwrap(),
+        "`k` VARCHAR(8) CHARACTER SET `utf8mb4` COLLATE `utf8mb4_bin` NOT NULL"
+    );
+    assert!(Column::new("k", ColumnType::Char(3))
+        .charset("binary")
+        .is_binary());
+    assert!(!Column::new("k", ColumnType::Char(3))
+        .collation("utf8mb4_bin")
+        .is_binary());
+    assert_eq!(
+        param_of(Column::new("n", ColumnType::Int).charset("binary").to_sql()),
+        "columns.n.charset"
+    );
+    assert_eq!(
+        param_of(
+            Column::new("k", ColumnType::Text)
+                .collation("bin`; DROP")
+                .to_sql()
+        ),
+        "columns.k.collation"
+    );
+    assert_eq!(
+        param_of(Column::new("k", ColumnType::Text).charset("").to_sql()),
+        "columns.k.charset"
+    );
+    assert_eq!(
+        param_of(
+            Column::new("k", ColumnType::Text)
+                .charset("utf8mb4")
+                .collation("binary")
+                .to_sql()
+        ),
+        "columns.k.collation"
+    );
+    assert_eq!(
+        param_of(
+            Column::new("k", ColumnType::Text)
+                .charset("utf8mb4")
+                .collation("utf8mb4bin")
+                .to_sql()
+        ),
+        "columns.k.collation"
+    );
+    assert_eq!(
+        param_of(t().charset("binary").collation("utf8mb4_bin").to_sql()),
+        "table.collation"
+    );
+    assert_eq!(
+        t().charset("binary").collation("binary").to_sql().unwrap(),
+        "CREATE TABLE `t` (`id` INT NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARSET=`binary` COLLATE=`binary`"
+    );
+    assert_eq!(
+        param_of(
+            t().column(Column::new("k", ColumnType::Varchar(8)).charset("binary"))
+                .fulltext_index(FullTextIndex::new("ft", ["k"]))
+                .to_sql()
+        ),
+        "fulltext_indexes.ft.k"
+    );
+}
