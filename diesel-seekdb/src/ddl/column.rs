@@ -446,7 +446,7 @@ impl Column {
     }
 
     /// The column definition (`` `name` TYPE [NOT NULL] [DEFAULT ..] ... ``), without
-    /// the primary-key marker (keys are rendered by [`CreateTable`]).
+    /// the primary-key marker (keys are rendered by [`CreateTable`](super::CreateTable)).
     pub fn to_sql(&self) -> Result<String> {
         self.validate()?;
         let mut out = format!("{} {}", quote_ident(&self.name), self.ty.to_sql());
