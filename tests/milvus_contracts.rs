@@ -462,6 +462,34 @@ fn insert_returns_the_generated_ids() {
         );
         assert_eq!(c.get_collection_stats(name).unwrap()["row_count"], 2501);
     }
+
+    // A composite key (generated id + partitioning column): each id is an object.
+    let mut schema = CollectionSchema::new();
+    schema
+        .add_field(
+            FieldSchema::new("id", DataType::INT64)
+                .primary()
+                .auto_id(true),
+        )
+        .add_field(FieldSchema::new("part", DataType::INT64).primary())
+        .add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(2))
+        .partitions(Partition::hash("part").partitions(2));
+    c.create_collection("auto_pair", &schema, None).unwrap();
+    let rows: Vec<Value> = (0..4)
+        .map(|p| json!({ "part": p, "v": [p as f32, 0.0] }))
+        .collect();
+    let out = c.insert("auto_pair", &rows, None).unwrap();
+    let keys = out["ids"].as_array().unwrap().clone();
+    assert_eq!(keys.len(), 4, "{out}");
+    for (p, key) in keys.iter().enumerate() {
+        assert_eq!(key["part"], json!(p), "{out}");
+        let filter = format!("id == {} and part == {p}", key["id"]);
+        let got = c
+            .query("auto_pair", Some(filter.as_str().into()), &["v"], &[], None)
+            .unwrap();
+        assert_eq!(got.len(), 1, "{filter}: {got:?}");
+        assert_eq!(got[0]["v"], json!([p as f32, 0.0]), "{filter}");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::describe::{describe_field, describe_indexes, filter_schema};
 use super::filter::{compile, FilterParams};
-use super::ids::{generated_ids, id_source, row_ids, IdSource};
+use super::ids::{generated_ids, id_source, keys_with_generated, row_ids, IdSource};
 use super::schema::{CollectionSchema, DataType, FieldSchema};
 use super::search::{check_query_vector, to_hit, without_null_distances};
 use super::search::{Hit, SearchRequest};
@@ -313,11 +313,15 @@ impl MilvusLikeClient {
     ) -> Result<Value> {
         let info = self.require(collection_name)?;
         let ids = match id_source(&info, data)? {
-            IdSource::Generated => generated_ids(&self.inner.insert_with_last_ids(
-                collection_name,
+            IdSource::Generated => keys_with_generated(
+                &info.primary_key(),
                 data,
-                partition_name,
-            )?),
+                generated_ids(&self.inner.insert_with_last_ids(
+                    collection_name,
+                    data,
+                    partition_name,
+                )?),
+            ),
             IdSource::Rows => {
                 self.inner.insert(collection_name, data, partition_name)?;
                 row_ids(&info.primary_key(), data)

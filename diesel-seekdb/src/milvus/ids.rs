@@ -35,7 +35,7 @@ pub(crate) fn id_source(info: &TableInfo, rows: &[Value]) -> Result<IdSource> {
             .is_some_and(|v| !v.is_null())
     };
     let count = rows.iter().filter(|r| given(r)).count();
-    if count == 0 && pk.len() == 1 {
+    if count == 0 && !rows.is_empty() {
         Ok(IdSource::Generated)
     } else if count == rows.len() {
         Ok(IdSource::Rows)
@@ -77,6 +77,31 @@ pub(crate) fn generated_ids(batches: &[(usize, u64)]) -> Vec<Value> {
     batches
         .iter()
         .flat_map(|&(n, first)| (0..n as u64).map(move |k| Value::from(first + k)))
+        .collect()
+}
+
+/// The keys of rows whose `AUTO_INCREMENT` column got `generated`: the generated value
+/// for a one-column key; for a composite one (an id plus a partitioning column), an
+/// object with the generated value and the rows' other key columns.
+pub(crate) fn keys_with_generated(
+    pk: &[&ColumnInfo],
+    rows: &[Value],
+    generated: Vec<Value>,
+) -> Vec<Value> {
+    if pk.len() <= 1 {
+        return generated;
+    }
+    row_ids(pk, rows)
+        .into_iter()
+        .zip(generated)
+        .map(|(mut key, id)| {
+            if let (Value::Object(map), Some(auto)) =
+                (&mut key, pk.iter().find(|c| c.auto_increment))
+            {
+                map.insert(auto.name.clone(), id);
+            }
+            key
+        })
         .collect()
 }
 
