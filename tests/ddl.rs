@@ -1102,3 +1102,136 @@ fn ivf_on_partitioned_tables_needs_an_index_organised_table_with_a_key() {
                WITH (distance=l2, type=ivf_flat, lib=ob)) PARTITION BY HASH(id) PARTITIONS 2";
     refused(&mut db, raw);
 }
+
+#[derive(QueryableByName)]
+struct KeyRow {
+    #[diesel(sql_type = Text)]
+    k: String,
+}
+
+fn keys(db: &mut TestDb, sql: &str) -> Vec<String> {
+    let mut v: Vec<String> = diesel::sql_query(sql)
+        .load::<KeyRow>(&mut db.conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .map(|r| r.k)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn charset_and_collation_on_columns_and_tables() {
+    let mut db = TestDb::new("ddl_coll");
+    let insert = "INSERT INTO {t} (k) VALUES ('abc'), ('ABC')";
+    let spaced = "INSERT INTO {t} (k) VALUES ('abc ')";
+
+    // Default collation: 'abc' and 'ABC' collide.
+    let sql = CreateTable::new("dflt")
+        .column(Column::new("k", ColumnType::Varchar(8)).primary_key())
+        .to_sql()
+        .unwrap();
+    exec(&mut db, &sql);
+    refused(&mut db, &insert.replace("{t}", "dflt"));
+
+    // utf8mb4_bin: case-sensitive, but still PAD SPACE ('abc ' collides with 'abc').
+    let sql = CreateTable::new("bin")
+        .column(
+            Column::new("k", ColumnType::Varchar(8))
+                .collation("utf8mb4_bin")
+                .primary_key(),
+        )
+        .to_sql()
+        .unwrap();
+    assert!(
+        sql.contains("`k` VARCHAR(8) COLLATE `utf8mb4_bin` NOT NULL"),
+        "{sql}"
+    );
+    exec(&mut db, &sql);
+    exec(&mut db, &insert.replace("{t}", "bin"));
+    refused(&mut db, &spaced.replace("{t}", "bin"));
+    assert!(show_create(&mut db.conn, "bin").contains("COLLATE utf8mb4_bin"));
+
+    // CHARACTER SET binary: VARBINARY, three distinct keys compared byte for byte.
+    let sql = CreateTable::new("exact")
+        .column(
+            Column::new("k", ColumnType::Varchar(8))
+                .charset("binary")
+                .collation("binary")
+                .primary_key(),
+        )
+        .to_sql()
+        .unwrap();
+    exec(&mut db, &sql);
+    exec(&mut db, &insert.replace("{t}", "exact"));
+    exec(&mut db, &spaced.replace("{t}", "exact"));
+    assert!(show_create(&mut db.conn, "exact").contains("`k` varbinary(8) NOT NULL"));
+    assert_eq!(
+        keys(&mut db, "SELECT k FROM exact WHERE k = 'abc'"),
+        vec!["abc".to_string()]
+    );
+    assert_eq!(
+        keys(&mut db, "SELECT k FROM exact"),
+        vec!["ABC".to_string(), "abc".into(), "abc ".into()]
+    );
+
+    // Table defaults: text columns without their own take them.
+    let sql = CreateTable::new("tdef")
+        .column(Column::new("k", ColumnType::Varchar(8)).primary_key())
+        .column(Column::new("t", ColumnType::Text))
+        .charset("utf8mb4")
+        .collation("utf8mb4_bin")
+        .to_sql()
+        .unwrap();
+    exec(&mut db, &sql);
+    exec(&mut db, &insert.replace("{t}", "tdef"));
+    let ddl = show_create(&mut db.conn, "tdef");
+    assert!(
+        ddl.contains("DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin"),
+        "{ddl}"
+    );
+
+    // What we refuse, the server refuses too.
+    let cases = [
+        (
+            Column::new("k", ColumnType::Varchar(8))
+                .charset("binary")
+                .collation("utf8mb4_bin"),
+            "CREATE TABLE r1 (k VARCHAR(8) CHARACTER SET binary COLLATE utf8mb4_bin)",
+        ),
+        (
+            Column::new("k", ColumnType::Varchar(8))
+                .charset("utf8mb4")
+                .collation("binary"),
+            "CREATE TABLE r2 (k VARCHAR(8) CHARACTER SET utf8mb4 COLLATE `binary`)",
+        ),
+    ];
+    for (column, raw) in cases {
+        let r = CreateTable::new("r").column(column).to_sql();
+        assert!(
+            matches!(r, Err(diesel_seekdb::Error::Validation { .. })),
+            "{r:?}"
+        );
+        refused(&mut db, raw);
+    }
+    // Unknown names are the server's to judge (seekdb 1.4 has utf8mb4 and binary only).
+    let sql = CreateTable::new("r3")
+        .column(Column::new("k", ColumnType::Varchar(8)).charset("latin1"))
+        .to_sql()
+        .unwrap();
+    assert!(refused(&mut db, &sql).contains("latin1"));
+    // A full-text index can't cover a binary column.
+    let r = CreateTable::new("r4")
+        .column(Column::new("id", ColumnType::Int).primary_key())
+        .column(Column::new("k", ColumnType::Varchar(8)).charset("binary"))
+        .fulltext_index(FullTextIndex::new("ft", ["k"]))
+        .to_sql();
+    assert!(
+        matches!(r, Err(diesel_seekdb::Error::Validation { .. })),
+        "{r:?}"
+    );
+    refused(
+        &mut db,
+        "CREATE TABLE r4 (id INT PRIMARY KEY, k VARBINARY(8), FULLTEXT INDEX ft (k))",
+    );
+}

@@ -88,7 +88,9 @@ fn quick_mode_collections_and_lifecycle() {
     assert_eq!(desc["fields"][0]["params"]["max_length"], 64);
     assert_eq!(desc["fields"][1]["type"], "FLOAT_VECTOR");
     assert_eq!(desc["fields"][1]["params"]["dim"], 3);
-    assert_eq!(desc["indexes"][0]["index_type"], "VECTOR");
+    assert_eq!(desc["indexes"][0]["index_type"], "HNSW");
+    assert_eq!(desc["indexes"][0]["metric_type"], "L2");
+    assert_eq!(desc["indexes"][0]["field_name"], "vector");
 
     c.rename_collection("items_int", "renamed").unwrap();
     assert!(!c.has_collection("items_int").unwrap());
@@ -131,7 +133,7 @@ fn ds_search_get_query_delete_with_partitions() {
         sorted(hits[0].iter().map(|h| h.id.as_i64().unwrap()).collect()),
         vec![10, 11, 12, 111, 112]
     );
-    assert!(hits[0].iter().all(|h| h.distance == 0.0));
+    assert!(hits[0].iter().all(|h| h.distance == Some(0.0)));
 
     // Two query vectors: one hit list each.
     let hits = c
@@ -271,7 +273,7 @@ fn neg_ip_search_and_drop_index() {
         );
         let expected = if metric == "ip" { 1.0 } else { -1.0 };
         assert!(
-            hits[0].iter().all(|h| h.distance == expected),
+            hits[0].iter().all(|h| h.distance == Some(expected)),
             "{metric}: {hits:?}"
         );
     }
@@ -282,7 +284,7 @@ fn neg_ip_search_and_drop_index() {
             SearchRequest::new("embedding", vec![vec![0.0, 0.0, 1.0]]).limit(5),
         )
         .unwrap();
-    assert!(hits[0].iter().all(|h| h.distance == 1.0), "{hits:?}");
+    assert!(hits[0].iter().all(|h| h.distance == Some(1.0)), "{hits:?}");
     c.drop_index("ipc", "vidx").unwrap();
     assert_eq!(c.describe_collection("ipc").unwrap()["indexes"], json!([]));
     c.rebuild_index("ipc", "vidx", 0.2).unwrap_err();

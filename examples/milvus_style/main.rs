@@ -105,9 +105,9 @@ fn run() -> Result<(), BoxError> {
         println!("  query {n}:");
         for hit in hits {
             println!(
-                "    id={:<4} distance={:.4}  {} ({}, {})",
+                "    id={:<4} distance={}  {} ({}, {})",
                 hit.id,
-                hit.distance,
+                hit.distance.map_or("none".into(), |d| format!("{d:.4}")),
                 str_of(&hit.entity["title"]),
                 str_of(&hit.entity["genre"]),
                 hit.entity["year"]

@@ -387,6 +387,37 @@ impl ObVecClient {
         })
     }
 
+    /// `INSERT INTO` like [`Self::insert`], returning for each statement the rows it
+    /// inserted and its `LAST_INSERT_ID()` (the first generated `AUTO_INCREMENT` value;
+    /// seekdb numbers the rows of one statement consecutively). For the Milvus layer's
+    /// `insert`, which reports generated ids as pymilvus does.
+    pub(crate) fn insert_with_last_ids(
+        &self,
+        table: &str,
+        rows: &[Value],
+        partition: Option<&str>,
+    ) -> Result<Vec<(usize, u64)>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let info = self.table_info(table)?;
+        let statements = stmt::write_statements("INSERT INTO", &info, rows, partition)?;
+        self.with_connection(move |conn| {
+            diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
+                let mut out = Vec::with_capacity(statements.len());
+                for q in statements {
+                    let n = q.execute(conn)?;
+                    let first = diesel::select(diesel::dsl::sql::<
+                        diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
+                    >("LAST_INSERT_ID()"))
+                    .get_result::<u64>(conn)?;
+                    out.push((n, first));
+                }
+                Ok(out)
+            })
+        })
+    }
+
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
     ///
     /// `filter` is required: without one this refuses (a `Validation` error on

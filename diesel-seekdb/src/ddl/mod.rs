@@ -1,11 +1,12 @@
 //! DDL builders: vector and full-text indexes, partitions and tables, rendered as SQL.
 //!
-//! Organised by concern, like sea-query: [`ident`] (quoting and name limits),
+//! Organised by concern, like sea-query: [`ident`] (quoting and name limits), [`column`](mod@column),
 //! [`vector_index`], [`fulltext`], [`partition`] and [`table`]. Every builder checks its
 //! input against seekdb 1.4's rules and returns [`crate::Result`] from `to_sql()`-style
 //! methods; a rejected builder never renders SQL. Identifiers are always backtick-quoted
 //! and string literals escaped.
 
+pub mod column;
 pub mod fulltext;
 pub mod ident;
 pub mod partition;

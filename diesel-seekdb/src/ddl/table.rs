@@ -14,444 +14,13 @@
 
 use std::fmt::Write as _;
 
+use super::column::{charset_sql, check_charset, check_keyable};
+pub use super::column::{Column, ColumnType, DefaultValue, MAX_ARRAY_DEPTH};
 use super::fulltext::FullTextIndex;
 use super::ident::{eq_ci, quote_ident, quote_string, validate_ident, IdentKind};
 use super::partition::Partition;
 use super::vector_index::{SyncMode, VectorIndex, MAX_LOB_INROW_THRESHOLD};
-use crate::codec::MAX_DIMENSIONS;
 use crate::{Error, Result};
-
-/// Deepest `ARRAY(ARRAY(...))` nesting accepted (pyobvector's limit).
-pub const MAX_ARRAY_DEPTH: usize = 6;
-
-/// A column type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ColumnType {
-    /// `TINYINT`.
-    TinyInt,
-    /// `TINYINT UNSIGNED`.
-    TinyIntUnsigned,
-    /// `SMALLINT`.
-    SmallInt,
-    /// `SMALLINT UNSIGNED`.
-    SmallIntUnsigned,
-    /// `INT`.
-    Int,
-    /// `INT UNSIGNED`.
-    IntUnsigned,
-    /// `BIGINT`.
-    BigInt,
-    /// `BIGINT UNSIGNED`.
-    BigIntUnsigned,
-    /// `FLOAT`.
-    Float,
-    /// `DOUBLE`.
-    Double,
-    /// `DECIMAL(precision, scale)` (precision 1–65, scale ≤ 30 and ≤ precision).
-    Decimal(u32, u32),
-    /// `VARCHAR(n)` (1–262144 characters).
-    Varchar(u32),
-    /// `CHAR(n)` (1–255 characters).
-    Char(u32),
-    /// `TEXT`.
-    Text,
-    /// `LONGTEXT`.
-    LongText,
-    /// `JSON`.
-    Json,
-    /// `DATETIME`.
-    DateTime,
-    /// `TIMESTAMP`.
-    Timestamp,
-    /// `DATE`.
-    Date,
-    /// `BOOL` (stored as `TINYINT(1)`).
-    Bool,
-    /// `VECTOR(dim)`, 1 ≤ dim ≤ 16000.
-    Vector(u32),
-    /// `SPARSEVECTOR`.
-    SparseVector,
-    /// `ARRAY(element)`: elements may be integer types, FLOAT, DOUBLE, BOOL,
-    /// VARCHAR(n), VECTOR(n) or a nested ARRAY (depth ≤ 6).
-    Array(Box<ColumnType>),
-}
-
-impl ColumnType {
-    /// `ARRAY(element)`.
-    pub fn array(element: ColumnType) -> Self {
-        ColumnType::Array(Box::new(element))
-    }
-
-    /// The SQL spelling.
-    pub fn to_sql(&self) -> String {
-        match self {
-            ColumnType::TinyInt => "TINYINT".into(),
-            ColumnType::TinyIntUnsigned => "TINYINT UNSIGNED".into(),
-            ColumnType::SmallInt => "SMALLINT".into(),
-            ColumnType::SmallIntUnsigned => "SMALLINT UNSIGNED".into(),
-            ColumnType::Int => "INT".into(),
-            ColumnType::IntUnsigned => "INT UNSIGNED".into(),
-            ColumnType::BigInt => "BIGINT".into(),
-            ColumnType::BigIntUnsigned => "BIGINT UNSIGNED".into(),
-            ColumnType::Float => "FLOAT".into(),
-            ColumnType::Double => "DOUBLE".into(),
-            ColumnType::Decimal(p, s) => format!("DECIMAL({p}, {s})"),
-            ColumnType::Varchar(n) => format!("VARCHAR({n})"),
-            ColumnType::Char(n) => format!("CHAR({n})"),
-            ColumnType::Text => "TEXT".into(),
-            ColumnType::LongText => "LONGTEXT".into(),
-            ColumnType::Json => "JSON".into(),
-            ColumnType::DateTime => "DATETIME".into(),
-            ColumnType::Timestamp => "TIMESTAMP".into(),
-            ColumnType::Date => "DATE".into(),
-            ColumnType::Bool => "BOOL".into(),
-            ColumnType::Vector(d) => format!("VECTOR({d})"),
-            ColumnType::SparseVector => "SPARSEVECTOR".into(),
-            ColumnType::Array(e) => format!("ARRAY({})", e.to_sql()),
-        }
-    }
-
-    /// Integer types (the ones `AUTO_INCREMENT` accepts).
-    pub fn is_integer(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::TinyInt
-                | ColumnType::TinyIntUnsigned
-                | ColumnType::SmallInt
-                | ColumnType::SmallIntUnsigned
-                | ColumnType::Int
-                | ColumnType::IntUnsigned
-                | ColumnType::BigInt
-                | ColumnType::BigIntUnsigned
-        )
-    }
-
-    /// Types a full-text index can cover.
-    pub fn is_text(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text | ColumnType::LongText
-        )
-    }
-
-    /// Types that take no default and no normal index / primary key.
-    fn is_lob_like(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::Text
-                | ColumnType::LongText
-                | ColumnType::Json
-                | ColumnType::Vector(_)
-                | ColumnType::SparseVector
-                | ColumnType::Array(_)
-        )
-    }
-
-    /// Checks sizes and array element types.
-    pub fn validate(&self, parameter: &str) -> Result<()> {
-        self.validate_depth(parameter, 0)
-    }
-
-    fn validate_depth(&self, parameter: &str, depth: usize) -> Result<()> {
-        match self {
-            ColumnType::Vector(d) if *d == 0 || *d as usize > MAX_DIMENSIONS => {
-                return Err(Error::validation(
-                    parameter,
-                    format!("VECTOR dimension must be 1..={MAX_DIMENSIONS}, got {d}"),
-                ));
-            }
-            ColumnType::Decimal(p, s) if *p == 0 || *p > 65 || *s > 30 || s > p => {
-                return Err(Error::validation(
-                    parameter,
-                    format!(
-                        "DECIMAL({p}, {s}): precision must be 1..=65, scale <= 30 and <= precision"
-                    ),
-                ));
-            }
-            ColumnType::Varchar(n) if *n == 0 || *n > 262_144 => {
-                return Err(Error::validation(
-                    parameter,
-                    format!("VARCHAR length must be 1..=262144, got {n}"),
-                ));
-            }
-            ColumnType::Char(n) if *n == 0 || *n > 255 => {
-                return Err(Error::validation(
-                    parameter,
-                    format!("CHAR length must be 1..=255, got {n}"),
-                ));
-            }
-            ColumnType::Array(e) => {
-                if depth + 1 > MAX_ARRAY_DEPTH {
-                    return Err(Error::validation(
-                        parameter,
-                        format!("ARRAY nesting deeper than {MAX_ARRAY_DEPTH}"),
-                    ));
-                }
-                let ok = e.is_integer()
-                    || matches!(
-                        **e,
-                        ColumnType::Float
-                            | ColumnType::Double
-                            | ColumnType::Bool
-                            | ColumnType::Varchar(_)
-                            | ColumnType::Vector(_)
-                            | ColumnType::Array(_)
-                    );
-                if !ok {
-                    return Err(Error::validation(
-                        parameter,
-                        format!(
-                            "seekdb does not support ARRAY({}): elements may be integers, \
-                             FLOAT, DOUBLE, BOOL, VARCHAR(n), VECTOR(n) or ARRAY",
-                            e.to_sql()
-                        ),
-                    ));
-                }
-                e.validate_depth(parameter, depth + 1)?;
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-}
-
-/// A typed column default.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DefaultValue {
-    /// `DEFAULT NULL`.
-    Null,
-    /// An integer.
-    Int(i64),
-    /// An unsigned integer.
-    UInt(u64),
-    /// A finite float.
-    Float(f64),
-    /// `TRUE` / `FALSE`.
-    Bool(bool),
-    /// A string literal (quoted and escaped).
-    Str(String),
-    /// `CURRENT_TIMESTAMP`.
-    CurrentTimestamp,
-}
-
-impl DefaultValue {
-    fn to_sql(&self) -> String {
-        match self {
-            DefaultValue::Null => "NULL".into(),
-            DefaultValue::Int(v) => v.to_string(),
-            DefaultValue::UInt(v) => v.to_string(),
-            DefaultValue::Float(v) => v.to_string(),
-            DefaultValue::Bool(true) => "TRUE".into(),
-            DefaultValue::Bool(false) => "FALSE".into(),
-            DefaultValue::Str(s) => quote_string(s),
-            DefaultValue::CurrentTimestamp => "CURRENT_TIMESTAMP".into(),
-        }
-    }
-}
-
-impl From<i64> for DefaultValue {
-    fn from(v: i64) -> Self {
-        DefaultValue::Int(v)
-    }
-}
-impl From<i32> for DefaultValue {
-    fn from(v: i32) -> Self {
-        DefaultValue::Int(v.into())
-    }
-}
-impl From<u64> for DefaultValue {
-    fn from(v: u64) -> Self {
-        DefaultValue::UInt(v)
-    }
-}
-impl From<f64> for DefaultValue {
-    fn from(v: f64) -> Self {
-        DefaultValue::Float(v)
-    }
-}
-impl From<bool> for DefaultValue {
-    fn from(v: bool) -> Self {
-        DefaultValue::Bool(v)
-    }
-}
-impl From<&str> for DefaultValue {
-    fn from(v: &str) -> Self {
-        DefaultValue::Str(v.into())
-    }
-}
-impl From<String> for DefaultValue {
-    fn from(v: String) -> Self {
-        DefaultValue::Str(v)
-    }
-}
-
-/// A column definition.
-///
-/// ```
-/// use diesel_seekdb::ddl::{Column, ColumnType};
-/// let c = Column::new("id", ColumnType::BigIntUnsigned).not_null().auto_increment().comment("row id");
-/// assert_eq!(c.to_sql()?, "`id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'row id'");
-/// # Ok::<(), diesel_seekdb::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    name: String,
-    ty: ColumnType,
-    nullable: bool,
-    default: Option<DefaultValue>,
-    auto_increment: bool,
-    comment: Option<String>,
-    primary_key: bool,
-}
-
-impl Column {
-    /// A nullable column.
-    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
-        Column {
-            name: name.into(),
-            ty,
-            nullable: true,
-            default: None,
-            auto_increment: false,
-            comment: None,
-            primary_key: false,
-        }
-    }
-
-    /// `NOT NULL`.
-    pub fn not_null(self) -> Self {
-        self.nullable(false)
-    }
-
-    /// Sets nullability (columns are nullable by default).
-    pub fn nullable(mut self, nullable: bool) -> Self {
-        self.nullable = nullable;
-        self
-    }
-
-    /// `DEFAULT value`.
-    pub fn default(mut self, value: impl Into<DefaultValue>) -> Self {
-        self.default = Some(value.into());
-        self
-    }
-
-    /// `AUTO_INCREMENT` (integer columns).
-    pub fn auto_increment(mut self) -> Self {
-        self.auto_increment = true;
-        self
-    }
-
-    /// `COMMENT '...'`.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
-    }
-
-    /// Makes this column (part of) the primary key; also implies `NOT NULL`.
-    pub fn primary_key(mut self) -> Self {
-        self.primary_key = true;
-        self.nullable = false;
-        self
-    }
-
-    /// The column name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The column type.
-    pub fn column_type(&self) -> &ColumnType {
-        &self.ty
-    }
-
-    /// Checks the column on its own.
-    pub fn validate(&self) -> Result<()> {
-        let p = format!("columns.{}", self.name);
-        validate_ident("column", &self.name, IdentKind::Column)?;
-        self.ty.validate(&p)?;
-        if let Some(d) = &self.default {
-            if self.ty.is_lob_like() {
-                return Err(Error::validation(
-                    format!("{p}.default"),
-                    format!("{} columns can't have a default value", self.ty.to_sql()),
-                ));
-            }
-            if *d == DefaultValue::Null && !self.nullable {
-                return Err(Error::validation(
-                    format!("{p}.default"),
-                    "DEFAULT NULL on a NOT NULL column",
-                ));
-            }
-            if let DefaultValue::Float(f) = d {
-                if !f.is_finite() {
-                    return Err(Error::validation(
-                        format!("{p}.default"),
-                        "a default must be a finite number",
-                    ));
-                }
-            }
-            if self.auto_increment {
-                return Err(Error::validation(
-                    format!("{p}.default"),
-                    "an AUTO_INCREMENT column can't have a default",
-                ));
-            }
-        }
-        if self.auto_increment && !self.ty.is_integer() {
-            return Err(Error::validation(
-                format!("{p}.auto_increment"),
-                format!(
-                    "AUTO_INCREMENT needs an integer column, not {}",
-                    self.ty.to_sql()
-                ),
-            ));
-        }
-        if self.primary_key {
-            check_keyable(&p, &self.ty, "a primary key")?;
-        }
-        Ok(())
-    }
-
-    /// The column definition (`` `name` TYPE [NOT NULL] [DEFAULT ..] ... ``), without
-    /// the primary-key marker (keys are rendered by [`CreateTable`]).
-    pub fn to_sql(&self) -> Result<String> {
-        self.validate()?;
-        let mut out = format!("{} {}", quote_ident(&self.name), self.ty.to_sql());
-        if !self.nullable {
-            out.push_str(" NOT NULL");
-        }
-        if let Some(d) = &self.default {
-            let _ = write!(out, " DEFAULT {}", d.to_sql());
-        }
-        if self.auto_increment {
-            out.push_str(" AUTO_INCREMENT");
-        }
-        if let Some(c) = &self.comment {
-            let _ = write!(out, " COMMENT {}", quote_string(c));
-        }
-        Ok(out)
-    }
-}
-
-fn check_keyable(parameter: &str, ty: &ColumnType, what: &str) -> Result<()> {
-    if ty.is_lob_like() {
-        return Err(Error::validation(
-            parameter,
-            format!(
-                "{} columns can't be part of {what}{}",
-                ty.to_sql(),
-                if matches!(ty, ColumnType::Vector(_) | ColumnType::SparseVector) {
-                    " (use a vector index)"
-                } else {
-                    ""
-                }
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// A normal or unique secondary index.
 ///
@@ -616,6 +185,8 @@ pub struct CreateTable {
     organization: Option<Organization>,
     lob_inrow_threshold: Option<u32>,
     comment: Option<String>,
+    charset: Option<String>,
+    collation: Option<String>,
 }
 
 impl CreateTable {
@@ -633,6 +204,8 @@ impl CreateTable {
             organization: None,
             lob_inrow_threshold: None,
             comment: None,
+            charset: None,
+            collation: None,
         }
     }
 
@@ -709,6 +282,40 @@ impl CreateTable {
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
+    }
+
+    /// `DEFAULT CHARSET=name`: the character set of text columns that name none
+    /// (seekdb 1.4: `utf8mb4` or `binary`).
+    ///
+    /// ```
+    /// use diesel_seekdb::ddl::*;
+    /// let sql = CreateTable::new("t")
+    ///     .column(Column::new("k", ColumnType::Varchar(8)).primary_key())
+    ///     .charset("utf8mb4")
+    ///     .collation("utf8mb4_bin")
+    ///     .to_sql()?;
+    /// assert_eq!(
+    ///     sql,
+    ///     "CREATE TABLE `t` (`k` VARCHAR(8) NOT NULL, PRIMARY KEY (`k`)) \
+    ///      DEFAULT CHARSET=`utf8mb4` COLLATE=`utf8mb4_bin`"
+    /// );
+    /// # Ok::<(), diesel_seekdb::Error>(())
+    /// ```
+    pub fn charset(mut self, charset: impl Into<String>) -> Self {
+        self.charset = Some(charset.into());
+        self
+    }
+
+    /// `COLLATE=name`: the collation of text columns that name none (seekdb 1.4:
+    /// `utf8mb4_general_ci`, `utf8mb4_bin` or `binary`).
+    pub fn collation(mut self, collation: impl Into<String>) -> Self {
+        self.collation = Some(collation.into());
+        self
+    }
+
+    /// The columns, in order.
+    pub fn get_columns(&self) -> &[Column] {
+        &self.columns
     }
 
     /// The table name.
@@ -804,6 +411,7 @@ impl CreateTable {
             names.push(&i.name);
         }
         let lob = self.lob_inrow_threshold;
+        check_charset("table", self.charset.as_deref(), self.collation.as_deref())?;
         if let Some(l) = lob {
             if l > MAX_LOB_INROW_THRESHOLD {
                 return Err(Error::validation(
@@ -889,12 +497,17 @@ impl CreateTable {
             claim(&names, f.name())?;
             for col in f.columns() {
                 let c = self.need(&format!("fulltext_indexes.{}", f.name()), col)?;
-                if !c.ty.is_text() {
+                if !c.ty.is_text() || c.is_binary() {
                     return Err(Error::validation(
                         format!("fulltext_indexes.{}.{col}", f.name()),
                         format!(
-                            "full-text indexes cover text columns only, not {}",
-                            c.ty.to_sql()
+                            "full-text indexes cover text columns only, not {}{}",
+                            c.ty.to_sql(),
+                            if c.is_binary() {
+                                " CHARACTER SET binary"
+                            } else {
+                                ""
+                            }
                         ),
                     ));
                 }
@@ -971,6 +584,11 @@ impl CreateTable {
         if let Some(l) = lob {
             let _ = write!(out, " LOB_INROW_THRESHOLD={l}");
         }
+        out.push_str(&charset_sql(
+            self.charset.as_deref(),
+            self.collation.as_deref(),
+            true,
+        ));
         if let Some(c) = &self.comment {
             let _ = write!(out, " COMMENT={}", quote_string(c));
         }
@@ -1103,419 +721,5 @@ impl DropTable {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ddl::{FullTextParser, PartitionDef, PartitionValue, VecIndexType};
-
-    fn param_of(r: Result<impl std::fmt::Debug>) -> String {
-        match r {
-            Err(Error::Validation { parameter, .. }) => parameter,
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-
-    fn t() -> CreateTable {
-        CreateTable::new("t").column(Column::new("id", ColumnType::Int).primary_key())
-    }
-
-    #[test]
-    fn renders_types() {
-        let all = [
-            (ColumnType::TinyInt, "TINYINT"),
-            (ColumnType::TinyIntUnsigned, "TINYINT UNSIGNED"),
-            (ColumnType::SmallInt, "SMALLINT"),
-            (ColumnType::SmallIntUnsigned, "SMALLINT UNSIGNED"),
-            (ColumnType::Int, "INT"),
-            (ColumnType::IntUnsigned, "INT UNSIGNED"),
-            (ColumnType::BigInt, "BIGINT"),
-            (ColumnType::BigIntUnsigned, "BIGINT UNSIGNED"),
-            (ColumnType::Float, "FLOAT"),
-            (ColumnType::Double, "DOUBLE"),
-            (ColumnType::Decimal(10, 2), "DECIMAL(10, 2)"),
-            (ColumnType::Varchar(64), "VARCHAR(64)"),
-            (ColumnType::Char(2), "CHAR(2)"),
-            (ColumnType::Text, "TEXT"),
-            (ColumnType::LongText, "LONGTEXT"),
-            (ColumnType::Json, "JSON"),
-            (ColumnType::DateTime, "DATETIME"),
-            (ColumnType::Timestamp, "TIMESTAMP"),
-            (ColumnType::Date, "DATE"),
-            (ColumnType::Bool, "BOOL"),
-            (ColumnType::Vector(3), "VECTOR(3)"),
-            (ColumnType::SparseVector, "SPARSEVECTOR"),
-            (
-                ColumnType::array(ColumnType::array(ColumnType::Int)),
-                "ARRAY(ARRAY(INT))",
-            ),
-            (
-                ColumnType::array(ColumnType::Varchar(20)),
-                "ARRAY(VARCHAR(20))",
-            ),
-        ];
-        for (ty, sql) in all {
-            assert_eq!(ty.to_sql(), sql);
-            assert!(ty.validate("c").is_ok(), "{sql}");
-        }
-        for bad in [
-            ColumnType::Vector(0),
-            ColumnType::Vector(16_001),
-            ColumnType::Decimal(0, 0),
-            ColumnType::Decimal(66, 0),
-            ColumnType::Decimal(5, 6),
-            ColumnType::Varchar(0),
-            ColumnType::Char(256),
-            ColumnType::array(ColumnType::Text),
-            ColumnType::array(ColumnType::Json),
-            ColumnType::array(ColumnType::Decimal(5, 2)),
-            ColumnType::array(ColumnType::Char(3)),
-            ColumnType::array(ColumnType::Date),
-            ColumnType::array(ColumnType::SparseVector),
-            ColumnType::array(ColumnType::array(ColumnType::Text)),
-        ] {
-            assert_eq!(param_of(bad.validate("c")), "c", "{bad:?}");
-        }
-        assert!(ColumnType::Vector(16_000).validate("c").is_ok());
-        let mut deep = ColumnType::Int;
-        for _ in 0..6 {
-            deep = ColumnType::array(deep);
-        }
-        assert!(deep.validate("c").is_ok());
-        assert!(ColumnType::array(deep).validate("c").is_err());
-    }
-
-    #[test]
-    fn renders_columns() {
-        let c = Column::new("n", ColumnType::Varchar(10))
-            .not_null()
-            .default("it's")
-            .comment("a\\b");
-        assert_eq!(
-            c.to_sql().unwrap(),
-            "`n` VARCHAR(10) NOT NULL DEFAULT 'it''s' COMMENT 'a\\\\b'"
-        );
-        assert_eq!(
-            Column::new("b", ColumnType::Bool)
-                .default(true)
-                .to_sql()
-                .unwrap(),
-            "`b` BOOL DEFAULT TRUE"
-        );
-        assert_eq!(
-            Column::new("d", ColumnType::DateTime)
-                .default(DefaultValue::CurrentTimestamp)
-                .to_sql()
-                .unwrap(),
-            "`d` DATETIME DEFAULT CURRENT_TIMESTAMP"
-        );
-        assert_eq!(
-            Column::new("x", ColumnType::Int)
-                .default(DefaultValue::Null)
-                .to_sql()
-                .unwrap(),
-            "`x` INT DEFAULT NULL"
-        );
-        assert_eq!(
-            Column::new("x", ColumnType::BigIntUnsigned)
-                .default(7u64)
-                .to_sql()
-                .unwrap(),
-            "`x` BIGINT UNSIGNED DEFAULT 7"
-        );
-        assert_eq!(
-            param_of(
-                Column::new("v", ColumnType::Vector(3))
-                    .default("[0,0,0]")
-                    .to_sql()
-            ),
-            "columns.v.default"
-        );
-        assert_eq!(
-            param_of(Column::new("j", ColumnType::Json).default("{}").to_sql()),
-            "columns.j.default"
-        );
-        assert_eq!(
-            param_of(
-                Column::new("x", ColumnType::Int)
-                    .not_null()
-                    .default(DefaultValue::Null)
-                    .to_sql()
-            ),
-            "columns.x.default"
-        );
-        assert_eq!(
-            param_of(
-                Column::new("x", ColumnType::Double)
-                    .default(f64::NAN)
-                    .to_sql()
-            ),
-            "columns.x.default"
-        );
-        assert_eq!(
-            param_of(
-                Column::new("x", ColumnType::Varchar(3))
-                    .auto_increment()
-                    .to_sql()
-            ),
-            "columns.x.auto_increment"
-        );
-        assert_eq!(
-            param_of(
-                Column::new("x", ColumnType::Int)
-                    .auto_increment()
-                    .default(1)
-                    .to_sql()
-            ),
-            "columns.x.default"
-        );
-        assert_eq!(
-            param_of(Column::new("", ColumnType::Int).to_sql()),
-            "column"
-        );
-    }
-
-    #[test]
-    fn renders_tables() {
-        let sql = CreateTable::new("t")
-            .column(Column::new("a", ColumnType::Int).not_null())
-            .column(Column::new("b", ColumnType::Varchar(10)).not_null())
-            .column(Column::new("v", ColumnType::Vector(4096)))
-            .column(Column::new("sv", ColumnType::SparseVector))
-            .column(Column::new("body", ColumnType::Text))
-            .primary_key(["a", "b"])
-            .index(Index::new("k1", ["b"]))
-            .index(Index::unique("u1", ["a", "b"]))
-            .vector_index(VectorIndex::new("vi", "v").index_type(VecIndexType::IvfFlat))
-            .vector_index(VectorIndex::sparse("si", "sv"))
-            .fulltext_index(FullTextIndex::new("fi", ["body"]).parser(FullTextParser::beng()))
-            .organization(Organization::Index)
-            .lob_inrow_threshold(65_536)
-            .comment("demo")
-            .partition(Partition::key(["a"]).partitions(2))
-            .to_sql()
-            .unwrap();
-        assert_eq!(
-            sql,
-            "CREATE TABLE `t` (`a` INT NOT NULL, `b` VARCHAR(10) NOT NULL, `v` VECTOR(4096), `sv` SPARSEVECTOR, `body` TEXT, \
-             PRIMARY KEY (`a`, `b`), KEY `k1` (`b`), UNIQUE KEY `u1` (`a`, `b`), \
-             VECTOR INDEX `vi` (`v`) WITH (distance=l2, type=ivf_flat, lib=ob), \
-             VECTOR INDEX `si` (`sv`) WITH (distance=inner_product, type=sindi, lib=vsag), \
-             FULLTEXT INDEX `fi` (`body`) WITH PARSER beng) ORGANIZATION INDEX LOB_INROW_THRESHOLD=65536 COMMENT='demo' \
-             PARTITION BY KEY (`a`) PARTITIONS 2"
-        );
-        assert_eq!(
-            t().to_sql().unwrap(),
-            "CREATE TABLE `t` (`id` INT NOT NULL, PRIMARY KEY (`id`))"
-        );
-    }
-
-    #[test]
-    fn table_rules() {
-        let v3 = || Column::new("v", ColumnType::Vector(3));
-        assert_eq!(param_of(CreateTable::new("t").to_sql()), "columns");
-        assert_eq!(
-            param_of(CreateTable::new("x".repeat(65)).column(v3()).to_sql()),
-            "table"
-        );
-        assert_eq!(
-            param_of(t().column(Column::new("ID", ColumnType::Int)).to_sql()),
-            "columns.ID"
-        );
-        assert_eq!(
-            param_of(t().column(v3()).primary_key(["id", "v"]).to_sql()),
-            "primary_key.v"
-        );
-        assert_eq!(
-            param_of(t().column(v3().primary_key()).to_sql()),
-            "columns.v"
-        );
-        assert_eq!(param_of(t().primary_key(["nope"]).to_sql()), "primary_key");
-        assert_eq!(
-            param_of(t().column(v3()).index(Index::new("k", ["v"])).to_sql()),
-            "indexes.k.v"
-        );
-        assert_eq!(
-            param_of(
-                t().column(Column::new("j", ColumnType::Json))
-                    .index(Index::unique("k", ["j"]))
-                    .to_sql()
-            ),
-            "indexes.k.j"
-        );
-        assert_eq!(
-            param_of(t().index(Index::new("k", ["zz"])).to_sql()),
-            "indexes.k"
-        );
-        assert_eq!(
-            param_of(t().index(Index::new("k", Vec::<String>::new())).to_sql()),
-            "indexes.k"
-        );
-        assert_eq!(
-            param_of(
-                t().column(v3())
-                    .index(Index::new("k", ["id"]))
-                    .vector_index(VectorIndex::new("K", "v"))
-                    .to_sql()
-            ),
-            "index_name"
-        );
-        assert_eq!(
-            param_of(
-                t().column(v3())
-                    .vector_index(VectorIndex::new("a", "v"))
-                    .vector_index(VectorIndex::new("b", "v"))
-                    .to_sql()
-            ),
-            "vector_indexes.b"
-        );
-        assert_eq!(
-            param_of(t().vector_index(VectorIndex::new("a", "id")).to_sql()),
-            "vector_indexes.a"
-        );
-        assert_eq!(
-            param_of(t().vector_index(VectorIndex::new("a", "zz")).to_sql()),
-            "vector_indexes.a"
-        );
-        assert_eq!(
-            param_of(
-                t().column(Column::new("sv", ColumnType::SparseVector))
-                    .vector_index(VectorIndex::new("a", "sv"))
-                    .to_sql()
-            ),
-            "index_type"
-        );
-        assert_eq!(
-            param_of(
-                t().column(v3())
-                    .vector_index(VectorIndex::sparse("a", "v"))
-                    .to_sql()
-            ),
-            "index_type"
-        );
-        // ivf_pq m must divide the column's dimension, known from the column
-        assert_eq!(
-            param_of(
-                t().column(v3())
-                    .vector_index(
-                        VectorIndex::new("a", "v")
-                            .index_type(VecIndexType::IvfPq)
-                            .m(2)
-                    )
-                    .to_sql()
-            ),
-            "m"
-        );
-        // IVF above 2048 dims needs a raised LOB_INROW_THRESHOLD
-        let big = || {
-            t().column(Column::new("v", ColumnType::Vector(4096)))
-                .vector_index(VectorIndex::new("a", "v").index_type(VecIndexType::IvfSq8))
-        };
-        assert_eq!(param_of(big().to_sql()), "dim");
-        assert!(big().lob_inrow_threshold(16_384).to_sql().is_ok());
-        assert_eq!(
-            param_of(big().lob_inrow_threshold(786_433).to_sql()),
-            "lob_inrow_threshold"
-        );
-        assert_eq!(
-            param_of(
-                t().column(Column::new("v", ColumnType::Vector(4097)))
-                    .vector_index(VectorIndex::new("a", "v"))
-                    .to_sql()
-            ),
-            "dim"
-        );
-        assert_eq!(
-            param_of(t().fulltext_index(FullTextIndex::new("f", ["id"])).to_sql()),
-            "fulltext_indexes.f.id"
-        );
-        assert_eq!(
-            param_of(
-                t().column(Column::new("c", ColumnType::Int))
-                    .partition(Partition::hash("c").partitions(2))
-                    .to_sql()
-            ),
-            "partition"
-        );
-        assert_eq!(
-            param_of(t().partition(Partition::hash("zz").partitions(2)).to_sql()),
-            "partition"
-        );
-        assert!(t()
-            .partition(Partition::hash("id").partitions(2))
-            .to_sql()
-            .is_ok());
-        assert!(t()
-            .partition(Partition::key(Vec::<String>::new()).partitions(2))
-            .to_sql()
-            .is_ok());
-        assert_eq!(
-            param_of(
-                t().column(Column::new("u", ColumnType::Int))
-                    .index(Index::unique("uk", ["u"]))
-                    .partition(Partition::hash("id").partitions(2))
-                    .to_sql()
-            ),
-            "indexes.uk"
-        );
-        let ranged = CreateTable::new("t")
-            .column(Column::new("id", ColumnType::Int))
-            .column(Column::new("d", ColumnType::Varchar(8)))
-            .primary_key(["id", "d"])
-            .partition(
-                Partition::range("id")
-                    .partition(PartitionDef::less_than("p0", 10))
-                    .partition(PartitionDef::less_than("p1", PartitionValue::MaxValue))
-                    .subpartition_by(Partition::key(["d"]).partitions(2)),
-            );
-        assert!(ranged.to_sql().is_ok());
-        assert_eq!(
-            param_of(
-                t().column(Column::new("a", ColumnType::Int).auto_increment())
-                    .column(Column::new("b", ColumnType::Int).auto_increment())
-                    .to_sql()
-            ),
-            "auto_increment"
-        );
-    }
-
-    #[test]
-    fn alter_and_drop() {
-        assert_eq!(
-            AlterTable::new("t")
-                .add_column(Column::new("c", ColumnType::Vector(3)))
-                .to_sql()
-                .unwrap(),
-            "ALTER TABLE `t` ADD COLUMN `c` VECTOR(3)"
-        );
-        assert_eq!(
-            AlterTable::new("t").drop_column("a`b").to_sql().unwrap(),
-            "ALTER TABLE `t` DROP COLUMN `a``b`"
-        );
-        assert_eq!(param_of(AlterTable::new("t").to_sql()), "actions");
-        assert_eq!(
-            param_of(AlterTable::new("t").drop_column("").to_sql()),
-            "column"
-        );
-        assert_eq!(
-            param_of(
-                AlterTable::new("t")
-                    .add_column(Column::new("c", ColumnType::Int).primary_key())
-                    .to_sql()
-            ),
-            "columns.c"
-        );
-        assert_eq!(
-            param_of(
-                AlterTable::new("t")
-                    .add_column(Column::new("c", ColumnType::Vector(0)))
-                    .to_sql()
-            ),
-            "columns.c"
-        );
-        assert_eq!(DropTable::new("t").to_sql().unwrap(), "DROP TABLE `t`");
-        assert_eq!(param_of(DropTable::new("").to_sql()), "table");
-        assert_eq!(
-            Index::unique("u", ["a"]).to_create_sql("t").unwrap(),
-            "CREATE UNIQUE INDEX `u` ON `t` (`a`)"
-        );
-    }
-}
+#[path = "table_tests.rs"]
+mod tests;

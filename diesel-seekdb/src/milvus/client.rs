@@ -4,14 +4,18 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::filter::{compile, FieldKind, FilterParams, FilterSchema, ScalarKind};
+use super::describe::{describe_field, describe_indexes, filter_schema};
+use super::filter::{compile, FilterParams};
+use super::ids::{generated_ids, id_source, keys_with_generated, row_ids, IdSource};
 use super::schema::{CollectionSchema, DataType, FieldSchema};
+use super::search::{check_query_vector, to_hit, without_null_distances};
+use super::search::{Hit, SearchRequest};
 use crate::client::{
-    AnnSearch, ColumnInfo, ColumnKind, ConnectOptions, DistanceFunc, Filter, ObVecClient,
-    SeekdbPool, TableInfo,
+    AnnSearch, ColumnKind, ConnectOptions, DistanceFunc, Filter, ObVecClient, SeekdbPool, TableInfo,
 };
 use crate::ddl::{quote_ident, validate_ident, IdentKind, IndexParam, IndexParams, VectorIndex};
 use crate::error::{Error, Result};
+use crate::fragment::SqlFragment;
 use crate::Vector;
 
 /// A filter for `query`, `delete` and `search`: a Milvus boolean expression
@@ -48,103 +52,6 @@ impl MilvusFilter {
             Value::Object(map) => Ok(MilvusFilter::Expr(expr.to_string(), Some(map))),
             _ => Err(Error::validation("filter_params", "must be a JSON object")),
         }
-    }
-}
-
-/// One search hit: the primary key, the distance and the requested fields.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    /// The primary key value.
-    pub id: Value,
-    /// The distance (for `ip`, the inner product: larger is closer).
-    pub distance: f64,
-    /// The requested output fields.
-    pub entity: Map<String, Value>,
-}
-
-impl From<Hit> for Value {
-    fn from(h: Hit) -> Self {
-        json!({ "id": h.id, "distance": h.distance, "entity": h.entity })
-    }
-}
-
-/// A vector search request (pymilvus `search` arguments).
-#[derive(Debug)]
-pub struct SearchRequest {
-    data: Vec<Vec<f32>>,
-    anns_field: String,
-    limit: usize,
-    output_fields: Vec<String>,
-    metric: Option<String>,
-    ef: Option<u32>,
-    partitions: Vec<String>,
-    filter: Option<(String, Option<FilterParams>)>,
-}
-
-impl SearchRequest {
-    /// Searches `anns_field` for each query vector in `data` (top 10).
-    pub fn new(anns_field: &str, data: Vec<Vec<f32>>) -> Self {
-        SearchRequest {
-            data,
-            anns_field: anns_field.to_string(),
-            limit: 10,
-            output_fields: Vec::new(),
-            metric: None,
-            ef: None,
-            partitions: Vec::new(),
-            filter: None,
-        }
-    }
-
-    /// Hits per query vector.
-    pub fn limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// Fields returned in each hit's entity.
-    pub fn output_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, f: I) -> Self {
-        self.output_fields = f.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// A Milvus filter expression.
-    pub fn filter(mut self, expr: &str) -> Self {
-        self.filter = Some((expr.to_string(), None));
-        self
-    }
-
-    /// A Milvus filter expression with template values.
-    pub fn filter_with_params(mut self, expr: &str, params: FilterParams) -> Self {
-        self.filter = Some((expr.to_string(), Some(params)));
-        self
-    }
-
-    /// pymilvus `search_params`: `{"metric_type": "l2"|"ip"|"neg_ip"|"cosine", "params": {"ef": 64}}`.
-    pub fn search_params(mut self, params: Value) -> Result<Self> {
-        if let Some(metric) = params.get("metric_type") {
-            let metric = metric.as_str().ok_or_else(|| {
-                Error::validation("search_params.metric_type", "must be a string")
-            })?;
-            DistanceFunc::parse(metric)?;
-            self.metric = Some(metric.to_string());
-        }
-        if let Some(ef) = params.get("params").and_then(|p| p.get("ef")) {
-            let ef = ef
-                .as_u64()
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| {
-                    Error::validation("search_params.params.ef", "must be a positive integer")
-                })?;
-            self.ef = Some(ef);
-        }
-        Ok(self)
-    }
-
-    /// Restrict to these partitions.
-    pub fn partition_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, p: I) -> Self {
-        self.partitions = p.into_iter().map(Into::into).collect();
-        self
     }
 }
 
@@ -244,53 +151,17 @@ impl MilvusLikeClient {
         self.create_collection(collection_name, &schema, Some(&index))
     }
 
-    /// Schema mode: creates the table with its vector indexes and partitions.
+    /// Schema mode: creates the table with its vector indexes and partitions, through
+    /// [`CollectionSchema::to_create_table`] (the table builder's rules apply).
     pub fn create_collection(
         &self,
         collection_name: &str,
         schema: &CollectionSchema,
         index_params: Option<&IndexParams>,
     ) -> Result<()> {
-        validate_ident("collection_name", collection_name, IdentKind::Table)?;
-        schema.validate()?;
-        let mut parts = Vec::new();
-        for f in &schema.fields {
-            parts.push(f.column_sql()?);
-        }
-        let pk: Vec<String> = schema
-            .primary_fields()
-            .iter()
-            .map(|f| quote_ident(&f.name))
-            .collect();
-        parts.push(format!("PRIMARY KEY ({})", pk.join(", ")));
-        if let Some(params) = index_params {
-            for index in params.to_vector_indexes()? {
-                let field = schema
-                    .fields
-                    .iter()
-                    .find(|f| f.name.eq_ignore_ascii_case(index.column()))
-                    .ok_or_else(|| {
-                        Error::validation(
-                            "index_params.field_name",
-                            format!("no field `{}` in the schema", index.column()),
-                        )
-                    })?;
-                let index = match field.dim {
-                    Some(dim) => index.dim(dim as u32),
-                    None => index,
-                };
-                parts.push(index.to_inline_sql()?);
-            }
-        }
-        let mut sql = format!(
-            "CREATE TABLE {} (\n  {}\n)",
-            quote_ident(collection_name),
-            parts.join(",\n  ")
-        );
-        if let Some(p) = &schema.partitions {
-            sql.push(' ');
-            sql.push_str(&p.to_sql()?);
-        }
+        let sql = schema
+            .to_create_table(collection_name, index_params)?
+            .to_sql()?;
         self.inner.execute_table_ddl(collection_name, &sql)
     }
 
@@ -354,35 +225,32 @@ impl MilvusLikeClient {
         self.require(collection_name)
     }
 
-    /// Fields, types, dimensions, indexes and partitions, read back from the server.
+    /// Fields (Milvus type names: `INT64`, `VARCHAR`, `ARRAY` with `element_type`
+    /// `INT32`, `FLOAT_VECTOR` ...), indexes (vector ones with `metric_type` and
+    /// `params`) and partitions, read back from the server.
     pub fn describe_collection(&self, collection_name: &str) -> Result<Value> {
         let info = self.load_table(collection_name)?;
-        let fields: Vec<Value> = info
-            .columns
-            .iter()
-            .map(|c| {
-                let (dtype, params) = describe_type(c);
-                json!({
-                    "name": c.name,
-                    "type": dtype,
-                    "params": params,
-                    "is_primary": c.primary_key,
-                    "auto_id": c.auto_increment,
-                    "nullable": c.nullable,
-                    "description": c.comment,
-                })
-            })
-            .collect();
-        let indexes: Vec<Value> = info
+        let fields: Vec<Value> = info.columns.iter().map(describe_field).collect();
+        let ddl = if info
             .indexes
             .iter()
-            .filter(|i| i.name != "PRIMARY")
-            .map(|i| json!({ "index_name": i.name, "fields": i.columns, "index_type": i.index_type }))
-            .collect();
+            .any(|i| i.index_type.eq_ignore_ascii_case("VECTOR"))
+        {
+            self.inner
+                .perform_raw_text_sql(&format!("SHOW CREATE TABLE {}", quote_ident(&info.name)))?
+                .first()
+                .and_then(|r| r.get("Create Table"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            String::new()
+        };
         Ok(json!({
             "collection_name": info.name,
+            "auto_id": info.columns.iter().any(|c| c.primary_key && c.auto_increment),
             "fields": fields,
-            "indexes": indexes,
+            "indexes": describe_indexes(&info, &ddl),
             "partitions": info.partitions,
         }))
     }
@@ -434,30 +302,51 @@ impl MilvusLikeClient {
 
     // ---- data -----------------------------------------------------------------------
 
-    /// Inserts rows (JSON objects); all or nothing. Returns `{"insert_count": n}`.
+    /// Inserts rows (JSON objects); all or nothing. Returns
+    /// `{"insert_count": n, "ids": [...]}` as pymilvus does: the rows' primary keys, or
+    /// for an `auto_id` collection whose rows leave the key out, the generated ones.
     pub fn insert(
         &self,
         collection_name: &str,
         data: &[Value],
         partition_name: Option<&str>,
     ) -> Result<Value> {
-        self.require(collection_name)?;
-        let n = self.inner.insert(collection_name, data, partition_name)?;
-        Ok(json!({ "insert_count": n }))
+        let info = self.require(collection_name)?;
+        let ids = match id_source(&info, data)? {
+            IdSource::Generated => keys_with_generated(
+                &info.primary_key(),
+                data,
+                generated_ids(&self.inner.insert_with_last_ids(
+                    collection_name,
+                    data,
+                    partition_name,
+                )?),
+            ),
+            IdSource::Rows => {
+                self.inner.insert(collection_name, data, partition_name)?;
+                row_ids(&info.primary_key(), data)
+            }
+        };
+        Ok(json!({ "insert_count": ids.len(), "ids": ids }))
     }
 
-    /// Inserts serializable rows (structs become rows by field name).
+    /// Inserts serializable rows (structs become rows by field name); returns what
+    /// [`Self::insert`] does.
     pub fn insert_serialize<T: serde::Serialize>(
         &self,
         collection_name: &str,
         data: &[T],
         partition_name: Option<&str>,
     ) -> Result<Value> {
-        self.require(collection_name)?;
-        let n = self
-            .inner
-            .insert_serialize(collection_name, data, partition_name)?;
-        Ok(json!({ "insert_count": n }))
+        let values = data
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                serde_json::to_value(r)
+                    .map_err(|e| Error::validation(format!("data[{i}]"), e.to_string()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.insert(collection_name, &values, partition_name)
     }
 
     /// Inserts or replaces rows by primary key. Returns `{"upsert_count": n}`.
@@ -559,54 +448,45 @@ impl MilvusLikeClient {
             None => None,
         };
         let mut results = Vec::with_capacity(request.data.len());
-        for vector in &request.data {
-            let mut search = AnnSearch::new(
-                &info.name,
-                &request.anns_field,
-                Vector::from(vector.clone()),
-            )
-            .distance(metric)
-            .with_dist(true)
-            .topk(request.limit)
-            .output_columns(outputs.clone())
-            .partitions(request.partitions.clone());
-            if let Some(ef) = request.ef {
-                search = search.ef_search(ef);
+        for (i, vector) in request.data.iter().enumerate() {
+            check_query_vector(metric, i, vector)?;
+            let run = |filter: Option<SqlFragment>| {
+                let mut search = AnnSearch::new(
+                    &info.name,
+                    &request.anns_field,
+                    Vector::from(vector.clone()),
+                )
+                .distance(metric)
+                .with_dist(true)
+                .topk(request.limit)
+                .output_columns(outputs.clone())
+                .partitions(request.partitions.clone());
+                if let Some(ef) = request.ef {
+                    search = search.ef_search(ef);
+                }
+                if let Some(f) = filter {
+                    search = search.filter(f);
+                }
+                self.inner.ann_search(search)
+            };
+            let mut rows = run(filter.clone())?;
+            // NULL sorts first: a NULL (or, under cosine, zero) stored vector would take
+            // the top places. Such rows are rare, so only then is the search run again
+            // without them (the extra condition costs an index pre-filter).
+            if rows
+                .iter()
+                .any(|r| r.get("distance").is_none_or(Value::is_null))
+            {
+                rows = run(Some(without_null_distances(
+                    metric,
+                    &request.anns_field,
+                    vector,
+                    filter.as_ref(),
+                )))?;
             }
-            if let Some(f) = &filter {
-                search = search.filter(f.clone());
-            }
-            let rows = self.inner.ann_search(search)?;
             results.push(
                 rows.into_iter()
-                    .map(|mut row| {
-                        let distance = row
-                            .remove("distance")
-                            .and_then(|d| d.as_f64())
-                            .unwrap_or(f64::NAN);
-                        let mut key_of = |name: &String| {
-                            let asked = request
-                                .output_fields
-                                .iter()
-                                .any(|f| f.eq_ignore_ascii_case(name));
-                            if asked {
-                                row.get(name).cloned().unwrap_or(Value::Null)
-                            } else {
-                                row.remove(name).unwrap_or(Value::Null)
-                            }
-                        };
-                        let id = match pk.as_slice() {
-                            [single] => key_of(single),
-                            keys => {
-                                Value::Object(keys.iter().map(|k| (k.clone(), key_of(k))).collect())
-                            }
-                        };
-                        Hit {
-                            id,
-                            distance,
-                            entity: row,
-                        }
-                    })
+                    .map(|row| to_hit(row, &pk, &request.output_fields))
                     .collect(),
             );
         }
@@ -690,74 +570,6 @@ impl Default for QuickCollection {
             vector_field_name: "vector".into(),
             metric_type: "l2".into(),
             auto_id: false,
-        }
-    }
-}
-
-/// The filter columns of a table, from the server's description.
-pub fn filter_schema(info: &TableInfo) -> FilterSchema {
-    let mut schema = FilterSchema::new();
-    for c in &info.columns {
-        if let Some(kind) = field_kind(c) {
-            schema.add_field(c.name.clone(), kind);
-        }
-    }
-    schema
-}
-
-fn scalar_of(type_name: &str) -> Option<ScalarKind> {
-    let t = type_name.trim().to_ascii_lowercase();
-    let base = t.split(['(', ' ']).next().unwrap_or_default();
-    Some(match base {
-        "tinyint" if t.starts_with("tinyint(1)") => ScalarKind::Bool,
-        "bool" | "boolean" => ScalarKind::Bool,
-        "tinyint" => ScalarKind::Int8,
-        "smallint" => ScalarKind::Int16,
-        "mediumint" | "int" | "integer" => ScalarKind::Int32,
-        "bigint" => ScalarKind::Int64,
-        "float" => ScalarKind::Float,
-        "double" | "decimal" | "real" => ScalarKind::Double,
-        "char" | "varchar" | "text" | "tinytext" | "mediumtext" | "longtext" | "date"
-        | "datetime" | "timestamp" | "time" | "enum" => ScalarKind::VarChar,
-        _ => return None,
-    })
-}
-
-fn field_kind(c: &ColumnInfo) -> Option<FieldKind> {
-    Some(match &c.kind {
-        ColumnKind::Vector(_) => FieldKind::FloatVector,
-        ColumnKind::SparseVector => FieldKind::SparseVector,
-        ColumnKind::Json => FieldKind::Json,
-        ColumnKind::Array(element) => FieldKind::Array(scalar_of(element)?),
-        _ => FieldKind::Scalar(scalar_of(&c.column_type)?),
-    })
-}
-
-/// The Milvus type name and parameters of a column.
-fn describe_type(c: &ColumnInfo) -> (String, Value) {
-    match &c.kind {
-        ColumnKind::Vector(dim) => ("FLOAT_VECTOR".into(), json!({ "dim": dim })),
-        ColumnKind::SparseVector => ("SPARSE_FLOAT_VECTOR".into(), json!({})),
-        ColumnKind::Json => ("JSON".into(), json!({})),
-        ColumnKind::Array(element) => ("ARRAY".into(), json!({ "element_type": element })),
-        _ => {
-            let t = c.column_type.to_ascii_lowercase();
-            let name = match scalar_of(&t) {
-                Some(ScalarKind::Bool) => "BOOL",
-                Some(ScalarKind::Int8) => "INT8",
-                Some(ScalarKind::Int16) => "INT16",
-                Some(ScalarKind::Int32) => "INT32",
-                Some(ScalarKind::Int64) => "INT64",
-                Some(ScalarKind::Float) => "FLOAT",
-                Some(ScalarKind::Double) => "DOUBLE",
-                _ if t.starts_with("varchar") || t.starts_with("char") => "VARCHAR",
-                _ => "STRING",
-            };
-            let params = match t.strip_prefix("varchar(").and_then(|r| r.split(')').next()) {
-                Some(n) => json!({ "max_length": n.parse::<u64>().unwrap_or(0) }),
-                None => json!({}),
-            };
-            (name.into(), params)
         }
     }
 }

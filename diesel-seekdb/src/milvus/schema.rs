@@ -1,7 +1,7 @@
 //! Milvus-style collection schemas: `DataType`, `FieldSchema`, `CollectionSchema`.
 
 use crate::ddl::partition::Partition;
-use crate::ddl::{quote_ident, validate_ident, IdentKind};
+use crate::ddl::{validate_ident, Column, ColumnType, CreateTable, IdentKind, IndexParams};
 use crate::error::{Error, Result};
 
 /// pymilvus's `DataType`, all 13 members, with the seekdb type each maps to.
@@ -67,20 +67,39 @@ impl DataType {
         })
     }
 
-    fn scalar_sql(self) -> Option<&'static str> {
+    fn scalar_type(self) -> Option<ColumnType> {
         Some(match self {
-            DataType::BOOL => "BOOL",
-            DataType::INT8 => "TINYINT",
-            DataType::INT16 => "SMALLINT",
-            DataType::INT32 => "INT",
-            DataType::INT64 => "BIGINT",
-            DataType::FLOAT => "FLOAT",
-            DataType::DOUBLE => "DOUBLE",
-            DataType::STRING => "LONGTEXT",
-            DataType::JSON => "JSON",
-            DataType::SPARSE_FLOAT_VECTOR => "SPARSEVECTOR",
+            DataType::BOOL => ColumnType::Bool,
+            DataType::INT8 => ColumnType::TinyInt,
+            DataType::INT16 => ColumnType::SmallInt,
+            DataType::INT32 => ColumnType::Int,
+            DataType::INT64 => ColumnType::BigInt,
+            DataType::FLOAT => ColumnType::Float,
+            DataType::DOUBLE => ColumnType::Double,
+            DataType::STRING => ColumnType::LongText,
+            DataType::JSON => ColumnType::Json,
+            DataType::SPARSE_FLOAT_VECTOR => ColumnType::SparseVector,
             _ => return None,
         })
+    }
+
+    /// The Milvus name (`INT64`, `FLOAT_VECTOR`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataType::BOOL => "BOOL",
+            DataType::INT8 => "INT8",
+            DataType::INT16 => "INT16",
+            DataType::INT32 => "INT32",
+            DataType::INT64 => "INT64",
+            DataType::FLOAT => "FLOAT",
+            DataType::DOUBLE => "DOUBLE",
+            DataType::STRING => "STRING",
+            DataType::VARCHAR => "VARCHAR",
+            DataType::ARRAY => "ARRAY",
+            DataType::JSON => "JSON",
+            DataType::FLOAT_VECTOR => "FLOAT_VECTOR",
+            DataType::SPARSE_FLOAT_VECTOR => "SPARSE_FLOAT_VECTOR",
+        }
     }
 
     /// Whether it is an integer type.
@@ -184,6 +203,11 @@ impl FieldSchema {
 
     /// The seekdb column type, after checking the field's options.
     pub fn sql_type(&self) -> Result<String> {
+        Ok(self.column_type()?.to_sql())
+    }
+
+    /// The table builder's column type, after checking the field's options.
+    pub fn column_type(&self) -> Result<ColumnType> {
         let p = |what: &str| format!("{}.{what}", self.name);
         Ok(match self.dtype {
             DataType::VARCHAR => {
@@ -196,7 +220,7 @@ impl FieldSchema {
                         format!("{n} is outside 1..=65535"),
                     ));
                 }
-                format!("VARCHAR({n})")
+                ColumnType::Varchar(n as u32)
             }
             DataType::FLOAT_VECTOR => {
                 let dim = self.dim.ok_or_else(|| {
@@ -208,7 +232,7 @@ impl FieldSchema {
                         format!("{dim} is outside 1..={}", crate::codec::MAX_DIMENSIONS),
                     ));
                 }
-                format!("VECTOR({dim})")
+                ColumnType::Vector(dim as u32)
             }
             DataType::ARRAY => {
                 let element = self.element_type.ok_or_else(|| {
@@ -216,7 +240,14 @@ impl FieldSchema {
                 })?;
                 let inner = match element {
                     DataType::VARCHAR => {
-                        format!("VARCHAR({})", self.max_length.unwrap_or(255))
+                        let n = self.max_length.unwrap_or(255);
+                        if n == 0 || n > 65_535 {
+                            return Err(Error::validation(
+                                p("max_length"),
+                                format!("{n} is outside 1..=65535"),
+                            ));
+                        }
+                        ColumnType::Varchar(n as u32)
                     }
                     DataType::BOOL
                     | DataType::INT8
@@ -224,7 +255,7 @@ impl FieldSchema {
                     | DataType::INT32
                     | DataType::INT64
                     | DataType::FLOAT
-                    | DataType::DOUBLE => element.scalar_sql().unwrap_or("INT").to_string(),
+                    | DataType::DOUBLE => element.scalar_type().unwrap_or(ColumnType::Int),
                     other => {
                         return Err(Error::validation(
                             p("element_type"),
@@ -232,16 +263,19 @@ impl FieldSchema {
                         ))
                     }
                 };
-                format!("ARRAY({inner})")
+                ColumnType::array(inner)
             }
-            other => other.scalar_sql().unwrap_or("TEXT").to_string(),
+            other => other.scalar_type().unwrap_or(ColumnType::Text),
         })
     }
 
-    /// The column definition (`` `title` VARCHAR(512) NOT NULL ``).
-    pub fn column_sql(&self) -> Result<String> {
-        validate_ident("field_name", &self.name, IdentKind::Column)?;
-        let mut sql = format!("{} {}", quote_ident(&self.name), self.sql_type()?);
+    /// The table builder's column. VARCHAR fields compare exactly, as in Milvus: a
+    /// VARCHAR primary key is `CHARACTER SET binary` (VARBINARY: `utf8mb4_bin` still
+    /// ignores trailing spaces, so `'abc'` and `'abc '` would collide), other VARCHAR
+    /// fields are `utf8mb4_bin` (case-sensitive; filters compare them with `BINARY`).
+    pub fn to_column(&self) -> Result<Column> {
+        let mut column = Column::new(self.name.clone(), self.column_type()?)
+            .nullable(self.nullable && !self.is_primary);
         if self.auto_id {
             if !(self.is_primary && self.dtype.is_int()) {
                 return Err(Error::validation(
@@ -249,16 +283,25 @@ impl FieldSchema {
                     "auto_id needs an integer primary key",
                 ));
             }
-            sql.push_str(" AUTO_INCREMENT");
+            column = column.auto_increment();
         }
-        if !self.nullable || self.is_primary {
-            sql.push_str(" NOT NULL");
+        if self.dtype == DataType::VARCHAR {
+            column = if self.is_primary {
+                column.charset("binary")
+            } else {
+                column.collation("utf8mb4_bin")
+            };
         }
         if !self.description.is_empty() {
-            sql.push_str(" COMMENT ");
-            sql.push_str(&crate::ddl::quote_string(&self.description));
+            column = column.comment(self.description.clone());
         }
-        Ok(sql)
+        column.validate()?;
+        Ok(column)
+    }
+
+    /// The column definition (`` `title` VARCHAR(512) COLLATE `utf8mb4_bin` NOT NULL ``).
+    pub fn column_sql(&self) -> Result<String> {
+        self.to_column()?.to_sql()
     }
 }
 
@@ -332,8 +375,67 @@ impl CollectionSchema {
                     format!("duplicate field `{}`", f.name),
                 ));
             }
-            f.column_sql()?;
+            validate_ident("field_name", &f.name, IdentKind::Column)?;
+            f.to_column()?;
         }
         Ok(())
+    }
+
+    /// The collection as a table: the fields, the primary key, the vector indexes of
+    /// `index_params` and the partitioning, checked by [`CreateTable`]'s rules (the
+    /// same ones SQL-mode tables get). The description becomes the table comment.
+    ///
+    /// ```
+    /// use diesel_seekdb::milvus::{CollectionSchema, DataType, FieldSchema};
+    /// use diesel_seekdb::ddl::{IndexParam, IndexParams};
+    /// let mut schema = CollectionSchema::new();
+    /// schema.add_field(FieldSchema::new("id", DataType::VARCHAR).max_length(64).primary());
+    /// schema.add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(3));
+    /// let mut index = IndexParams::new();
+    /// index.add(IndexParam::new("v_idx", "v", "HNSW").metric_type("cosine"))?;
+    /// assert_eq!(
+    ///     schema.to_create_table("docs", Some(&index))?.to_sql()?,
+    ///     "CREATE TABLE `docs` (`id` VARCHAR(64) CHARACTER SET `binary` NOT NULL, \
+    ///      `v` VECTOR(3) NOT NULL, PRIMARY KEY (`id`), \
+    ///      VECTOR INDEX `v_idx` (`v`) WITH (distance=cosine, type=hnsw, lib=vsag))"
+    /// );
+    /// # Ok::<(), diesel_seekdb::Error>(())
+    /// ```
+    pub fn to_create_table(
+        &self,
+        collection_name: &str,
+        index_params: Option<&IndexParams>,
+    ) -> Result<CreateTable> {
+        validate_ident("collection_name", collection_name, IdentKind::Table)?;
+        self.validate()?;
+        let mut table = CreateTable::new(collection_name);
+        for f in &self.fields {
+            let column = f.to_column()?;
+            table = table.column(column);
+        }
+        table = table.primary_key(self.primary_fields().iter().map(|f| f.name.clone()));
+        if let Some(params) = index_params {
+            for index in params.to_vector_indexes()? {
+                if !self
+                    .fields
+                    .iter()
+                    .any(|f| f.name.eq_ignore_ascii_case(index.column()))
+                {
+                    return Err(Error::validation(
+                        "index_params.field_name",
+                        format!("no field `{}` in the schema", index.column()),
+                    ));
+                }
+                table = table.vector_index(index);
+            }
+        }
+        if let Some(p) = &self.partitions {
+            table = table.partition(p.clone());
+        }
+        if !self.description.is_empty() {
+            table = table.comment(self.description.clone());
+        }
+        table.validate()?;
+        Ok(table)
     }
 }

@@ -220,6 +220,12 @@ impl Renderer<'_> {
                     self.sql(" AND JSON_UNQUOTE(");
                     self.val(val);
                     self.sql(")");
+                } else if let Val::Column { .. } = val {
+                    // A VARBINARY column (Milvus layer keys) refuses COLLATE utf8mb4_bin
+                    // (1253) until converted; on a utf8mb4 column CONVERT changes nothing.
+                    self.sql("CONVERT(");
+                    self.val(val);
+                    self.sql(" USING utf8mb4)");
                 } else {
                     self.val(val);
                 }

@@ -1,0 +1,182 @@
+//! What the server says about a collection, in Milvus terms: field types
+//! (`INT32`, `VARCHAR`, `ARRAY` of `INT64`, ...), vector index metrics and parameters,
+//! and the filter schema that Milvus expressions are checked against.
+
+use serde_json::{json, Map, Value};
+
+use super::filter::{FieldKind, FilterSchema, ScalarKind};
+use crate::client::{ColumnInfo, ColumnKind, TableInfo};
+use crate::ddl::quote_ident;
+
+/// The filter columns of a table, from the server's description.
+pub fn filter_schema(info: &TableInfo) -> FilterSchema {
+    let mut schema = FilterSchema::new();
+    for c in &info.columns {
+        if let Some(kind) = field_kind(c) {
+            schema.add_field(c.name.clone(), kind);
+        }
+    }
+    schema
+}
+
+/// The scalar kind of a server type name. `varbinary` is how the server shows the
+/// byte-exact VARCHAR keys of Milvus collections (`CHARACTER SET binary`).
+fn scalar_of(type_name: &str) -> Option<ScalarKind> {
+    let t = type_name.trim().to_ascii_lowercase();
+    let base = t.split(['(', ' ']).next().unwrap_or_default();
+    Some(match base {
+        "tinyint" if t.starts_with("tinyint(1)") => ScalarKind::Bool,
+        "bool" | "boolean" => ScalarKind::Bool,
+        "tinyint" => ScalarKind::Int8,
+        "smallint" => ScalarKind::Int16,
+        "mediumint" | "int" | "integer" => ScalarKind::Int32,
+        "bigint" => ScalarKind::Int64,
+        "float" => ScalarKind::Float,
+        "double" | "decimal" | "real" => ScalarKind::Double,
+        "char" | "varchar" | "binary" | "varbinary" | "text" | "tinytext" | "mediumtext"
+        | "longtext" | "date" | "datetime" | "timestamp" | "time" | "enum" => ScalarKind::VarChar,
+        _ => return None,
+    })
+}
+
+fn field_kind(c: &ColumnInfo) -> Option<FieldKind> {
+    Some(match &c.kind {
+        ColumnKind::Vector(_) => FieldKind::FloatVector,
+        ColumnKind::SparseVector => FieldKind::SparseVector,
+        ColumnKind::Json => FieldKind::Json,
+        ColumnKind::Array(element) => FieldKind::Array(scalar_of(element)?),
+        _ => FieldKind::Scalar(scalar_of(&c.column_type)?),
+    })
+}
+
+/// The `n` of `varchar(n)` / `varbinary(n)` / `char(n)`.
+fn text_length(type_name: &str) -> Option<u64> {
+    let t = type_name.trim().to_ascii_lowercase();
+    let rest = ["varchar(", "varbinary(", "char(", "binary("]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))?;
+    rest.split(')').next()?.trim().parse().ok()
+}
+
+/// The Milvus name of a scalar server type (`STRING` for other text and temporal types).
+fn scalar_name(type_name: &str) -> &'static str {
+    let t = type_name.trim().to_ascii_lowercase();
+    match scalar_of(&t) {
+        Some(ScalarKind::Bool) => "BOOL",
+        Some(ScalarKind::Int8) => "INT8",
+        Some(ScalarKind::Int16) => "INT16",
+        Some(ScalarKind::Int32) => "INT32",
+        Some(ScalarKind::Int64) => "INT64",
+        Some(ScalarKind::Float) => "FLOAT",
+        Some(ScalarKind::Double) => "DOUBLE",
+        _ if text_length(&t).is_some() => "VARCHAR",
+        _ => "STRING",
+    }
+}
+
+/// A field of `describe_collection`: `name`, `type` (Milvus name), `params`
+/// (`dim`, `max_length`), `element_type` for arrays, key and nullability flags.
+pub(crate) fn describe_field(c: &ColumnInfo) -> Value {
+    let mut field = Map::new();
+    field.insert("name".into(), json!(c.name));
+    let (dtype, params) = match &c.kind {
+        ColumnKind::Vector(dim) => ("FLOAT_VECTOR", json!({ "dim": dim })),
+        ColumnKind::SparseVector => ("SPARSE_FLOAT_VECTOR", json!({})),
+        ColumnKind::Json => ("JSON", json!({})),
+        ColumnKind::Array(element) => {
+            let name = scalar_name(element);
+            field.insert("element_type".into(), json!(name));
+            let mut params = json!({ "element_type": name });
+            if let Some(n) = text_length(element) {
+                params["max_length"] = json!(n);
+            }
+            ("ARRAY", params)
+        }
+        _ => {
+            let name = scalar_name(&c.column_type);
+            let params = match text_length(&c.column_type) {
+                Some(n) if name == "VARCHAR" => json!({ "max_length": n }),
+                _ => json!({}),
+            };
+            (name, params)
+        }
+    };
+    field.insert("type".into(), json!(dtype));
+    field.insert("params".into(), params);
+    field.insert("is_primary".into(), json!(c.primary_key));
+    field.insert("auto_id".into(), json!(c.auto_increment));
+    field.insert("nullable".into(), json!(c.nullable));
+    field.insert("description".into(), json!(c.comment));
+    Value::Object(field)
+}
+
+/// The Milvus metric name of a seekdb distance (`INNER_PRODUCT` is `IP`).
+fn metric_name(distance: &str) -> String {
+    match distance.to_ascii_uppercase().as_str() {
+        "INNER_PRODUCT" => "IP".into(),
+        "NEG_IP" | "NEGATIVE_INNER_PRODUCT" => "IP".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The `WITH (...)` parameters of index `name` in `SHOW CREATE TABLE` output, whose
+/// index lines read ``VECTOR KEY `vidx` (`v`) WITH (DISTANCE=L2, TYPE=HNSW, M=16, ...)``.
+fn index_with_params(ddl: &str, name: &str) -> Vec<(String, String)> {
+    let key = format!("KEY {} (", quote_ident(name));
+    let Some(line) = ddl.lines().find(|l| l.contains(&key)) else {
+        return Vec::new();
+    };
+    let Some(start) = line.find("WITH (") else {
+        return Vec::new();
+    };
+    let with = &line[start + "WITH (".len()..];
+    let Some(end) = with.find(')') else {
+        return Vec::new();
+    };
+    with[..end]
+        .split(',')
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            Some((k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The indexes of `describe_collection`: name, fields, type and, for vector indexes,
+/// `metric_type` (`L2`, `IP`, `COSINE`) and the build `params` (`m`,
+/// `ef_construction`, ...) read from `SHOW CREATE TABLE` (`ddl`).
+pub(crate) fn describe_indexes(info: &TableInfo, ddl: &str) -> Vec<Value> {
+    info.indexes
+        .iter()
+        .filter(|i| i.name != "PRIMARY")
+        .map(|i| {
+            let mut index = json!({
+                "index_name": i.name,
+                "fields": i.columns,
+                "field_name": i.columns.first(),
+                "index_type": i.index_type,
+            });
+            if i.index_type.eq_ignore_ascii_case("VECTOR") {
+                let mut params = Map::new();
+                let mut metric = i.distance.as_deref().map(metric_name);
+                for (k, v) in index_with_params(ddl, &i.name) {
+                    match k.as_str() {
+                        "distance" => metric = Some(metric_name(&v)),
+                        "type" => index["index_type"] = json!(v.to_ascii_uppercase()),
+                        _ => {
+                            let value = v
+                                .parse::<i64>()
+                                .map(Value::from)
+                                .or_else(|_| v.parse::<f64>().map(Value::from))
+                                .unwrap_or_else(|_| Value::from(v.to_ascii_lowercase()));
+                            params.insert(k, value);
+                        }
+                    }
+                }
+                index["metric_type"] = json!(metric);
+                index["params"] = Value::Object(params);
+            }
+            index
+        })
+        .collect()
+}

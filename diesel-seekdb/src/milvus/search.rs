@@ -1,0 +1,199 @@
+//! Vector search requests and hits, and the rules that keep hits meaningful: no zero
+//! query vector under cosine, and rows without a distance never ranked first.
+
+use serde_json::{json, Map, Value};
+
+use super::filter::FilterParams;
+use crate::client::DistanceFunc;
+use crate::ddl::quote_ident;
+use crate::error::{Error, Result};
+use crate::fragment::{BindValue, SqlFragment};
+use crate::Vector;
+
+/// One search hit: the primary key, the distance and the requested fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The primary key value.
+    pub id: Value,
+    /// The distance (for `ip`, the inner product: larger is closer); `None` when the
+    /// server has none (SQL NULL), never NaN.
+    pub distance: Option<f64>,
+    /// The requested output fields.
+    pub entity: Map<String, Value>,
+}
+
+impl From<Hit> for Value {
+    fn from(h: Hit) -> Self {
+        json!({ "id": h.id, "distance": h.distance, "entity": h.entity })
+    }
+}
+
+/// A vector search request (pymilvus `search` arguments).
+#[derive(Debug)]
+pub struct SearchRequest {
+    pub(super) data: Vec<Vec<f32>>,
+    pub(super) anns_field: String,
+    pub(super) limit: usize,
+    pub(super) output_fields: Vec<String>,
+    pub(super) metric: Option<String>,
+    pub(super) ef: Option<u32>,
+    pub(super) partitions: Vec<String>,
+    pub(super) filter: Option<(String, Option<FilterParams>)>,
+}
+
+impl SearchRequest {
+    /// Searches `anns_field` for each query vector in `data` (top 10).
+    pub fn new(anns_field: &str, data: Vec<Vec<f32>>) -> Self {
+        SearchRequest {
+            data,
+            anns_field: anns_field.to_string(),
+            limit: 10,
+            output_fields: Vec::new(),
+            metric: None,
+            ef: None,
+            partitions: Vec::new(),
+            filter: None,
+        }
+    }
+
+    /// Hits per query vector.
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Fields returned in each hit's entity.
+    pub fn output_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, f: I) -> Self {
+        self.output_fields = f.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A Milvus filter expression.
+    pub fn filter(mut self, expr: &str) -> Self {
+        self.filter = Some((expr.to_string(), None));
+        self
+    }
+
+    /// A Milvus filter expression with template values.
+    pub fn filter_with_params(mut self, expr: &str, params: FilterParams) -> Self {
+        self.filter = Some((expr.to_string(), Some(params)));
+        self
+    }
+
+    /// pymilvus `search_params`: `{"metric_type": "l2"|"ip"|"neg_ip"|"cosine", "params": {"ef": 64}}`.
+    pub fn search_params(mut self, params: Value) -> Result<Self> {
+        if let Some(metric) = params.get("metric_type") {
+            let metric = metric.as_str().ok_or_else(|| {
+                Error::validation("search_params.metric_type", "must be a string")
+            })?;
+            DistanceFunc::parse(metric)?;
+            self.metric = Some(metric.to_string());
+        }
+        if let Some(ef) = params.get("params").and_then(|p| p.get("ef")) {
+            let ef = ef
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| {
+                    Error::validation("search_params.params.ef", "must be a positive integer")
+                })?;
+            self.ef = Some(ef);
+        }
+        Ok(self)
+    }
+
+    /// Restrict to these partitions.
+    pub fn partition_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, p: I) -> Self {
+        self.partitions = p.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// Refuses a query vector that has no distance under `metric`: the cosine distance of
+/// a zero vector is undefined (seekdb returns NULL for every row, Milvus NaN).
+pub(super) fn check_query_vector(metric: DistanceFunc, i: usize, vector: &[f32]) -> Result<()> {
+    if metric == DistanceFunc::Cosine && vector.iter().all(|x| *x == 0.0) {
+        return Err(Error::validation(
+            format!("data[{i}]"),
+            "a zero vector has no cosine distance; use a non-zero query vector",
+        ));
+    }
+    Ok(())
+}
+
+/// `filter AND <distance> IS NOT NULL`: keeps rows whose stored vector is NULL (any
+/// metric) or zero (cosine) out of the ranking, where NULL would sort first.
+pub(super) fn without_null_distances(
+    metric: DistanceFunc,
+    field: &str,
+    vector: &[f32],
+    filter: Option<&SqlFragment>,
+) -> SqlFragment {
+    let mut out = SqlFragment::new();
+    if let Some(f) = filter {
+        out.push_sql("(");
+        out.append(f.clone());
+        out.push_sql(") AND ");
+    }
+    if metric == DistanceFunc::Cosine {
+        out.push_sql(&format!("cosine_distance({}, ", quote_ident(field)));
+        out.push_bind(BindValue::Vector(Vector::from(vector.to_vec())));
+        out.push_sql(") IS NOT NULL");
+    } else {
+        out.push_sql(&format!("{} IS NOT NULL", quote_ident(field)));
+    }
+    out
+}
+
+/// A result row as a hit: the key (an object of the columns of a composite key) is
+/// taken out of the entity unless it was asked for as an output field.
+pub(super) fn to_hit(mut row: Map<String, Value>, pk: &[String], asked: &[String]) -> Hit {
+    let distance = row.remove("distance").and_then(|d| d.as_f64());
+    let mut key_of = |name: &String| {
+        if asked.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+            row.get(name).cloned().unwrap_or(Value::Null)
+        } else {
+            row.remove(name).unwrap_or(Value::Null)
+        }
+    };
+    let id = match pk {
+        [single] => key_of(single),
+        keys => Value::Object(keys.iter().map(|k| (k.clone(), key_of(k))).collect()),
+    };
+    Hit {
+        id,
+        distance,
+        entity: row,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_vectors_are_refused_only_under_cosine() {
+        assert!(check_query_vector(DistanceFunc::Cosine, 0, &[0.0, 0.0]).is_err());
+        assert!(check_query_vector(DistanceFunc::Cosine, 0, &[0.0, 1e-30]).is_ok());
+        assert!(check_query_vector(DistanceFunc::L2, 0, &[0.0, 0.0]).is_ok());
+    }
+
+    #[test]
+    fn null_distance_filter_keeps_the_user_filter() {
+        let user = SqlFragment::raw("`n` > 1");
+        let f = without_null_distances(DistanceFunc::Cosine, "v", &[1.0], Some(&user));
+        assert_eq!(f.sql, "(`n` > 1) AND cosine_distance(`v`, ?) IS NOT NULL");
+        assert_eq!(f.binds.len(), 1);
+        let f = without_null_distances(DistanceFunc::L2, "v", &[1.0], None);
+        assert_eq!(f.sql, "`v` IS NOT NULL");
+    }
+
+    #[test]
+    fn null_distance_is_none_and_json_null() {
+        let mut row = Map::new();
+        row.insert("id".into(), json!(1));
+        row.insert("distance".into(), Value::Null);
+        let hit = to_hit(row, &["id".to_string()], &[]);
+        assert_eq!(hit.distance, None);
+        assert_eq!(Value::from(hit)["distance"], Value::Null);
+    }
+}
