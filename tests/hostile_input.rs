@@ -130,6 +130,10 @@ impl Fixture {
 
 #[track_caller]
 fn validation<T: std::fmt::Debug>(r: Result<T, Error>, parameter: &str, reason: &str) -> Error {
+    assert!(
+        !reason.is_empty(),
+        "name the expected reason: \"\" matches anything"
+    );
     let err = r.expect_err("expected a validation error");
     match &err {
         Error::Validation {
@@ -184,6 +188,10 @@ fn not_found<T: std::fmt::Debug>(r: Result<T, Error>, name: &str) {
 
 #[track_caller]
 fn filter_error<T: std::fmt::Debug>(r: Result<T, Error>, offset: Option<usize>, message: &str) {
+    assert!(
+        !message.is_empty(),
+        "name the expected message: \"\" matches anything"
+    );
     let err = r.expect_err("expected a filter error");
     match &err {
         Error::Filter {
@@ -205,6 +213,10 @@ fn filter_error<T: std::fmt::Debug>(r: Result<T, Error>, offset: Option<usize>, 
 
 #[track_caller]
 fn database<T: std::fmt::Debug>(r: Result<T, Error>, message: &str) {
+    assert!(
+        !message.is_empty(),
+        "name the expected message: \"\" matches anything"
+    );
     let err = r.expect_err("expected a server error");
     match &err {
         Error::Database { message: m, .. } => {
@@ -217,6 +229,10 @@ fn database<T: std::fmt::Debug>(r: Result<T, Error>, message: &str) {
 
 #[track_caller]
 fn decode(err: diesel::result::Error, what: &str, reason: &str) {
+    assert!(
+        !reason.is_empty(),
+        "name the expected reason: \"\" matches anything"
+    );
     assert!(
         matches!(err, diesel::result::Error::DeserializationError(_)),
         "{err:?}"
@@ -326,8 +342,12 @@ fn nan_and_infinity_in_a_diesel_bind_are_refused() {
             .bind::<diesel_seekdb::sql_types::Vector, _>(Vector::from(vec![1.0, bad, 0.0]))
             .execute(&mut f.db.conn)
             .unwrap_err();
-        let err = validation(Err::<(), _>(Error::from(err)), "vector[1]", "");
-        assert!(err.to_string().contains(what), "{err}");
+        let err = validation(
+            Err::<(), _>(Error::from(err)),
+            "vector[1]",
+            "is not a finite number; seekdb would silently store it as 0",
+        );
+        assert!(err.to_string().contains(&format!("{what} is not")), "{err}");
     }
     f.assert_unchanged();
 }
@@ -459,7 +479,7 @@ fn bad_sparse_values_are_refused() {
     validation(
         f.c.insert("items", &[with_sp(json!({ "1": 1e39 }))], None),
         "data[0].sp",
-        "",
+        "inf is not a finite number",
     );
     f.assert_unchanged();
 }
@@ -529,10 +549,19 @@ fn malformed_vector_text_is_a_decode_error() {
 #[test]
 fn non_finite_and_empty_vector_text_is_a_decode_error() {
     let mut f = Fixture::new("h_dec_nan");
-    let texts = ["[1,NaN]", "[inf]", "[1e39]", "[-3.5e38]", "[]", "", "   "];
+    let cases = [
+        ("[1,NaN]", "expected a number at byte 3"),
+        ("[inf]", "expected a number at byte 1"),
+        ("[1e39]", "`1e39` does not fit in a 32-bit float"),
+        ("[-3.5e38]", "`-3.5e38` does not fit in a 32-bit float"),
+        ("[]", "the vector is empty"),
+        ("", "expected `[` at byte 0"),
+        ("   ", "expected `[` at byte 3"),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(text, _)| *text).collect();
     fake_column(&mut f, &texts);
-    for i in 0..texts.len() {
-        decode(read_fake::<DenseRow>(&mut f, i), "vector", "");
+    for (i, (_, reason)) in cases.iter().enumerate() {
+        decode(read_fake::<DenseRow>(&mut f, i), "vector", reason);
     }
     f.assert_unchanged();
 }
@@ -540,20 +569,21 @@ fn non_finite_and_empty_vector_text_is_a_decode_error() {
 #[test]
 fn malformed_sparse_text_is_a_decode_error() {
     let mut f = Fixture::new("h_dec_sp");
-    let texts = [
-        "{1:0.5",
-        "{a:1}",
-        "{1:NaN}",
-        "{-1:1}",
-        "{4294967296:1}",
-        "[1,2]",
-        "{1:1e39}",
-        "{1:}",
-        "{1:2,,3:4}",
+    let cases = [
+        ("{1:0.5", "expected `,` or `}` at byte 6"),
+        ("{a:1}", "expected an unsigned integer index at byte 1"),
+        ("{1:NaN}", "expected a number at byte 3"),
+        ("{-1:1}", "expected an unsigned integer index at byte 1"),
+        ("{4294967296:1}", "exceeds the maximum of 4294967295"),
+        ("[1,2]", "expected `{` at byte 0"),
+        ("{1:1e39}", "`1e39` does not fit in a 32-bit float"),
+        ("{1:}", "expected a number at byte 3"),
+        ("{1:2,,3:4}", "expected an unsigned integer index at byte 5"),
     ];
+    let texts: Vec<&str> = cases.iter().map(|(text, _)| *text).collect();
     fake_column(&mut f, &texts);
-    for i in 0..texts.len() {
-        decode(read_fake::<SparseRow>(&mut f, i), "sparse vector", "");
+    for (i, (_, reason)) in cases.iter().enumerate() {
+        decode(read_fake::<SparseRow>(&mut f, i), "sparse vector", reason);
     }
     f.assert_unchanged();
 }
@@ -896,15 +926,19 @@ fn filter_with_a_statement_separator_is_refused() {
 #[test]
 fn filter_with_comments_is_refused() {
     let f = Fixture::new("h_f_cmt");
-    for (filter, offset) in [
-        ("id == 1 /* */ OR TRUE", 9),
-        ("id == 1 -- DROP TABLE other", 16),
-        ("id == 1 # comment", 8),
+    for (filter, offset, message) in [
+        (
+            "id == 1 /* */ OR TRUE",
+            9,
+            "expected a field, literal, `(` or function, found `*`",
+        ),
+        ("id == 1 -- DROP TABLE other", 16, "unexpected `TABLE`"),
+        ("id == 1 # comment", 8, "unexpected character '#'"),
     ] {
         filter_error(
             f.m.delete("items", &[], Some(filter.into()), None),
             Some(offset),
-            "",
+            message,
         );
     }
     f.assert_unchanged();
@@ -916,12 +950,12 @@ fn filter_with_backticks_is_refused() {
     filter_error(
         f.m.query("items", Some("`id` == 1".into()), &[], &[], None),
         Some(0),
-        "",
+        "unexpected character '`'",
     );
     filter_error(
         f.m.delete("items", &[], Some("id == 1 OR `1` == `1`".into()), None),
         Some(11),
-        "",
+        "unexpected character '`'",
     );
     f.assert_unchanged();
 }
@@ -952,7 +986,7 @@ fn quotes_inside_filter_literals_are_only_data() {
     filter_error(
         f.m.delete("items", &[], Some(r#"title == "x"#.into()), None),
         Some(9),
-        "",
+        "unterminated string",
     );
     f.assert_unchanged();
 }
@@ -996,7 +1030,8 @@ fn unicode_in_filters() {
             None,
         ),
         Some(8),
-        "",
+        // The message escapes the invisible character instead of printing it.
+        "unexpected character '\\u{202e}'",
     );
     f.assert_unchanged();
 }
@@ -1075,12 +1110,12 @@ fn filters_on_unknown_fields_or_wrong_types_are_refused() {
     filter_error(
         f.m.delete("items", &[], Some("embedding > 1".into()), None),
         Some(0),
-        "",
+        "`embedding` is a FLOAT_VECTOR field; expected a scalar, JSON or ARRAY field",
     );
     filter_error(
         f.m.delete("items", &[], Some("id == SLEEP(5)".into()), None),
         Some(6),
-        "",
+        "unknown function `SLEEP`",
     );
     filter_error(
         f.m.delete("items", &[], Some("id in {ids}".into()), None),
@@ -1121,13 +1156,23 @@ fn hnsw(params: Value) -> IndexParam {
 #[test]
 fn index_m_zero_is_refused() {
     let f = Fixture::new("h_ix_m0");
-    bad_index(&f, hnsw(json!({ "M": 0 })), "m", "");
+    bad_index(
+        &f,
+        hnsw(json!({ "M": 0 })),
+        "m",
+        "0 is out of range: seekdb accepts 5..=128",
+    );
 }
 
 #[test]
 fn index_m_huge_is_refused() {
     let f = Fixture::new("h_ix_mbig");
-    bad_index(&f, hnsw(json!({ "M": 100_000 })), "m", "");
+    bad_index(
+        &f,
+        hnsw(json!({ "M": 100_000 })),
+        "m",
+        "100000 is out of range: seekdb accepts 5..=128",
+    );
     bad_index(
         &f,
         hnsw(json!({ "M": 1u64 << 40 })),
@@ -1149,13 +1194,13 @@ fn index_ef_construction_zero_is_refused() {
         &f,
         hnsw(json!({ "efConstruction": 0 })),
         "ef_construction",
-        "",
+        "0 is out of range: seekdb accepts 1..=1000",
     );
     bad_index(
         &f,
         hnsw(json!({ "efConstruction": 1_000_000 })),
         "ef_construction",
-        "",
+        "1000000 is out of range: seekdb accepts 1..=1000",
     );
 }
 
@@ -1167,8 +1212,18 @@ fn index_nlist_zero_is_refused() {
             .metric_type("L2")
             .params(json!({ "nlist": nlist }))
     };
-    bad_index(&f, ivf(0), "nlist", "");
-    bad_index(&f, ivf(1 << 20), "nlist", "");
+    bad_index(
+        &f,
+        ivf(0),
+        "nlist",
+        "0 is out of range: seekdb accepts 1..=65536",
+    );
+    bad_index(
+        &f,
+        ivf(1 << 20),
+        "nlist",
+        "1048576 is out of range: seekdb accepts 1..=65536",
+    );
 }
 
 #[test]
@@ -1305,7 +1360,11 @@ fn out_of_range_search_arguments() {
         "search_params.params.ef",
         "positive integer",
     );
-    validation(f.c.set_ob_hnsw_ef_search(0), "ef_search", "");
+    validation(
+        f.c.set_ob_hnsw_ef_search(0),
+        "ef_search",
+        "0 is outside seekdb's range 1..=160000",
+    );
     validation(
         f.c.rebuild_index("items", "vidx", 1.5),
         "trigger_threshold",

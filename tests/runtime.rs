@@ -4,8 +4,11 @@
 //!   default, what `scripts/dev test` runs) without starting another one.
 //! * `starts_queries_and_stops_a_second_server`: starts a second seekdb on a free port
 //!   with its data under `<target>/seekdb-runtime-test/`, queries it, stops it. This
-//!   takes up to a minute and ~300 MB of memory; it is skipped (with a message) only
-//!   when no seekdb binary can be found or installed.
+//!   takes up to a minute and ~300 MB of memory.
+//!
+//! None of them passes without running: with nothing listening on the local port, a
+//! `SEEKDB_URL` on another host, or no seekdb binary, they fail and say why. Leave them
+//! out explicitly with `cargo test --test runtime -- --skip <name>` when that is intended.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -15,16 +18,32 @@ use diesel::sql_types::{Double, Integer};
 use diesel::{QueryableByName, RunQueryDsl};
 use diesel_seekdb::runtime::{local_url, LocalSeekdb};
 
-/// The port of the shared test server: `SEEKDB_URL`'s when it is local, else 2881.
+/// The port of the shared local test server: `SEEKDB_URL`'s, or 2881 without it. Panics
+/// (failing the test) when `SEEKDB_URL` names another host or nothing listens there:
+/// attaching is about a server on this machine, so the check cannot run.
 fn shared_port() -> u16 {
-    std::env::var("SEEKDB_URL")
-        .ok()
-        .filter(|url| url.contains("@127.0.0.1:") || url.contains("@localhost:"))
-        .and_then(|url| {
-            let after = url.rsplit_once(':')?.1;
-            after.split('/').next()?.parse().ok()
-        })
-        .unwrap_or(2881)
+    let port = match std::env::var("SEEKDB_URL").ok().filter(|u| !u.is_empty()) {
+        None => 2881,
+        Some(url) => {
+            let local = url.contains("@127.0.0.1:") || url.contains("@localhost:");
+            let port = url
+                .rsplit_once(':')
+                .and_then(|(_, after)| after.split('/').next()?.parse().ok());
+            match port {
+                Some(port) if local => port,
+                _ => panic!(
+                    "cannot run: SEEKDB_URL={url} is not a 127.0.0.1/localhost URL with a \
+                     port, and this test attaches to a seekdb on this machine \
+                     (`scripts/dev test` starts one)"
+                ),
+            }
+        }
+    };
+    assert!(
+        port_open(port),
+        "cannot run: no seekdb listens on 127.0.0.1:{port} (`scripts/dev test` starts one)"
+    );
+    port
 }
 
 fn port_open(port: u16) -> bool {
@@ -38,10 +57,6 @@ fn port_open(port: u16) -> bool {
 #[test]
 fn attaches_to_the_running_server() {
     let port = shared_port();
-    if !port_open(port) {
-        eprintln!("skipped: no seekdb listens on port {port} (run `scripts/dev test`)");
-        return;
-    }
     let server = LocalSeekdb::builder()
         .port(port)
         .attach_only(true) // must never start a second server here
@@ -71,13 +86,15 @@ fn attaches_to_the_running_server() {
 
 #[test]
 fn from_env_reuses_the_configured_server() {
-    let port = shared_port();
-    if !port_open(port) {
-        eprintln!("skipped: no seekdb listens on port {port} (run `scripts/dev test`)");
-        return;
+    // With SEEKDB_URL (scripts/dev sets it; any host) nothing is started or checked, so
+    // the connection below is the proof; without it, the server answering on 2881 is
+    // attached to, and the test fails rather than let from_env start a stray server.
+    if std::env::var("SEEKDB_URL").map_or(true, |u| u.is_empty()) {
+        assert!(
+            port_open(2881),
+            "cannot run: SEEKDB_URL is unset and no seekdb listens on 127.0.0.1:2881"
+        );
     }
-    // With SEEKDB_URL (scripts/dev sets it) nothing is started; without it, the
-    // server answering on 2881 is attached to.
     let server = diesel_seekdb::runtime::from_env().expect("from_env");
     assert!(server.attached() && !server.stops_on_drop());
     match std::env::var("SEEKDB_URL").ok().filter(|u| !u.is_empty()) {
@@ -138,13 +155,9 @@ fn starts_queries_and_stops_a_second_server() {
 
     stop_leftover(&base_dir);
 
-    let binary = match builder.find_or_install_binary() {
-        Ok(binary) => binary,
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            return;
-        }
-    };
+    let binary = builder.find_or_install_binary().unwrap_or_else(|e| {
+        panic!("cannot run: no seekdb binary found or installed (`scripts/dev setup`): {e}")
+    });
     let _ = std::fs::remove_dir_all(&base_dir); // start from scratch every time
 
     let port = free_port();

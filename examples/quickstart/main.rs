@@ -92,8 +92,63 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             item.id, item.title, item.category
         );
     }
+    check_hits(&rows, &query, &hits)?;
+    println!("checked: 5 music items, nearest first, distances as computed here");
+    Ok(())
+}
+
+/// The search must return 5 rows, nearest first, the first being the music row nearest
+/// to `query` by an exact computation over what was inserted, and each distance must be
+/// the one this program computes for that row (the WHERE alone guarantees only the
+/// category).
+fn check_hits(
+    rows: &[NewItem],
+    query: &Vector,
+    hits: &[(Item, f64)],
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let l2 = |v: &Vector| {
+        let sum: f64 = v
+            .as_slice()
+            .iter()
+            .zip(query.as_slice())
+            .map(|(a, b)| (f64::from(*a) - f64::from(*b)).powi(2))
+            .sum();
+        sum.sqrt()
+    };
+    let expected = rows
+        .iter()
+        .filter(|row| row.category == "music")
+        .min_by(|a, b| l2(&a.embedding).total_cmp(&l2(&b.embedding)))
+        .ok_or("no music rows were inserted")?;
     if hits.len() != 5 || hits.iter().any(|(item, _)| item.category != "music") {
-        return Err("the filtered ANN search did not return 5 music items".into());
+        return Err(format!("expected 5 music items, got {hits:?}").into());
+    }
+    if hits.windows(2).any(|pair| pair[0].1 > pair[1].1) {
+        return Err(format!("distances are not in ascending order: {hits:?}").into());
+    }
+    if hits[0].0.title != expected.title {
+        return Err(format!(
+            "nearest is {:?}, expected {:?} (distance {:.6})",
+            hits[0].0.title,
+            expected.title,
+            l2(&expected.embedding)
+        )
+        .into());
+    }
+    for (item, distance) in hits {
+        let row = rows
+            .iter()
+            .find(|row| row.title == item.title)
+            .ok_or_else(|| format!("{:?} was never inserted", item.title))?;
+        // The server computes in f32 and prints 6 significant digits.
+        if (l2(&row.embedding) - distance).abs() > 1e-4 {
+            return Err(format!(
+                "{}: server distance {distance}, computed {}",
+                item.title,
+                l2(&row.embedding)
+            )
+            .into());
+        }
     }
     Ok(())
 }
