@@ -7,9 +7,13 @@ mod data;
 mod phases;
 mod plot;
 mod python;
+mod pyworker;
 mod raw;
 mod schema;
 mod stats;
+mod sweep;
+mod targets;
+mod threads;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -22,6 +26,9 @@ use serde_json::{json, Map, Value};
 /// ef_search sweep drawn as a recall-vs-QPS plot. Every phase runs the library paths
 /// (typed Diesel DSL, ObVecClient) and the floor (hand-written SQL over libmysqlclient's
 /// text protocol) interleaved, so the ratios within one run are fair on a noisy machine.
+/// Single-thread rates are work / summed latencies (1 / mean latency) and say so; the
+/// N-thread phase reports work / wall time. Targets against a reference that did not
+/// run interleaved (pyobvector) are reported as "not comparable".
 #[derive(Parser, Debug)]
 #[command(name = "seekdb-bench", version)]
 struct Args {
@@ -67,7 +74,8 @@ struct Args {
     /// Passes over the queries per path in the filtered-ANN phase (slow on seekdb).
     #[arg(long, default_value_t = 1)]
     filtered_rounds: usize,
-    /// Threads for the multi-threaded ANN phase (r2d2 pool of the same size).
+    /// Threads for the multi-threaded ANN phase (every path: an r2d2 pool of that size,
+    /// rounds interleaved between the paths; `--rounds` rounds each).
     #[arg(long, default_value_t = 4)]
     threads: usize,
     /// Queries in the exact-search phase (a full scan each).
@@ -79,6 +87,9 @@ struct Args {
     /// ef_search values of the recall-vs-QPS sweep (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "10,16,32,64,128,256,512")]
     ef: Vec<u32>,
+    /// Rounds per ef_search value in the sweep; the plot shows the median round's q/s.
+    #[arg(long, default_value_t = 3)]
+    sweep_rounds: usize,
     /// Skip DBMS_VECTOR.REBUILD_INDEX after the load (and the search before it).
     #[arg(long)]
     no_rebuild: bool,
@@ -157,11 +168,14 @@ fn run(args: Args) -> Result<(), String> {
         );
         std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
         let png = args.out.join("ann-recall-qps.png");
+        let (q, rounds) = (c["queries"].as_u64(), c["sweep_rounds"].as_u64());
         plot::draw(
             &png,
             &title,
             &sweep,
             &python::plot_points(&results["python"]),
+            q.unwrap_or(1) as usize,
+            rounds.unwrap_or(1) as usize,
         )?;
         eprintln!("[seekdb-bench] wrote {}", png.display());
         return Ok(());
@@ -217,7 +231,8 @@ fn run(args: Args) -> Result<(), String> {
         "config".into(),
         json!({"n": ds.n, "dim": ds.dim, "queries": ds.nq, "batch": args.batch, "rounds": args.rounds,
                "threads": args.threads, "exact_queries": args.exact_queries,
-               "decode_rounds": args.decode_rounds, "ef_sweep": args.ef, "db": args.db,
+               "decode_rounds": args.decode_rounds, "ef_sweep": args.ef,
+               "sweep_rounds": args.sweep_rounds.max(1), "db": args.db,
                "server": format!("{}:{}", server.host, server.port), "topk": data::TOPK,
                "hnsw": {"m": 16, "ef_construction": 200, "distance": "l2"},
                "filter_sql": phases::FILTER_SQL}),
@@ -244,6 +259,17 @@ fn run(args: Args) -> Result<(), String> {
         keep: args.keep,
     };
     let mut bench = phases::Bench::connect(&ds, &server, &args.db, opt)?;
+    if args.compare_python {
+        let dir = data_dir.as_ref().ok_or("no data dir")?;
+        eprintln!("[seekdb-bench] starting the pyobvector worker (interleaved path)");
+        bench.py = Some(pyworker::PyWorker::spawn(
+            &args.python,
+            &args.python_script,
+            &server,
+            &args.db,
+            dir,
+        )?);
+    }
     for (k, v) in std::mem::take(&mut bench.env) {
         env[k] = v;
     }
@@ -268,7 +294,7 @@ fn run(args: Args) -> Result<(), String> {
     }
     let mut sweep = Vec::new();
     if failure.is_none() && !args.ef.is_empty() {
-        match bench.sweep() {
+        match bench.sweep(args.sweep_rounds) {
             Ok(points) => sweep = points,
             Err(e) => failure = Some(e),
         }
@@ -310,7 +336,7 @@ fn run(args: Args) -> Result<(), String> {
     env["loadavg_end"] = loadavg();
     env["total_s"] = json!(started.elapsed().as_secs_f64());
     results.insert("env".into(), env);
-    results.insert("targets".into(), python::targets(&results));
+    results.insert("targets".into(), targets::targets(&results));
     save(&results)?;
 
     let sweep_path = args.out.join("ef-sweep.json");
@@ -324,8 +350,15 @@ fn run(args: Args) -> Result<(), String> {
         "seekdb HNSW (m=16, ef_construction=200): N={} D={} Q={}, top-10",
         ds.n, ds.dim, ds.nq
     );
-    plot::draw(&png, &title, &sweep, &extra_points)?;
-    python::print_summary(&results);
+    plot::draw(
+        &png,
+        &title,
+        &sweep,
+        &extra_points,
+        ds.nq,
+        args.sweep_rounds.max(1),
+    )?;
+    targets::print_summary(&results);
     eprintln!(
         "[seekdb-bench] wrote {}, {}, {}",
         json_path.display(),
