@@ -141,7 +141,10 @@ pub fn draw(
     let (ymin, ymax) = all.iter().fold((f64::INFINITY, 0f64), |(lo, hi), p| {
         (lo.min(p.1), hi.max(p.1))
     });
-    let (x0, x1) = ((xmin - 0.15).max(0.0), nines.top() + 0.15);
+    // At least one decade of "nines" in view, so a run where every point has
+    // recall 1 still shows where 0.9 and 0.99 would be.
+    let x1 = nines.top() + 0.15;
+    let x0 = (xmin - 0.15).min(x1 - 1.3).max(0.0);
     let (y0, y1) = (ymin / 1.4, ymax * 1.4);
     let mut xticks: Vec<f64> = RECALL_TICKS
         .iter()
@@ -149,9 +152,13 @@ pub fn draw(
         .filter(|x| *x >= x0 && *x < nines.top() - 0.05)
         .collect();
     xticks.push(nines.top());
-    let root = BitMapBackend::new(out, (1100, 720)).into_drawing_area();
+    let root = BitMapBackend::new(out, (1200, 720)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let mut builder = ChartBuilder::on(&root);
+    // The legend gets its own column: inside the chart it would cover the points that
+    // gather at high recall.
+    let (area, side) = root.split_horizontally(900);
+    let mut legend: Vec<(Vec<String>, RGBColor, bool)> = Vec::new();
+    let mut builder = ChartBuilder::on(&area);
     builder.margin(20);
     if text {
         builder
@@ -202,69 +209,111 @@ pub fn draw(
     }
     for (curve, (name, color)) in curves.iter().zip(styles) {
         let xy: Vec<(f64, f64)> = curve.iter().map(|p| (nines.x(p.0), p.1)).collect();
-        let line = chart
+        chart
             .draw_series(LineSeries::new(xy.clone(), color.stroke_width(2)))
             .map_err(|e| e.to_string())?;
-        if text {
-            line.label(name).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
-            });
-        }
+        legend.push((vec![name.to_string()], color, false));
         chart
             .draw_series(xy.iter().map(|p| Circle::new(*p, 4, color.filled())))
             .map_err(|e| e.to_string())?;
     }
-    // One ef label per ef value, above its fastest point (the curves share recall).
+    // One ef label per ef value, by its fastest point (the curves share recall). Labels
+    // that would overlap (efs at the same recall) are stacked with a leader line.
     let mut efs: Vec<u64> = curves.iter().flatten().map(|p| p.2).collect();
     efs.sort_unstable();
     efs.dedup();
     if text {
-        for ef in efs {
-            let top = curves.iter().flatten().filter(|p| p.2 == ef).fold(
-                None::<(f64, f64)>,
-                |best, p| match best {
-                    Some(b) if b.1 >= p.1 => Some(b),
-                    _ => Some((p.0, p.1)),
-                },
-            );
-            if let Some((r, q)) = top {
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        format!(" ef={ef}"),
-                        (nines.x(r), q * 1.04),
-                        ("sans-serif", 14)
-                            .into_font()
-                            .color(&BLACK)
-                            .pos(Pos::new(HPos::Left, VPos::Bottom)),
-                    )))
-                    .map_err(|e| e.to_string())?;
+        let mut labels: Vec<(u64, (i32, i32))> = efs
+            .iter()
+            .filter_map(|ef| {
+                let best = curves
+                    .iter()
+                    .flatten()
+                    .filter(|p| p.2 == *ef)
+                    .max_by(|a, b| a.1.total_cmp(&b.1))?;
+                Some((*ef, chart.backend_coord(&(nines.x(best.0), best.1))))
+            })
+            .collect();
+        labels.sort_by_key(|l| (l.1 .1, l.1 .0));
+        let mut placed: Vec<(i32, i32)> = Vec::new();
+        for (ef, (ax, ay)) in labels {
+            let (lx, mut ly) = (ax + 10, ay - 12);
+            while let Some(p) = placed
+                .iter()
+                .find(|p| (p.0 - lx).abs() < 70 && (p.1 - ly).abs() < 17)
+            {
+                ly = p.1 + 17;
             }
+            placed.push((lx, ly));
+            if ly != ay - 12 {
+                root.draw(&PathElement::new(
+                    vec![(ax, ay), (lx, ly)],
+                    RGBColor(150, 150, 150).stroke_width(1),
+                ))
+                .map_err(|e| e.to_string())?;
+            }
+            root.draw(&Text::new(
+                format!("ef={ef}"),
+                (lx + 2, ly),
+                ("sans-serif", 14)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(|e| e.to_string())?;
         }
     }
     let extra_colors = [RGBColor(150, 0, 150), RGBColor(200, 120, 0)];
     for ((label, r, q), color) in extra.iter().zip(extra_colors.iter().cycle()) {
         let p = (nines.x(*r), *q);
-        let marker = chart
+        chart
             .draw_series(std::iter::once(TriangleMarker::new(p, 8, color.filled())))
             .map_err(|e| e.to_string())?;
-        if text {
-            let color = *color;
-            marker
-                .label(format!(
-                    "{label}: default ef, q/s at p50 latency, run apart (not interleaved)"
-                ))
-                .legend(move |(x, y)| TriangleMarker::new((x + 12, y), 7, color.filled()));
-        }
+        legend.push((
+            vec![
+                format!("{label}, separate run"),
+                "(not interleaved), default ef,".into(),
+                "q/s at p50 latency".into(),
+            ],
+            *color,
+            true,
+        ));
     }
     if text {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 15))
-            .position(SeriesLabelPosition::LowerLeft)
-            .draw()
+        let font = ("sans-serif", 15).into_font().color(&BLACK);
+        let mut y = 70;
+        side.draw(&Text::new("paths (1 thread)", (10, y - 30), font.clone()))
             .map_err(|e| e.to_string())?;
+        for (lines, color, triangle) in &legend {
+            if *triangle {
+                side.draw(&TriangleMarker::new((22, y), 7, color.filled()))
+            } else {
+                side.draw(&PathElement::new(
+                    vec![(8, y), (36, y)],
+                    color.stroke_width(3),
+                ))
+            }
+            .map_err(|e| e.to_string())?;
+            for line in lines {
+                side.draw(&Text::new(
+                    line.clone(),
+                    (44, y),
+                    font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(|e| e.to_string())?;
+                y += 19;
+            }
+            y += 14;
+        }
+        for line in [
+            "Curves: ef_search sweep, points in",
+            "ef order; q/s is the median of the",
+            "rounds' queries / summed latency.",
+        ] {
+            side.draw(&Text::new(line, (10, y + 10), font.clone()))
+                .map_err(|e| e.to_string())?;
+            y += 19;
+        }
     }
     root.present().map_err(|e| e.to_string())?;
     Ok(())
