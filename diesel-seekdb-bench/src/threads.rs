@@ -81,18 +81,19 @@ fn diesel_pool(
 /// What one path does for one query (checkout included).
 type Search<'a> = &'a (dyn Fn(&[f32]) -> Res<Vec<i64>> + Sync);
 
+/// One round's wall time, latencies and ids per query index (first occurrence).
+type RoundOut = (f64, Vec<f64>, Vec<Option<Vec<i64>>>);
+
+/// One thread's latencies and (query index, ids).
+type ThreadOut = (Vec<f64>, Vec<(usize, Vec<i64>)>);
+
 /// One round: `count` queries (query `i % nq`) over `threads` threads. Returns the
 /// wall time, the latencies and the ids found per query index (first occurrence).
-fn round(
-    threads: usize,
-    count: usize,
-    ds: &Dataset,
-    search: Search<'_>,
-) -> Res<(f64, Vec<f64>, Vec<Option<Vec<i64>>>)> {
+fn round(threads: usize, count: usize, ds: &Dataset, search: Search<'_>) -> Res<RoundOut> {
     let nq = ds.nq;
     let next = AtomicUsize::new(0);
     let t0 = Instant::now();
-    let per_thread: Vec<Res<(Vec<f64>, Vec<(usize, Vec<i64>)>)>> = std::thread::scope(|s| {
+    let per_thread: Vec<Res<ThreadOut>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let next = &next;
