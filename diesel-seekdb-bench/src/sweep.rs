@@ -1,6 +1,7 @@
 //! The ef_search sweep behind the recall-vs-QPS plot: for each ef, every path runs
-//! the queries for several rounds, query by query in rotating order; a point's q/s is
-//! the median over rounds (one slow round on a shared machine does not move it).
+//! the queries for several rounds, query by query in rotating order (after an untimed
+//! warm-up); a point's q/s is the median over rounds of queries / summed latency, so
+//! one slow round on a shared machine does not move it.
 
 use serde_json::{json, Value};
 
@@ -31,6 +32,9 @@ impl Bench<'_> {
         let pb = bar(efs.len() as u64, "ef_search sweep");
         for ef in efs {
             self.set_ef(ef)?;
+            // Untimed: the first searches after a change are slower on every path.
+            let warm: Vec<usize> = qs.iter().copied().take(20).collect();
+            self.timed(&paths, &warm, 1, Mode::Ann, "warm-up")?;
             let t = self.timed(
                 &paths,
                 &qs,
