@@ -78,20 +78,34 @@ const RECALL_TICKS: [f64; 15] = [
     0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999,
 ];
 
-/// 1-2-5 steps covering `lo..hi`.
+/// 1-2-5 steps covering `lo..hi`, or finer ones when that gives fewer than 4 ticks.
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut decade = 10f64.powf(lo.log10().floor());
-    while decade <= hi {
-        for m in [1.0, 2.0, 5.0] {
-            let v = decade * m;
-            if v >= lo && v <= hi {
-                out.push(v);
-            }
+    let steps = |mults: &[f64]| {
+        let mut out = Vec::new();
+        let mut decade = 10f64.powf(lo.log10().floor());
+        while decade <= hi {
+            out.extend(
+                mults
+                    .iter()
+                    .map(|m| decade * m)
+                    .filter(|v| *v >= lo && *v <= hi),
+            );
+            decade *= 10.0;
         }
-        decade *= 10.0;
+        out
+    };
+    let coarse = steps(&[1.0, 2.0, 5.0]);
+    if coarse.len() >= 4 {
+        return coarse;
     }
-    out
+    let fine = steps(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+    if fine.len() >= 3 {
+        fine
+    } else {
+        steps(&[
+            1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0,
+        ])
+    }
 }
 
 /// `extra`: single points (label, recall, q/s), e.g. pyobvector at the default ef_search.
@@ -145,7 +159,7 @@ pub fn draw(
     // recall 1 still shows where 0.9 and 0.99 would be.
     let x1 = nines.top() + 0.15;
     let x0 = (xmin - 0.15).min(x1 - 1.3).max(0.0);
-    let (y0, y1) = (ymin / 1.4, ymax * 1.4);
+    let (y0, y1) = (ymin / 1.2, ymax * 1.25);
     let mut xticks: Vec<f64> = RECALL_TICKS
         .iter()
         .map(|r| nines.x(*r))
