@@ -13,6 +13,8 @@ mod schema;
 mod stats;
 mod sweep;
 mod targets;
+#[cfg(test)]
+mod tests;
 mod threads;
 
 use std::path::PathBuf;

@@ -51,20 +51,20 @@ fn series(points: &[Value], path: &str) -> Vec<(f64, f64, u64)> {
 
 /// The recall axis: x = -log10(1 - recall), with 1 - recall floored at half the
 /// smallest step recall can take (1 / (10 * queries)), where recall = 1 is drawn.
-struct Nines {
-    floor: f64,
+pub struct Nines {
+    pub floor: f64,
 }
 
 impl Nines {
-    fn x(&self, recall: f64) -> f64 {
+    pub fn x(&self, recall: f64) -> f64 {
         -(1.0 - recall).max(self.floor).log10()
     }
 
-    fn top(&self) -> f64 {
+    pub fn top(&self) -> f64 {
         -self.floor.log10()
     }
 
-    fn label(&self, x: f64) -> String {
+    pub fn label(&self, x: f64) -> String {
         if (x - self.top()).abs() < 1e-9 {
             return "1".into();
         }
@@ -79,7 +79,7 @@ const RECALL_TICKS: [f64; 15] = [
 ];
 
 /// 1-2-5 steps covering `lo..hi`, or finer ones when that gives fewer than 4 ticks.
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let steps = |mults: &[f64]| {
         let mut out = Vec::new();
         let mut decade = 10f64.powf(lo.log10().floor());
