@@ -9,7 +9,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::phases::Res;
+use crate::phases::{Mode, Res};
 use crate::raw::Target;
 
 pub struct PyWorker {
@@ -82,9 +82,15 @@ impl PyWorker {
             .ok_or_else(|| format!("no latency in {v}"))
     }
 
-    /// `ann_search` top-10 of query `qi` on `table`: (latency s, ids).
-    pub fn ann(&mut self, qi: usize, table: &str) -> Res<(f64, Vec<i64>)> {
-        let v = self.call(&format!("ann {qi} {table}"))?;
+    /// Top-10 of query `qi` on `table`: `ann_search` (`filtered`: with the benchmark's
+    /// JSON filter) or `precise_search` (`exact`). Returns (latency s, ids).
+    pub fn search(&mut self, qi: usize, table: &str, mode: Mode) -> Res<(f64, Vec<i64>)> {
+        let kind = match mode {
+            Mode::Ann => "ann",
+            Mode::Filtered => "fann",
+            Mode::Exact => "exact",
+        };
+        let v = self.call(&format!("{kind} {qi} {table}"))?;
         let ids = v["ids"]
             .as_array()
             .ok_or("no ids")?
@@ -92,6 +98,15 @@ impl PyWorker {
             .map(|x| x.as_i64().ok_or("id not an integer"))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((Self::lat(&v)?, ids))
+    }
+
+    /// `get` of every (id, v) of `table`, decoded to float32 as the reference script
+    /// does: (latency s, rows, largest absolute error against the data set).
+    pub fn read_all(&mut self, table: &str) -> Res<(f64, u64, f64)> {
+        let v = self.call(&format!("read {table}"))?;
+        let rows = v["rows"].as_u64().ok_or("no rows")?;
+        let err = v["max_abs_err"].as_f64().ok_or("no max_abs_err")?;
+        Ok((Self::lat(&v)?, rows, err))
     }
 
     /// `insert` of rows `s..e` of the data set: latency s.
