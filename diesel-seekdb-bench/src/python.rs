@@ -189,18 +189,19 @@ fn f(v: &Value) -> String {
 
 pub fn print_ratios(cmp: &Value) {
     println!(
-        "\nper phase, units / summed latencies (= 1 / mean latency); same data and server; \
-         ratio > 1: first is faster; n/c = not comparable (pyobvector ran apart, not interleaved)"
+        "\nthe separate Python run (sep) next to the Rust paths: units / summed latencies \
+         (= 1 / mean latency); ratio > 1: first is faster; n/c = not comparable (the separate \
+         run was not interleaved; the interleaved pyobvector path is in the summary below)"
     );
     println!(
-        "{:<14}{:>8}{:>10}{:>10}{:>10}{:>11}{:>11}{:>10}{:>10}{:>10}{:>10}",
+        "{:<14}{:>8}{:>10}{:>10}{:>10}{:>11}{:>13}{:>10}{:>10}{:>10}{:>10}",
         "phase",
         "unit",
         "diesel",
         "obvec",
         "raw C",
-        "pyobvec",
-        "pymysql",
+        "pyob(sep)",
+        "pymysql(sep)",
         "dsl/pyob",
         "obv/pyob",
         "dsl/rawC",
@@ -209,7 +210,7 @@ pub fn print_ratios(cmp: &Value) {
     for (phase, row) in cmp.as_object().into_iter().flatten() {
         let r = &row["ratios"];
         println!(
-            "{:<14}{:>8}{:>10}{:>10}{:>10}{:>11}{:>11}{:>10}{:>10}{:>10}{:>10}",
+            "{:<14}{:>8}{:>10}{:>10}{:>10}{:>11}{:>13}{:>10}{:>10}{:>10}{:>10}",
             phase,
             row["unit"].as_str().unwrap_or(""),
             f(&row["diesel_typed"]),
