@@ -145,8 +145,17 @@ impl PyWorker {
 
 impl Drop for PyWorker {
     fn drop(&mut self) {
-        // Closing stdin ends its loop; wait so no worker outlives the benchmark.
+        // No worker may outlive the benchmark: ask it to quit, and end it (this child,
+        // by its handle) if it has not within 10 s, e.g. stuck in a call.
         let _ = writeln!(self.stdin, "quit").and_then(|()| self.stdin.flush());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
