@@ -103,7 +103,10 @@ fn targets_against_the_floor_are_met_or_not() {
         "not met"
     );
     assert_eq!(find(&t, "client CPU", "diesel_typed")["status"], "met");
-    assert_eq!(find(&t, "recall@10 equal", "diesel_typed")["status"], "met");
+    assert_eq!(
+        find(&t, "recall@10 = raw SQL", "diesel_typed")["status"],
+        "met"
+    );
 }
 
 #[test]
