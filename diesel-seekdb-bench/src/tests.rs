@@ -191,3 +191,29 @@ fn plot_draws_a_png() {
     let none: [Value; 0] = [];
     assert!(crate::plot::draw(&png, "empty", &none, &[], 10, 1).is_err());
 }
+
+/// The N-thread phase's pools against the running server (`SEEKDB_URL`): every
+/// checkout of the typed and the floor pool has the configured ef_search.
+#[test]
+fn every_pool_applies_the_same_session_settings() {
+    use crate::raw::Target;
+    use crate::threads::{diesel_pool, raw_pool};
+    use diesel_seekdb::SessionSettings;
+
+    let url = std::env::var("SEEKDB_URL").expect("SEEKDB_URL (a running seekdb) is required");
+    let target = Target::parse(&url).unwrap();
+    let settings = SessionSettings::new().ef_search(77);
+    let typed = diesel_pool(&target, 2, settings).unwrap();
+    let raw = raw_pool(&target, 2, settings).unwrap();
+    for _ in 0..3 {
+        let mut c = typed.get().unwrap();
+        assert_eq!(diesel_seekdb::ef_search(&mut *c).unwrap(), 77);
+        let mut r = raw.get().unwrap();
+        let mut got = None;
+        r.query(b"SELECT @@ob_hnsw_ef_search", |row| {
+            got = row[0].map(|f| String::from_utf8_lossy(f).into_owned())
+        })
+        .unwrap();
+        assert_eq!(got.as_deref(), Some("77"));
+    }
+}

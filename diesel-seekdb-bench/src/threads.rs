@@ -65,7 +65,7 @@ impl CustomizeConnection<RawConn, RawError> for RawSession {
     }
 }
 
-fn diesel_pool(
+pub fn diesel_pool(
     target: &Target,
     size: u32,
     settings: SessionSettings,
@@ -75,6 +75,16 @@ fn diesel_pool(
         .min_idle(Some(size))
         .connection_customizer(Box::new(settings))
         .build(ConnectionManager::<MysqlConnection>::new(target.url()))
+        .map_err(err)
+}
+
+/// The floor's pool, treated like [`diesel_pool`]'s.
+pub fn raw_pool(target: &Target, size: u32, settings: SessionSettings) -> Res<Pool<RawManager>> {
+    Pool::builder()
+        .max_size(size)
+        .min_idle(Some(size))
+        .connection_customizer(Box::new(RawSession(settings.to_sql().map_err(err)?)))
+        .build(RawManager(target.clone()))
         .map_err(err)
 }
 
@@ -144,12 +154,7 @@ impl Bench<'_> {
         let settings = SessionSettings::new().ef_search(self.default_ef);
         let typed_pool = diesel_pool(&self.target, size, settings)?;
         let obvec = ObVecClient::from_pool(diesel_pool(&self.target, size, settings)?);
-        let raw_pool = Pool::builder()
-            .max_size(size)
-            .min_idle(Some(size))
-            .connection_customizer(Box::new(RawSession(settings.to_sql().map_err(err)?)))
-            .build(RawManager(self.target.clone()))
-            .map_err(err)?;
+        let raw_pool = raw_pool(&self.target, size, settings)?;
         let typed = |q: &[f32]| -> Res<Vec<i64>> {
             let mut conn = typed_pool.get().map_err(err)?;
             diesel_search(&mut conn, q, Mode::Ann)
