@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 mod data;
+mod decode;
 mod phases;
 mod plot;
 mod python;
