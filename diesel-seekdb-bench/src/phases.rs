@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::sql_types::Bool;
 use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
 use diesel_seekdb::ddl::{
@@ -18,13 +17,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 
 use crate::data::{Dataset, FILTER_PAGE, TOPK};
+use crate::pyworker::PyWorker;
 use crate::raw::{process_cpu_seconds, RawConn, Target};
-use crate::schema::{items, IdRow, NewItem, TABLES, T_DIESEL, T_OBVEC, T_RAW};
+use crate::schema::{items, IdRow, NewItem, TABLES, T_DIESEL, T_OBVEC, T_PY, T_RAW};
 use crate::stats::{recall, Samples};
 
 pub type Res<T> = Result<T, String>;
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
@@ -40,13 +40,15 @@ pub enum Mode {
 
 /// A client path. `Diesel` and `ObVec` are the library; `RawC` is the floor
 /// (libmysqlclient text protocol, hand-formatted SQL); `SqlQuery` is
-/// `diesel::sql_query` with the same text (a prepared statement per call).
+/// `diesel::sql_query` with the same text (a prepared statement per call); `PyObVec`
+/// is pyobvector in a worker process, interleaved like the others.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Path {
     Diesel,
     ObVec,
     RawC,
     SqlQuery,
+    PyObVec,
 }
 
 impl Path {
@@ -56,6 +58,7 @@ impl Path {
             Path::ObVec => "obvec_client",
             Path::RawC => "raw_c_text",
             Path::SqlQuery => "diesel_sql_query",
+            Path::PyObVec => "pyobvector",
         }
     }
 }
@@ -76,15 +79,17 @@ pub struct Bench<'a> {
     pub ds: &'a Dataset,
     pub target: Target,
     pub opt: Options,
-    conn: MysqlConnection,
-    client: ObVecClient,
-    raw: RawConn,
+    pub conn: MysqlConnection,
+    pub client: ObVecClient,
+    pub raw: RawConn,
     pub phases: Map<String, Value>,
     pub env: Map<String, Value>,
-    default_ef: u32,
+    pub default_ef: u32,
+    /// pyobvector, interleaved with the Rust paths (with `--compare-python`).
+    pub py: Option<PyWorker>,
 }
 
-fn bar(len: u64, msg: &str) -> ProgressBar {
+pub fn bar(len: u64, msg: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
         ProgressStyle::with_template(
@@ -122,7 +127,7 @@ fn search_sql(table: &str, q: &[f32], mode: Mode) -> Res<Vec<u8>> {
     Ok(s)
 }
 
-fn parse_int(field: Option<&[u8]>) -> Res<i64> {
+pub fn parse_int(field: Option<&[u8]>) -> Res<i64> {
     let f = field.ok_or("NULL id")?;
     std::str::from_utf8(f).map_err(err)?.parse().map_err(err)
 }
@@ -191,11 +196,8 @@ fn sql_query_search(conn: &mut MysqlConnection, q: &[f32], mode: Mode) -> Res<Ve
     Ok(rows.into_iter().map(|r| i64::from(r.id)).collect())
 }
 
-/// One thread's latencies and (query index, ids) results.
-type ThreadOut = (Vec<f64>, Vec<(usize, Vec<i64>)>);
-
 /// Per path: latencies, CPU and the first round's results.
-type Timed = Vec<(Path, Samples, Vec<Vec<i64>>)>;
+pub type Timed = Vec<(Path, Samples, Vec<Vec<i64>>)>;
 
 impl<'a> Bench<'a> {
     pub fn connect(ds: &'a Dataset, server: &Target, db: &str, opt: Options) -> Res<Self> {
@@ -227,10 +229,11 @@ impl<'a> Bench<'a> {
             phases: Map::new(),
             env,
             default_ef,
+            py: None,
         })
     }
 
-    fn log(&self, msg: &str) {
+    pub fn log(&self, msg: &str) {
         eprintln!("[seekdb-bench] {msg}");
     }
 
@@ -269,16 +272,29 @@ impl<'a> Bench<'a> {
              VECTOR INDEX vidx (v) WITH (distance=l2, type=hnsw, lib=vsag, m=16, ef_construction=200))"
         ))?;
         let raw = t0.elapsed().as_secs_f64();
-        self.phases.insert(
-            "create".into(),
-            json!({"library_ms": lib.iter().sum::<f64>() / lib.len() as f64 * 1e3, "raw_c_ms": raw * 1e3}),
-        );
+        let mut create = json!({"library_ms": lib.iter().sum::<f64>() / lib.len() as f64 * 1e3, "raw_c_ms": raw * 1e3});
+        if let Some(py) = &mut self.py {
+            let t0 = Instant::now();
+            py.create(T_PY)?;
+            // Includes the worker's pipe round trip and a DROP IF EXISTS.
+            create["pyobvector_ms_incl_pipe"] = json!(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        self.phases.insert("create".into(), create);
         Ok(())
     }
 
-    fn insert_batch(&mut self, path: Path, s: usize, e: usize) -> Res<()> {
+    /// Inserts rows `s..e` on `path`'s table; returns the latency in seconds.
+    fn insert_batch(&mut self, path: Path, s: usize, e: usize) -> Res<f64> {
         let ds = self.ds;
+        let t0 = Instant::now();
         match path {
+            Path::PyObVec => {
+                return self
+                    .py
+                    .as_mut()
+                    .ok_or("no pyobvector worker")?
+                    .insert(T_PY, s, e);
+            }
             Path::Diesel => {
                 let rows: Vec<NewItem> = (s..e)
                     .map(|i| NewItem {
@@ -314,27 +330,27 @@ impl<'a> Bench<'a> {
                 self.raw.query(&sql, |_| {})?;
             }
         }
-        Ok(())
+        Ok(t0.elapsed().as_secs_f64())
     }
 
     /// Phases 2/3: every path loads its own table in `batch`-row statements.
     pub fn insert(&mut self) -> Res<()> {
         self.log("phases 2/3: bulk insert");
-        let paths = [Path::Diesel, Path::ObVec, Path::RawC];
+        let paths = self.with_py(&[Path::Diesel, Path::ObVec, Path::RawC]);
         let mut samples = vec![Samples::default(); paths.len()];
         let n = self.ds.n;
         let batches: Vec<(usize, usize)> = (0..n)
             .step_by(self.opt.batch)
             .map(|s| (s, (s + self.opt.batch).min(n)))
             .collect();
-        let pb = bar(batches.len() as u64, "insert (3 paths)");
+        let pb = bar(batches.len() as u64, "insert");
         for (k, &(s, e)) in batches.iter().enumerate() {
             for j in 0..paths.len() {
                 let p = (j + k) % paths.len();
-                let (c0, t0) = (process_cpu_seconds(), Instant::now());
-                self.insert_batch(paths[p], s, e)?;
-                samples[p].lat.push(t0.elapsed().as_secs_f64());
-                samples[p].cpu_s += process_cpu_seconds() - c0;
+                let c0 = self.cpu(paths[p])?;
+                let lat = self.insert_batch(paths[p], s, e)?;
+                samples[p].lat.push(lat);
+                samples[p].cpu_s += self.cpu(paths[p])? - c0;
             }
             pb.inc(1);
         }
@@ -345,7 +361,12 @@ impl<'a> Bench<'a> {
         }
         // Same vectors in every table: the codec round-trips and nothing was dropped.
         let mut check = Map::new();
-        for t in [T_OBVEC, T_RAW] {
+        let tables: &[&str] = if self.py.is_some() {
+            &[T_OBVEC, T_RAW, T_PY]
+        } else {
+            &[T_OBVEC, T_RAW]
+        };
+        for &t in tables {
             let mut got = (0, 0);
             self.raw.query(
                 format!("SELECT COUNT(*), SUM(l2_distance(a.v, b.v) = 0) FROM {T_DIESEL} a JOIN {t} b ON a.id = b.id")
@@ -364,17 +385,44 @@ impl<'a> Bench<'a> {
         Ok(())
     }
 
-    fn search_one(&mut self, path: Path, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
-        match path {
+    /// `paths`, plus pyobvector when its worker runs.
+    pub fn with_py(&self, paths: &[Path]) -> Vec<Path> {
+        let mut v = paths.to_vec();
+        if self.py.is_some() {
+            v.push(Path::PyObVec);
+        }
+        v
+    }
+
+    /// CPU seconds used so far by the process that runs `path`.
+    pub fn cpu(&mut self, path: Path) -> Res<f64> {
+        match (path, &mut self.py) {
+            (Path::PyObVec, Some(py)) => py.cpu(),
+            (Path::PyObVec, None) => Err("no pyobvector worker".into()),
+            _ => Ok(process_cpu_seconds()),
+        }
+    }
+
+    /// One search of query `qi`: (ids, latency s).
+    fn search_one(&mut self, path: Path, qi: usize, mode: Mode) -> Res<(Vec<i64>, f64)> {
+        let q = self.ds.query(qi);
+        let t0 = Instant::now();
+        let ids = match path {
             Path::Diesel => diesel_search(&mut self.conn, q, mode),
             Path::ObVec => obvec_search(&self.client, q, mode),
             Path::RawC => raw_search(&mut self.raw, q, mode),
             Path::SqlQuery => sql_query_search(&mut self.conn, q, mode),
-        }
+            Path::PyObVec => {
+                let py = self.py.as_mut().ok_or("no pyobvector worker")?;
+                let (lat, ids) = py.search(qi, T_DIESEL, mode)?;
+                return Ok((ids, lat));
+            }
+        }?;
+        Ok((ids, t0.elapsed().as_secs_f64()))
     }
 
     /// `rounds` passes over `queries`, each path in turn, the order rotating per round.
-    fn timed(
+    pub fn timed(
         &mut self,
         paths: &[Path],
         queries: &[usize],
@@ -390,15 +438,28 @@ impl<'a> Bench<'a> {
         // from elsewhere on the machine lands on every path alike.
         let pb = bar((rounds * queries.len()) as u64, label);
         let mut turn = 0;
+        let py_idx = paths.iter().position(|p| *p == Path::PyObVec);
         for r in 0..rounds {
+            let before: Vec<f64> = out.iter().map(|o| o.1.lat.iter().sum()).collect();
+            let py_cpu0 = match py_idx {
+                Some(_) => self.cpu(Path::PyObVec)?,
+                None => 0.0,
+            };
             for &qi in queries {
-                let q = self.ds.query(qi);
                 for j in 0..paths.len() {
                     let p = (j + turn) % paths.len();
-                    let (c0, t0) = (process_cpu_seconds(), Instant::now());
-                    let ids = self.search_one(out[p].0, q, mode)?;
-                    out[p].1.lat.push(t0.elapsed().as_secs_f64());
-                    out[p].1.cpu_s += process_cpu_seconds() - c0;
+                    let path = out[p].0;
+                    // The worker's CPU is read per round: a call per query would double its pipe traffic.
+                    let c0 = if path == Path::PyObVec {
+                        0.0
+                    } else {
+                        process_cpu_seconds()
+                    };
+                    let (ids, lat) = self.search_one(path, qi, mode)?;
+                    out[p].1.lat.push(lat);
+                    if path != Path::PyObVec {
+                        out[p].1.cpu_s += process_cpu_seconds() - c0;
+                    }
                     if r == 0 {
                         out[p].2.push(ids);
                     }
@@ -406,12 +467,19 @@ impl<'a> Bench<'a> {
                 turn += 1;
                 pb.inc(1);
             }
+            if let Some(i) = py_idx {
+                out[i].1.cpu_s += self.cpu(Path::PyObVec)? - py_cpu0;
+            }
+            for (o, b) in out.iter_mut().zip(before) {
+                let busy = o.1.lat.iter().sum::<f64>() - b;
+                o.1.rounds.push((busy, queries.len()));
+            }
         }
         pb.finish_and_clear();
         Ok(out)
     }
 
-    fn report(&self, timed: &Timed, gt: &[i32], nq_done: usize) -> Map<String, Value> {
+    pub fn report(&self, timed: &Timed, gt: &[i32], nq_done: usize) -> Map<String, Value> {
         let mut m = Map::new();
         let mut recalls = Map::new();
         for (p, s, found) in timed {
@@ -435,7 +503,7 @@ impl<'a> Bench<'a> {
         m
     }
 
-    fn all_queries(&self) -> Vec<usize> {
+    pub fn all_queries(&self) -> Vec<usize> {
         (0..self.ds.nq).collect()
     }
 
@@ -480,7 +548,7 @@ impl<'a> Bench<'a> {
         self.log("phases 4/5: ANN search, single thread");
         let qs = self.all_queries();
         let warm: Vec<usize> = qs.iter().copied().take(20).collect();
-        let paths = [Path::Diesel, Path::ObVec, Path::RawC, Path::SqlQuery];
+        let paths = self.with_py(&[Path::Diesel, Path::ObVec, Path::RawC, Path::SqlQuery]);
         self.timed(&paths, &warm, 1, Mode::Ann, "ANN warm-up")?;
         let wall0 = Instant::now();
         let t = self.timed(&paths, &qs, self.opt.rounds, Mode::Ann, "ANN top-10")?;
@@ -492,106 +560,12 @@ impl<'a> Bench<'a> {
         Ok(())
     }
 
-    /// Phase 5b: ANN with N threads: the library over an r2d2 pool whose connections
-    /// get the session settings from a customizer, the floor with one connection each.
-    pub fn ann_threads(&mut self) -> Res<()> {
-        let threads = self.opt.threads.max(1);
-        self.log(&format!("phase 5b: ANN search, {threads} threads"));
-        let pool = Pool::builder()
-            .max_size(threads as u32)
-            .min_idle(Some(threads as u32))
-            .connection_customizer(Box::new(SessionSettings::new().ef_search(self.default_ef)))
-            .build(ConnectionManager::<MysqlConnection>::new(self.target.url()))
-            .map_err(err)?;
-        let pooled_client = ObVecClient::from_pool(pool.clone());
-        let mut raws = (0..threads)
-            .map(|_| RawConn::connect(&self.target))
-            .collect::<Res<Vec<_>>>()?;
-        let total = self.ds.nq * self.opt.rounds;
-        let ds = self.ds;
-        let mut out = Map::new();
-        let mut recalls = Map::new();
-        let paths = [Path::Diesel, Path::ObVec, Path::RawC];
-        let pb = bar(paths.len() as u64, &format!("ANN x{threads} threads"));
-        for path in paths {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let c0 = process_cpu_seconds();
-            let t0 = Instant::now();
-            let per_thread: Vec<Res<ThreadOut>> = std::thread::scope(|s| {
-                let handles: Vec<_> = raws
-                    .iter_mut()
-                    .map(|raw| {
-                        let (pool, client, next) = (&pool, &pooled_client, &next);
-                        s.spawn(move || -> Res<ThreadOut> {
-                            let mut lat = Vec::new();
-                            let mut found = Vec::new();
-                            loop {
-                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                if i >= total {
-                                    break;
-                                }
-                                let qi = i % ds.nq;
-                                let q = ds.query(qi);
-                                let t = Instant::now();
-                                let ids = match path {
-                                    Path::Diesel => {
-                                        let mut conn = pool.get().map_err(err)?;
-                                        diesel_search(&mut conn, q, Mode::Ann)?
-                                    }
-                                    Path::ObVec => obvec_search(client, q, Mode::Ann)?,
-                                    _ => raw_search(raw, q, Mode::Ann)?,
-                                };
-                                lat.push(t.elapsed().as_secs_f64());
-                                if i < ds.nq {
-                                    found.push((qi, ids));
-                                }
-                            }
-                            Ok((lat, found))
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into())))
-                    .collect()
-            });
-            let wall = t0.elapsed().as_secs_f64();
-            let mut samples = Samples {
-                cpu_s: process_cpu_seconds() - c0,
-                wall_s: Some(wall),
-                ..Default::default()
-            };
-            let mut found = vec![Vec::new(); ds.nq];
-            for r in per_thread {
-                let (lat, f) = r?;
-                samples.lat.extend(lat);
-                for (qi, ids) in f {
-                    found[qi] = ids;
-                }
-            }
-            out.insert(path.name().into(), samples.summary(total as u64));
-            recalls.insert(path.name().into(), json!(recall(&found, &ds.gt, TOPK)));
-            pb.inc(1);
-        }
-        pb.finish_and_clear();
-        out.insert("threads".into(), json!(threads));
-        out.insert("recall_at_10".into(), Value::Object(recalls));
-        out.insert("unit".into(), json!("queries"));
-        self.phases.insert("ann_threads".into(), Value::Object(out));
-        Ok(())
-    }
-
     /// Phase 6: exact search (full scan) on a subset of the queries.
     pub fn exact(&mut self) -> Res<()> {
         self.log("phase 6: exact search");
         let qs: Vec<usize> = (0..self.ds.nq.min(self.opt.exact_queries)).collect();
-        let t = self.timed(
-            &[Path::Diesel, Path::ObVec, Path::RawC],
-            &qs,
-            1,
-            Mode::Exact,
-            "exact search",
-        )?;
+        let paths = self.with_py(&[Path::Diesel, Path::ObVec, Path::RawC]);
+        let t = self.timed(&paths, &qs, 1, Mode::Exact, "exact search")?;
         let gt = self.ds.gt[..qs.len() * TOPK].to_vec();
         let rep = self.report(&t, &gt, qs.len());
         self.phases.insert("exact".into(), Value::Object(rep));
@@ -602,8 +576,9 @@ impl<'a> Bench<'a> {
     pub fn filtered(&mut self) -> Res<()> {
         self.log("phase 7: filtered ANN");
         let qs = self.all_queries();
+        let paths = self.with_py(&[Path::Diesel, Path::ObVec, Path::RawC]);
         let t = self.timed(
-            &[Path::Diesel, Path::ObVec, Path::RawC],
+            &paths,
             &qs,
             self.opt.filtered_rounds,
             Mode::Filtered,
@@ -618,136 +593,6 @@ impl<'a> Bench<'a> {
         self.phases
             .insert("filtered_ann".into(), Value::Object(rep));
         Ok(())
-    }
-
-    fn read_all(&mut self, path: Path) -> Res<Vec<(i64, Vec<f32>)>> {
-        match path {
-            Path::Diesel => {
-                let rows: Vec<(i32, Vector)> = items::table
-                    .select((items::id, items::v))
-                    .load(&mut self.conn)
-                    .map_err(err)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(id, v)| (i64::from(id), v.to_vec()))
-                    .collect())
-            }
-            Path::ObVec => {
-                let rows = self
-                    .client
-                    .get(T_DIESEL, &[], None, &["id", "v"], &[])
-                    .map_err(err)?;
-                rows.into_iter()
-                    .map(|r| {
-                        let id = r.get("id").and_then(Value::as_i64).ok_or("no id")?;
-                        let v = r
-                            .get("v")
-                            .and_then(Value::as_array)
-                            .ok_or("no v")?
-                            .iter()
-                            .map(|x| x.as_f64().map(|f| f as f32).ok_or("not a number"))
-                            .collect::<Result<Vec<f32>, _>>()?;
-                        Ok((id, v))
-                    })
-                    .collect()
-            }
-            _ => {
-                let mut rows = Vec::with_capacity(self.ds.n);
-                let mut bad = None;
-                self.raw.query(
-                    format!("SELECT id, v FROM {T_DIESEL}").as_bytes(),
-                    |r| match (parse_int(r[0]), r[1].map(codec::decode)) {
-                        (Ok(id), Some(Ok(v))) => rows.push((id, v)),
-                        _ => bad = Some("undecodable row".to_string()),
-                    },
-                )?;
-                bad.map_or(Ok(rows), Err)
-            }
-        }
-    }
-
-    /// Phase 8: read every vector back and decode it.
-    pub fn decode(&mut self) -> Res<()> {
-        self.log("phase 8: read all vectors back");
-        let paths = [Path::Diesel, Path::ObVec, Path::RawC];
-        let mut samples = vec![Samples::default(); paths.len()];
-        let mut fidelity = Map::new();
-        let pb = bar(
-            (self.opt.decode_rounds * paths.len()) as u64,
-            "read all vectors",
-        );
-        for r in 0..self.opt.decode_rounds {
-            for j in 0..paths.len() {
-                let p = (j + r) % paths.len();
-                let (c0, t0) = (process_cpu_seconds(), Instant::now());
-                let rows = self.read_all(paths[p])?;
-                samples[p].lat.push(t0.elapsed().as_secs_f64());
-                samples[p].cpu_s += process_cpu_seconds() - c0;
-                if r == 0 {
-                    let mut max_err = 0f64;
-                    for (id, v) in &rows {
-                        let want = self.ds.row(*id as usize);
-                        for (a, b) in v.iter().zip(want) {
-                            max_err = max_err.max(f64::from((a - b).abs()));
-                        }
-                    }
-                    fidelity.insert(
-                        paths[p].name().into(),
-                        json!({"rows": rows.len(), "max_abs_err": max_err}),
-                    );
-                }
-                pb.inc(1);
-            }
-        }
-        pb.finish_and_clear();
-        let mut out = Map::new();
-        let units = (self.ds.n * self.opt.decode_rounds) as u64;
-        for (p, s) in paths.iter().zip(&samples) {
-            out.insert(p.name().into(), s.summary(units));
-        }
-        out.insert("fidelity".into(), Value::Object(fidelity));
-        out.insert("unit".into(), json!("rows"));
-        self.phases.insert("decode".into(), Value::Object(out));
-        Ok(())
-    }
-
-    /// The ef_search sweep: recall@10 and single-thread QPS per value, library vs floor.
-    pub fn sweep(&mut self) -> Res<Vec<Value>> {
-        self.log("ef_search sweep");
-        let qs = self.all_queries();
-        let mut points = Vec::new();
-        let efs = self.opt.ef_list.clone();
-        let pb = bar(efs.len() as u64, "ef_search sweep");
-        for ef in efs {
-            diesel_seekdb::set_ef_search(&mut self.conn, ef).map_err(err)?;
-            self.raw
-                .execute(&format!("SET @@ob_hnsw_ef_search = {ef}"))?;
-            let t = self.timed(
-                &[Path::Diesel, Path::RawC],
-                &qs,
-                1,
-                Mode::Ann,
-                &format!("ef_search={ef}"),
-            )?;
-            let rep = self.report(&t, &self.ds.gt, qs.len());
-            let mut point = json!({"ef_search": ef});
-            for (p, s, _) in &t {
-                let sum = s.summary(s.lat.len() as u64);
-                point[p.name()] = json!({
-                    "qps": sum["throughput_per_s"], "p50_ms": sum["p50_ms"], "p99_ms": sum["p99_ms"],
-                    "recall_at_10": rep["recall_at_10"][p.name()],
-                });
-            }
-            point["identical_result_lists"] =
-                rep["identical_result_lists_vs_raw_c"]["diesel_typed"].clone();
-            points.push(point);
-            pb.inc(1);
-        }
-        pb.finish_and_clear();
-        diesel_seekdb::set_ef_search(&mut self.conn, self.default_ef).map_err(err)?;
-        self.raw
-            .execute(&format!("SET @@ob_hnsw_ef_search = {}", self.default_ef))?;
-        Ok(points)
     }
 
     pub fn finish(mut self) -> Res<()> {

@@ -17,7 +17,9 @@ pub use seekdb_bench_diesel as items;
 pub const T_DIESEL: &str = "seekdb_bench_diesel";
 pub const T_OBVEC: &str = "seekdb_bench_obvec";
 pub const T_RAW: &str = "seekdb_bench_raw";
-pub const TABLES: [&str; 3] = [T_DIESEL, T_OBVEC, T_RAW];
+/// pyobvector's table when it runs interleaved (created and dropped by its worker).
+pub const T_PY: &str = "seekdb_bench_pyobvector";
+pub const TABLES: [&str; 4] = [T_DIESEL, T_OBVEC, T_RAW, T_PY];
 
 #[derive(diesel::Insertable)]
 #[diesel(table_name = seekdb_bench_diesel)]
