@@ -401,12 +401,14 @@ impl ObVecClient {
             return Ok(Vec::new());
         }
         let info = self.table_info(table)?;
-        let statements = stmt::write_statements("INSERT INTO", &info, rows, partition)?;
+        let limits = self.statement_limits()?;
+        let statements = stmt::write_statements("INSERT INTO", &info, rows, partition, limits)?;
         self.with_connection(move |conn| {
             diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
                 let mut out = Vec::with_capacity(statements.len());
                 for q in statements {
-                    let n = q.execute(conn)?;
+                    // The errno is asked before the rollback clears it.
+                    let n = q.execute(conn).with_errno(conn)?;
                     let first = diesel::select(diesel::dsl::sql::<
                         diesel::sql_types::Unsigned<diesel::sql_types::BigInt>,
                     >("LAST_INSERT_ID()"))
