@@ -520,10 +520,29 @@ impl AsyncObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table).await?;
-        match stmt::delete_query(&info, ids, filter, partition)? {
-            Some(q) => self.execute(q).await,
-            None => Ok(0),
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            return match stmt::delete_query(&info, ids, filter, partition)? {
+                Some(q) => self.execute(q).await,
+                None => Ok(0),
+            };
         }
+        let mut statements = Vec::new();
+        for run in runs {
+            let filter = stmt::repeat_filter(&filter);
+            statements.extend(stmt::delete_query(&info, run, filter, partition)?);
+        }
+        // All or nothing, like one statement.
+        let mut conn = self.connection().await?;
+        conn.transaction(async move |conn| {
+            let mut deleted = 0;
+            for q in statements {
+                let result = q.execute(conn).await;
+                deleted += with_errno(conn, result).await?;
+            }
+            Ok::<_, Error>(deleted)
+        })
+        .await
     }
 
     /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays).
@@ -551,8 +570,22 @@ impl AsyncObVecClient {
         limit: Option<usize>,
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.table_info(table).await?;
-        let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
-        self.load_json(&info, q).await
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
+            return self.load_json(&info, q).await;
+        }
+        let mut rows = Vec::new();
+        for run in runs {
+            let left = limit.map(|l| l.saturating_sub(rows.len()));
+            if left == Some(0) {
+                break;
+            }
+            let filter = stmt::repeat_filter(&filter);
+            let q = stmt::select_query(&info, run, filter, output_columns, partitions, left)?;
+            rows.extend(self.load_json(&info, q).await?);
+        }
+        Ok(rows)
     }
 
     // ---- search ---------------------------------------------------------------------

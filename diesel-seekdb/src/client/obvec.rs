@@ -398,10 +398,28 @@ impl ObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         let info = self.table_info(table)?;
-        let Some(q) = stmt::delete_query(&info, ids, filter, partition)? else {
-            return Ok(0);
-        };
-        self.with_connection(|conn| Ok(q.execute(conn)?))
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let Some(q) = stmt::delete_query(&info, ids, filter, partition)? else {
+                return Ok(0);
+            };
+            return self.with_connection(|conn| Ok(q.execute(conn)?));
+        }
+        let mut statements = Vec::new();
+        for run in runs {
+            let filter = stmt::repeat_filter(&filter);
+            statements.extend(stmt::delete_query(&info, run, filter, partition)?);
+        }
+        // All or nothing, like one statement.
+        self.with_connection(move |conn| {
+            diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
+                let mut deleted = 0;
+                for q in statements {
+                    deleted += q.execute(conn).with_errno(conn)?;
+                }
+                Ok(deleted)
+            })
+        })
     }
 
     /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays,
@@ -428,8 +446,22 @@ impl ObVecClient {
         limit: Option<usize>,
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.table_info(table)?;
-        let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
-        self.load_json(&info, q)
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
+            return self.load_json(&info, q);
+        }
+        let mut rows = Vec::new();
+        for run in runs {
+            let left = limit.map(|l| l.saturating_sub(rows.len()));
+            if left == Some(0) {
+                break;
+            }
+            let filter = stmt::repeat_filter(&filter);
+            let q = stmt::select_query(&info, run, filter, output_columns, partitions, left)?;
+            rows.extend(self.load_json(&info, q)?);
+        }
+        Ok(rows)
     }
 
     // ---- search ---------------------------------------------------------------------
