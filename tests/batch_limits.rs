@@ -230,3 +230,56 @@ fn milvus_id_in_a_70000_element_list_queries_and_deletes() {
     assert_eq!(out["delete_count"], json!(MANY - 1));
     assert_eq!(count(&mut db.conn, "items"), 1);
 }
+
+#[test]
+fn get_and_delete_take_70000_text_ids() {
+    let mut db = TestDb::new("batch_text_ids");
+    db.conn
+        .batch_execute("CREATE TABLE docs (id VARCHAR(32) PRIMARY KEY, n INT)")
+        .unwrap();
+    let client = ObVecClient::from_url(&db.url).unwrap();
+    let rows: Vec<Value> = (0..MANY)
+        .map(|i| json!({"id": format!("doc-{i}"), "n": i}))
+        .collect();
+    assert_eq!(client.insert("docs", &rows, None).unwrap(), MANY as usize);
+    let ids: Vec<Value> = (0..MANY).map(|i| json!(format!("doc-{i}"))).collect();
+
+    assert_eq!(
+        client.get("docs", &ids, None, &["n"], &[]).unwrap().len(),
+        MANY as usize
+    );
+    let limited = client
+        .select("docs", &ids, None, &["n"], &[], Some(40_000))
+        .unwrap();
+    assert_eq!(limited.len(), 40_000);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let got = runtime.block_on(async {
+        let client = AsyncObVecClient::from_url(&db.url).await.unwrap();
+        client.get("docs", &ids, None, &["n"], &[]).await.unwrap()
+    });
+    assert_eq!(got.len(), MANY as usize);
+
+    // A Diesel expression filter cannot be repeated over several statements.
+    let err = client
+        .delete(
+            "docs",
+            &ids,
+            Some(diesel_seekdb::client::Filter::expr(diesel::dsl::sql::<
+                diesel::sql_types::Bool,
+            >("TRUE"))),
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, diesel_seekdb::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert_eq!(count(&mut db.conn, "docs"), MANY);
+
+    let deleted = client.delete("docs", &ids[1..], None, None).unwrap();
+    assert_eq!(deleted, MANY as usize - 1);
+    assert_eq!(count(&mut db.conn, "docs"), 1);
+}

@@ -100,6 +100,14 @@ pub(crate) fn code_from_rows(rows: &[JsonRow], message: &str) -> Option<u32> {
     })
 }
 
+/// Messages of a connection the client already knows is gone: asking it anything
+/// more only waits for another failure.
+const CONNECTION_LOST: [&str; 3] = [
+    "Lost connection to",
+    "MySQL server has gone away",
+    "Can't connect to",
+];
+
 /// Whether `e` came from the server and its number is still unknown.
 fn wants_code(e: &Error) -> Option<&str> {
     match e {
@@ -107,7 +115,7 @@ fn wants_code(e: &Error) -> Option<&str> {
             code: None,
             message,
             ..
-        } => Some(message),
+        } if !CONNECTION_LOST.iter().any(|m| message.contains(m)) => Some(message),
         _ => None,
     }
 }

@@ -693,16 +693,52 @@ impl AsyncObVecClient {
         filter: Option<Filter>,
         partition: Option<&str>,
     ) -> Result<usize> {
-        let info = self.table_info(table).await?;
-        let q = stmt::delete_query(&info, ids, filter, partition, stmt::RowScope::Selected)?;
-        self.execute(q).await
+        self.delete_rows(table, ids, filter, partition, stmt::RowScope::Selected)
+            .await
     }
 
     /// Deletes every row (of `partition`, if given).
     pub async fn delete_all_rows(&self, table: &str, partition: Option<&str>) -> Result<usize> {
+        self.delete_rows(table, &[], None, partition, stmt::RowScope::All)
+            .await
+    }
+
+    async fn delete_rows(
+        &self,
+        table: &str,
+        ids: &[Value],
+        filter: Option<Filter>,
+        partition: Option<&str>,
+        scope: stmt::RowScope,
+    ) -> Result<usize> {
         let info = self.table_info(table).await?;
-        let q = stmt::delete_query(&info, &[], None, partition, stmt::RowScope::All)?;
-        self.execute(q).await
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let q = stmt::delete_query(&info, ids, filter, partition, scope)?;
+            return self.execute(q).await;
+        }
+        let mut statements = Vec::new();
+        for run in runs {
+            let filter = stmt::repeat_filter(&filter);
+            statements.push(stmt::delete_query(&info, run, filter, partition, scope)?);
+        }
+        // All or nothing, like one statement.
+        self.run(|conn| {
+            async move {
+                conn.transaction(async move |conn| {
+                    let mut deleted = 0;
+                    for q in statements {
+                        // The errno is asked before the rollback clears it.
+                        let result = q.execute(conn).await;
+                        deleted += with_errno(conn, result).await?;
+                    }
+                    Ok::<_, Error>(deleted)
+                })
+                .await
+            }
+            .boxed()
+        })
+        .await
     }
 
     /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays).
@@ -730,8 +766,22 @@ impl AsyncObVecClient {
         limit: Option<usize>,
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.table_info(table).await?;
-        let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
-        self.load_json(&info, q).await
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
+            return self.load_json(&info, q).await;
+        }
+        let mut rows = Vec::new();
+        for run in runs {
+            let left = limit.map(|l| l.saturating_sub(rows.len()));
+            if left == Some(0) {
+                break;
+            }
+            let filter = stmt::repeat_filter(&filter);
+            let q = stmt::select_query(&info, run, filter, output_columns, partitions, left)?;
+            rows.extend(self.load_json(&info, q).await?);
+        }
+        Ok(rows)
     }
 
     // ---- search ---------------------------------------------------------------------

@@ -487,8 +487,26 @@ impl ObVecClient {
         scope: stmt::RowScope,
     ) -> Result<usize> {
         let info = self.table_info(table)?;
-        let q = stmt::delete_query(&info, ids, filter, partition, scope)?;
-        self.with_connection(|conn| Ok(q.execute(conn)?))
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let q = stmt::delete_query(&info, ids, filter, partition, scope)?;
+            return self.with_connection(|conn| Ok(q.execute(conn)?));
+        }
+        let mut statements = Vec::new();
+        for run in runs {
+            let filter = stmt::repeat_filter(&filter);
+            statements.push(stmt::delete_query(&info, run, filter, partition, scope)?);
+        }
+        // All or nothing, like one statement.
+        self.with_connection(move |conn| {
+            diesel::Connection::transaction::<_, Error, _>(conn, move |conn| {
+                let mut deleted = 0;
+                for q in statements {
+                    deleted += q.execute(conn).with_errno(conn)?;
+                }
+                Ok(deleted)
+            })
+        })
     }
 
     /// Reads rows by primary key and/or filter, as JSON objects (vectors as arrays,
@@ -515,8 +533,22 @@ impl ObVecClient {
         limit: Option<usize>,
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.table_info(table)?;
-        let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
-        self.load_json(&info, q)
+        let runs = stmt::id_runs(&info, ids, filter.as_ref())?;
+        if let [ids] = runs.as_slice() {
+            let q = stmt::select_query(&info, ids, filter, output_columns, partitions, limit)?;
+            return self.load_json(&info, q);
+        }
+        let mut rows = Vec::new();
+        for run in runs {
+            let left = limit.map(|l| l.saturating_sub(rows.len()));
+            if left == Some(0) {
+                break;
+            }
+            let filter = stmt::repeat_filter(&filter);
+            let q = stmt::select_query(&info, run, filter, output_columns, partitions, left)?;
+            rows.extend(self.load_json(&info, q)?);
+        }
+        Ok(rows)
     }
 
     // ---- search ---------------------------------------------------------------------

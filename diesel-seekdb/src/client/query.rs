@@ -209,12 +209,13 @@ impl DynQuery {
 }
 
 /// Placeholders one prepared statement may have (the protocol counts them in 16 bits).
-pub(crate) const MAX_PLACEHOLDERS: usize = 65_535;
+const MAX_PLACEHOLDERS: usize = 65_535;
 
-/// Bound values past which integers are written into the text instead: a long id list
-/// (`id IN (...)`, a Milvus `id in [...]`) must not run out of placeholders. Below the
-/// protocol's limit to leave room for the binds of Diesel expressions in the statement.
-const INLINE_INTEGERS_PAST: usize = MAX_PLACEHOLDERS - 4096;
+/// Bound values one statement of ours may hold; past it integers are written into the
+/// text instead, so a long id list (`id IN (...)`, a Milvus `id in [...]`) does not run
+/// out of placeholders. Below the protocol's limit to leave room for the binds of
+/// Diesel expressions in the statement.
+pub(crate) const BIND_BUDGET: usize = MAX_PLACEHOLDERS - 4096;
 
 impl QueryFragment<Mysql> for DynQuery {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
@@ -224,7 +225,7 @@ impl QueryFragment<Mysql> for DynQuery {
             .filter(|p| matches!(p, Piece::Bind(_)))
             .count();
         // Only numbers we format ourselves become text; strings stay bound.
-        let inline_integers = binds > INLINE_INTEGERS_PAST;
+        let inline_integers = binds > BIND_BUDGET;
         // Diesel's statement cache never evicts, and run-time SQL has unboundedly many
         // shapes (filters, row counts): cached, they exhaust seekdb's open cursors.
         if !self.cached {
@@ -294,7 +295,7 @@ mod tests {
             q
         };
         assert!(list(3).to_sql().ends_with("IN (?, ?, ?) AND name = ?"));
-        let big = list(INLINE_INTEGERS_PAST + 1).to_sql();
+        let big = list(BIND_BUDGET + 1).to_sql();
         assert!(big.contains("IN (-1, 0, 1, 2,"), "{}", &big[..60]);
         assert!(big.ends_with(") AND name = ?"));
         assert_eq!(placeholders(&big).len(), 1);

@@ -36,7 +36,7 @@ impl StatementLimits {
         let half = usize::try_from(packet / 2).unwrap_or(usize::MAX);
         StatementLimits {
             max_bytes: half.max(4096),
-            max_binds: super::query::MAX_PLACEHOLDERS,
+            max_binds: super::query::BIND_BUDGET,
         }
     }
 
@@ -521,6 +521,48 @@ pub(crate) fn select_query(
     Ok(q)
 }
 
+/// Ids per statement when the key is not an integer (integers go inline past
+/// [`BIND_BUDGET`](super::query::BIND_BUDGET), strings stay bound).
+pub(crate) const TEXT_IDS_PER_STATEMENT: usize = 30_000;
+
+/// `ids` cut so that each run fits one statement's placeholders: one run unless the
+/// key is not an integer and there are more than [`TEXT_IDS_PER_STATEMENT`]. Several
+/// runs need a filter that can be repeated (a fragment, not a Diesel expression).
+pub(crate) fn id_runs<'a>(
+    info: &TableInfo,
+    ids: &'a [Value],
+    filter: Option<&Filter>,
+) -> Result<Vec<&'a [Value]>> {
+    let integer_key = matches!(
+        info.primary_key().as_slice(),
+        [key] if matches!(key.kind, ColumnKind::Integer { .. })
+    );
+    if integer_key || ids.len() <= TEXT_IDS_PER_STATEMENT {
+        return Ok(vec![ids]);
+    }
+    if let Some(Filter::Expr(_)) = filter {
+        return Err(Error::validation(
+            "ids",
+            format!(
+                "{} ids of a non-integer key need several statements, and a Diesel \
+                 expression filter cannot be repeated; pass at most {TEXT_IDS_PER_STATEMENT} \
+                 ids per call or use a fragment filter",
+                ids.len()
+            ),
+        ));
+    }
+    Ok(ids.chunks(TEXT_IDS_PER_STATEMENT).collect())
+}
+
+/// A copy of a fragment filter for one more statement ([`id_runs`] refuses to cut
+/// when the filter is a Diesel expression, so none is lost here).
+pub(crate) fn repeat_filter(filter: &Option<Filter>) -> Option<Filter> {
+    match filter {
+        Some(Filter::Fragment(frag)) => Some(Filter::Fragment(frag.clone())),
+        _ => None,
+    }
+}
+
 /// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type.
 fn push_where(
     q: &mut DynQuery,
@@ -654,3 +696,7 @@ pub(crate) fn hybrid_hits(text: Option<String>) -> Result<Vec<Map<String, Value>
         },
     }
 }
+
+#[cfg(test)]
+#[path = "statements_tests.rs"]
+mod tests;
