@@ -131,8 +131,8 @@ binary_function!(
     /// let q = Vector::from(vec![0.0, 0.0, 1.0]);
     /// let distance = items::embedding.cosine_distance(q);
     /// let query = items::table
-    ///     .select((items::id, distance))
-    ///     .filter(distance.is_not_null())
+    ///     .select((items::id, distance.clone()))
+    ///     .filter(distance.clone().is_not_null())
     ///     .order(distance.approximate())
     ///     .limit(5);
     /// let sql = diesel::debug_query::<diesel::mysql::Mysql, _>(&query).to_string();
