@@ -184,6 +184,13 @@ fn obvec_searches_keep_zero_and_null_vectors_out_and_refuse_zero_queries() {
 
     assert_zero_refused(c.ann_search(zero_query()).unwrap_err());
     assert_zero_refused(c.precise_search(zero_query()).unwrap_err());
+    // A hybrid search's knn part on a cosine-indexed column: refused the same way.
+    let body = diesel_seekdb::client::HybridSearch::new().knn(diesel_seekdb::client::Knn::new(
+        "embedding",
+        3,
+        vec![0.0, 0.0, 0.0],
+    ));
+    assert_zero_refused(c.hybrid_search("docs", &body).unwrap_err());
     // Other metrics accept a zero query.
     let l2 = AnnSearch::new("docs", "embedding", vec![0.0, 0.0, 0.0]).output_columns(["id"]);
     assert_eq!(c.precise_search(l2.topk(2)).unwrap().len(), 2);
