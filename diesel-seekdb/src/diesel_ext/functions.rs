@@ -302,6 +302,7 @@ where
     /// ```
     /// # use diesel_seekdb::prelude::*;
     /// diesel::table! {
+    ///     use diesel::sql_types::*;
     ///     use diesel_seekdb::sql_types::Vector;
     ///     items (id) { id -> Integer, embedding -> Vector }
     /// }
