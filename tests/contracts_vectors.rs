@@ -125,6 +125,20 @@ fn dsl_cosine_distance_is_nullable_and_the_documented_filter_keeps_the_index() {
         let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
         assert_eq!(ids, [1, 2, 3], "approximate={approximate}");
     }
+    // The checked constructor refuses a zero query before anything is built.
+    match docs::embedding.cosine_distance_checked(vec![0.0, 0.0, 0.0]) {
+        Err(err) => assert_zero_refused(err),
+        Ok(_) => panic!("a zero cosine query was accepted"),
+    }
+    let checked = docs::embedding.cosine_distance_checked(QUERY).unwrap();
+    let best: Vec<i32> = docs::table
+        .select(docs::id)
+        .filter(checked.clone().is_not_null())
+        .order(checked.approximate())
+        .limit(1)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(best, [EXACT]);
     let plan = explain(
         &mut db.conn,
         &docs::table
@@ -184,6 +198,13 @@ fn obvec_searches_keep_zero_and_null_vectors_out_and_refuse_zero_queries() {
 
     assert_zero_refused(c.ann_search(zero_query()).unwrap_err());
     assert_zero_refused(c.precise_search(zero_query()).unwrap_err());
+    // A hybrid search's knn part on a cosine-indexed column: refused the same way.
+    let body = diesel_seekdb::client::HybridSearch::new().knn(diesel_seekdb::client::Knn::new(
+        "embedding",
+        3,
+        vec![0.0, 0.0, 0.0],
+    ));
+    assert_zero_refused(c.hybrid_search("docs", &body).unwrap_err());
     // Other metrics accept a zero query.
     let l2 = AnnSearch::new("docs", "embedding", vec![0.0, 0.0, 0.0]).output_columns(["id"]);
     assert_eq!(c.precise_search(l2.topk(2)).unwrap().len(), 2);

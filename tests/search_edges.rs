@@ -124,6 +124,10 @@ fn precise_and_post_ann_searches_can_be_explained() {
         let plan = c.explain_precise_search(search()).await.unwrap();
         assert!(!plan.contains("VECTOR INDEX"), "{plan}");
         assert!(plan.contains("SORT"), "{plan}");
+        let plan = c.explain_post_ann_search(search()).await.unwrap();
+        assert!(!plan.contains("VECTOR INDEX"), "{plan}");
+        let hits = c.post_ann_search(search()).await.unwrap();
+        assert_eq!(hits[0]["id"], 3);
         let plan = c.explain_ann_search(search()).await.unwrap();
         assert!(plan.contains("VECTOR INDEX SCAN"), "{plan}");
     });

@@ -808,6 +808,12 @@ impl AsyncObVecClient {
         self.search_json(search, SearchMode::Exact).await
     }
 
+    /// Exact search ordered by distance without `APPROXIMATE` (pyobvector's
+    /// `post_ann_search`; the same statement as [`precise_search`](Self::precise_search)).
+    pub async fn post_ann_search(&self, search: AnnSearch) -> Result<Vec<Map<String, Value>>> {
+        self.search_json(search, SearchMode::Exact).await
+    }
+
     /// The SQL an [`AnnSearch`] runs (with `?` placeholders).
     pub async fn ann_search_sql(&self, search: AnnSearch) -> Result<String> {
         let info = self.table_info(&search.table).await?;
@@ -821,6 +827,11 @@ impl AsyncObVecClient {
 
     /// The server's plan for [`precise_search`](Self::precise_search) (an exact scan).
     pub async fn explain_precise_search(&self, search: AnnSearch) -> Result<String> {
+        self.explain_search(search, SearchMode::Exact).await
+    }
+
+    /// The server's plan for [`post_ann_search`](Self::post_ann_search).
+    pub async fn explain_post_ann_search(&self, search: AnnSearch) -> Result<String> {
         self.explain_search(search, SearchMode::Exact).await
     }
 

@@ -392,15 +392,7 @@ fn check_cosine_value(
     let BindValue::Vector(vector) = value else {
         return Ok(());
     };
-    let cosine_indexed = info.indexes.iter().any(|i| {
-        i.distance
-            .as_deref()
-            .is_some_and(|d| d.eq_ignore_ascii_case("cosine"))
-            && i.columns
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(&column.name))
-    });
-    if cosine_indexed {
+    if cosine_indexed(info, column) {
         crate::vector::check_cosine_operand(parameter, vector.as_slice())?;
     }
     Ok(())
@@ -430,6 +422,18 @@ fn check_scope(scope: RowScope, verb: &str, has_selection: bool) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Whether a cosine vector index covers `column`.
+fn cosine_indexed(info: &TableInfo, column: &ColumnInfo) -> bool {
+    info.indexes.iter().any(|i| {
+        i.distance
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("cosine"))
+            && i.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+    })
 }
 
 /// `UPDATE table SET col = value, ... WHERE filter` (see [`RowScope`]).
@@ -647,6 +651,9 @@ pub(crate) fn check_hybrid_knn(info: &TableInfo, body: &super::HybridSearch) -> 
         let column = info.require_column("knn.field", knn.field())?;
         if let ColumnKind::Vector(dim) = column.kind {
             crate::vector::check_dimensions(knn.vector(), dim)?;
+        }
+        if cosine_indexed(info, column) {
+            crate::vector::check_cosine_operand("knn.query_vector", knn.vector())?;
         }
     }
     Ok(())

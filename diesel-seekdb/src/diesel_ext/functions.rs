@@ -131,8 +131,8 @@ binary_function!(
     /// let q = Vector::from(vec![0.0, 0.0, 1.0]);
     /// let distance = items::embedding.cosine_distance(q);
     /// let query = items::table
-    ///     .select((items::id, distance))
-    ///     .filter(distance.is_not_null())
+    ///     .select((items::id, distance.clone()))
+    ///     .filter(distance.clone().is_not_null())
     ///     .order(distance.approximate())
     ///     .limit(5);
     /// let sql = diesel::debug_query::<diesel::mysql::Mysql, _>(&query).to_string();
@@ -293,6 +293,34 @@ where
         other: T,
     ) -> CosineDistance<Self, T::Expression> {
         CosineDistance::new(self, other.as_expression())
+    }
+
+    /// [`cosine_distance`](Self::cosine_distance) to a query vector, after refusing a
+    /// zero one (a `Validation` error): its cosine distance to every row is NULL, so
+    /// no ordering by it means anything. Non-finite values are refused when bound.
+    ///
+    /// ```
+    /// # use diesel_seekdb::prelude::*;
+    /// diesel::table! {
+    ///     use diesel::sql_types::*;
+    ///     use diesel_seekdb::sql_types::Vector;
+    ///     items (id) { id -> Integer, embedding -> Vector }
+    /// }
+    /// assert!(items::embedding.cosine_distance_checked(vec![0.0, 1.0]).is_ok());
+    /// assert!(items::embedding.cosine_distance_checked(vec![0.0, 0.0]).is_err());
+    /// ```
+    fn cosine_distance_checked(
+        self,
+        query: impl Into<crate::Vector>,
+    ) -> crate::Result<
+        CosineDistance<Self, <crate::Vector as AsExpression<Self::SqlType>>::Expression>,
+    >
+    where
+        crate::Vector: AsExpression<Self::SqlType>,
+    {
+        let query = query.into();
+        crate::vector::check_cosine_operand("cosine_distance", query.as_slice())?;
+        Ok(CosineDistance::new(self, query.as_expression()))
     }
 
     /// `cosine_similarity(self, other)` (seekdb's `(1 + cos) / 2`).
