@@ -580,6 +580,9 @@ fn killed_and_restarted(
     count: impl Fn(&ObVecClient) -> Result<i64, Error>,
 ) -> LocalSeekdb {
     let before = count(sync).unwrap();
+    // Session settings set through the clients survive the reconnect.
+    sync.set_ob_hnsw_ef_search(55).unwrap();
+    runtime.block_on(asynch.set_ob_hnsw_ef_search(56)).unwrap();
     let pid = server.pid().expect("pid");
     signal(pid, "KILL");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -612,6 +615,11 @@ fn killed_and_restarted(
         .block_on(asynch.perform_raw_text_sql("SELECT 4 AS four"))
         .expect("the async client reconnects");
     assert_eq!(rows[0]["four"], json!(4));
+    assert_eq!(sync.get_ob_hnsw_ef_search().unwrap(), 55);
+    assert_eq!(
+        runtime.block_on(asynch.get_ob_hnsw_ef_search()).unwrap(),
+        56
+    );
     server
 }
 

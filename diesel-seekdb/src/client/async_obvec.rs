@@ -3,22 +3,20 @@
 //! builders as the blocking client, so both send the same SQL.
 
 use std::collections::HashMap;
-use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use diesel::deserialize::QueryableByName;
 use diesel::mysql::Mysql;
-use diesel::ConnectionError;
-use diesel_async::pooled_connection::bb8;
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::future::BoxFuture;
-use futures_util::lock::{Mutex as AsyncMutex, MutexGuard as AsyncMutexGuard};
+use futures_util::lock::Mutex as AsyncMutex;
 use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
 use super::async_meta::{describe_table_async, table_exists_async};
+use super::async_source::{build_pool, establish_async, AsyncSource, CallGuard, LastError};
+pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
 use super::meta::TableInfo;
 use super::query::{DynQuery, Filter};
 use super::row::JsonRow;
@@ -29,86 +27,6 @@ use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
-
-/// A bb8 pool of async seekdb connections
-/// (`diesel_async::pooled_connection::bb8::Pool<AsyncMysqlConnection>`).
-pub type AsyncSeekdbPool = bb8::Pool<AsyncMysqlConnection>;
-
-enum AsyncSource {
-    /// `None` while lost; reopened from the URL (when there is one) on the next call.
-    Single(AsyncMutex<Option<AsyncMysqlConnection>>),
-    Pool(AsyncSeekdbPool),
-}
-
-/// A connection borrowed from an [`AsyncObVecClient`]: the client's own connection
-/// (held exclusively until dropped) or one checked out of its pool.
-pub struct AsyncConnectionGuard<'a>(GuardInner<'a>);
-
-enum GuardInner<'a> {
-    /// Always `Some`: the guard is made only over an open connection.
-    Single(AsyncMutexGuard<'a, Option<AsyncMysqlConnection>>),
-    Pool(bb8::PooledConnection<'a, AsyncMysqlConnection>),
-}
-
-impl Deref for AsyncConnectionGuard<'_> {
-    type Target = AsyncMysqlConnection;
-
-    fn deref(&self) -> &AsyncMysqlConnection {
-        match &self.0 {
-            GuardInner::Single(g) => g.as_ref().expect("guard over an open connection"),
-            GuardInner::Pool(c) => c,
-        }
-    }
-}
-
-impl DerefMut for AsyncConnectionGuard<'_> {
-    fn deref_mut(&mut self) -> &mut AsyncMysqlConnection {
-        match &mut self.0 {
-            GuardInner::Single(g) => g.as_mut().expect("guard over an open connection"),
-            GuardInner::Pool(c) => &mut *c,
-        }
-    }
-}
-
-impl AsyncConnectionGuard<'_> {
-    /// Throws the connection away (its state is unknown after a cancelled or lost
-    /// call): the client's own is reopened on the next call, a pooled one is closed
-    /// instead of going back into the pool.
-    pub fn discard(self) {
-        match self.0 {
-            GuardInner::Single(mut g) => *g = None,
-            GuardInner::Pool(mut c) => {
-                // bb8 drops, instead of recycling, a connection whose transaction
-                // manager is broken.
-                use diesel_async::TransactionManager;
-                diesel_async::AnsiTransactionManager::transaction_manager_status_mut(&mut *c)
-                    .set_in_error();
-            }
-        }
-    }
-}
-
-/// A connection in a call: if the call's future is dropped before it finishes (the
-/// caller gave up on it), the connection is discarded, never reused half-read.
-struct CallGuard<'a>(Option<AsyncConnectionGuard<'a>>);
-
-impl<'a> CallGuard<'a> {
-    fn conn(&mut self) -> &mut AsyncMysqlConnection {
-        self.0.as_mut().expect("taken only by finish")
-    }
-
-    fn finish(mut self) -> AsyncConnectionGuard<'a> {
-        self.0.take().expect("taken only by finish")
-    }
-}
-
-impl Drop for CallGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(conn) = self.0.take() {
-            conn.discard();
-        }
-    }
-}
 
 /// pyobvector's `ObVecClient` on diesel-async: tables, indexes, DML and vector search
 /// over one `AsyncMysqlConnection` or a bb8 pool. Methods take `&self` and return
@@ -126,7 +44,7 @@ pub struct AsyncObVecClient {
     url: Option<ConnectionUrl>,
     /// The last error a pool built by [`AsyncObVecClient::connect_pool`] met while
     /// connecting, reported with a checkout timeout.
-    pool_error: Option<Arc<Mutex<Option<String>>>>,
+    pool_error: Option<LastError>,
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
     limits: OnceLock<stmt::StatementLimits>,
@@ -220,65 +138,9 @@ impl AsyncObVecClient {
     /// The client's own connection is reopened here if an earlier call lost it.
     pub async fn connection(&self) -> Result<AsyncConnectionGuard<'_>> {
         let setup = self.session_settings().to_sql()?;
-        match &self.source {
-            AsyncSource::Single(conn) => {
-                let mut guard = conn.lock().await;
-                if guard.is_none() {
-                    let url = self.url.as_ref().ok_or_else(|| {
-                        Error::Connection(ConnectionError::BadConnection(
-                            "the connection was lost; this client was built from a \
-                             connection and cannot reopen it"
-                                .into(),
-                        ))
-                    })?;
-                    let mut fresh = establish_async(url).await?;
-                    if !setup.is_empty() {
-                        fresh.batch_execute(&setup).await?;
-                    }
-                    *guard = Some(fresh);
-                }
-                Ok(AsyncConnectionGuard(GuardInner::Single(guard)))
-            }
-            AsyncSource::Pool(pool) => {
-                let mut conn = pool.get().await.map_err(|e| self.checkout_error(e))?;
-                if !setup.is_empty() {
-                    if let Err(e) = conn.batch_execute(&setup).await {
-                        return Err(Error::from_diesel_async(e, &mut conn).await);
-                    }
-                }
-                Ok(AsyncConnectionGuard(GuardInner::Pool(conn)))
-            }
-        }
-    }
-
-    fn checkout_error(&self, e: bb8::RunError) -> Error {
-        let target = self
-            .url
-            .as_ref()
-            .map(|u| format!(" to {}", u.endpoint()))
-            .unwrap_or_default();
-        match e {
-            bb8::RunError::User(e) => Error::Connection(ConnectionError::BadConnection(format!(
-                "no pooled connection{target}: {e}"
-            ))),
-            bb8::RunError::TimedOut => {
-                let cause = self
-                    .pool_error
-                    .as_ref()
-                    .and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).clone())
-                    .map(|c| format!("; last connect error: {c}"))
-                    .unwrap_or_default();
-                // Known for pools built here; a user's pool keeps its own setting.
-                let after = match (&self.pool_error, &self.url) {
-                    (Some(_), Some(url)) => pool_timeout(url),
-                    _ => Duration::ZERO,
-                };
-                Error::Timeout {
-                    operation: format!("waiting for a pooled connection{target}{cause}"),
-                    after,
-                }
-            }
-        }
+        self.source
+            .get(self.url.as_ref(), self.pool_error.as_ref(), &setup)
+            .await
     }
 
     /// Runs `f` on a connection within the URL's call bound. A connection whose call
@@ -888,84 +750,4 @@ async fn with_errno<T>(
         Ok(v) => Ok(v),
         Err(e) => Err(Error::from_diesel_async(e, conn).await),
     }
-}
-
-/// Opens an async connection within the URL's `connect_timeout`; errors name the
-/// server, never the password.
-async fn establish_async(url: &ConnectionUrl) -> Result<AsyncMysqlConnection> {
-    let async_url = url.async_url()?;
-    match tokio::time::timeout(
-        url.connect_timeout(),
-        AsyncMysqlConnection::establish(&async_url),
-    )
-    .await
-    {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(e)) => Err(url.connect_error(e)),
-        Err(_) => Err(url.connect_timed_out()),
-    }
-}
-
-/// A checkout's bound: one connect attempt, plus room to wait for a busy connection.
-fn pool_timeout(url: &ConnectionUrl) -> Duration {
-    url.connect_timeout() + Duration::from_secs(5)
-}
-
-/// A bb8 pool whose connections open through [`establish_async`]; `slot` keeps the
-/// last connect error, which bb8 would otherwise only log.
-async fn build_pool(
-    url: &ConnectionUrl,
-    max_size: u32,
-    slot: Option<Arc<Mutex<Option<String>>>>,
-) -> Result<AsyncSeekdbPool> {
-    use diesel_async::pooled_connection::{
-        AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-    };
-    use diesel_async::{AnsiTransactionManager, TransactionManager};
-    let mut config = ManagerConfig::<AsyncMysqlConnection>::default();
-    // bb8 puts a connection back when its checkout check is cancelled by the pool's
-    // timeout, half-read; marked broken for the check's duration it is dropped instead.
-    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
-        async move {
-            AnsiTransactionManager::transaction_manager_status_mut(conn).set_in_error();
-            diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
-                .get_result::<i32>(conn)
-                .await?;
-            *AnsiTransactionManager::transaction_manager_status_mut(conn) = Default::default();
-            Ok(())
-        }
-        .boxed()
-    }));
-    let setup_url = url.clone();
-    let setup_slot = slot.clone();
-    config.custom_setup = Box::new(move |_| {
-        let url = setup_url.clone();
-        let slot = setup_slot.clone();
-        async move {
-            establish_async(&url).await.map_err(|e| {
-                let text = e.to_string();
-                if let Some(slot) = &slot {
-                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
-                }
-                ConnectionError::BadConnection(text)
-            })
-        }
-        .boxed()
-    });
-    // The manager's own URL is never used: custom_setup connects from the parts.
-    let manager = AsyncDieselConnectionManager::<AsyncMysqlConnection>::new_with_config(
-        url.to_string(),
-        config,
-    );
-    bb8::Pool::builder()
-        .max_size(max_size)
-        .connection_timeout(pool_timeout(url))
-        .build(manager)
-        .await
-        .map_err(|e| {
-            url.connect_error(match e {
-                diesel_async::pooled_connection::PoolError::ConnectionError(c) => c.to_string(),
-                other => other.to_string(),
-            })
-        })
 }

@@ -6,6 +6,8 @@ mod ann;
 mod async_meta;
 #[cfg(feature = "async")]
 mod async_obvec;
+#[cfg(feature = "async")]
+mod async_source;
 mod convert;
 mod hybrid;
 mod meta;

@@ -266,7 +266,10 @@ impl ConnectOptions {
         Ok(url)
     }
 
-    /// The `mysql://` URL Diesel connects with (user and password percent-encoded).
+    /// The `mysql://` URL Diesel connects with (user, password and database
+    /// percent-encoded). Diesel's own `ConnectionManager` sends the database name
+    /// undecoded; [`connect`](Self::connect), the clients and
+    /// [`SessionManager`](crate::SessionManager) decode it.
     pub fn url(&self) -> String {
         use super::url::encode;
         let auth = if self.password.is_empty() {

@@ -259,17 +259,4 @@ impl Drop for Armed {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::inode_of;
-
-    #[test]
-    fn finds_the_established_row() {
-        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
-   0: 0100007F:0B41 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0\n\
-   1: 0100007F:9E3A 0100007F:0B41 01 00000000:00000000 00:00000000 00000000     0        0 222 1 0\n\
-   2: 0100007F:0B41 0100007F:9E3A 01 00000000:00000000 00:00000000 00000000     0        0 333 1 0\n";
-        assert_eq!(inode_of(table, 0x9E3A, 0x0B41), Some(222));
-        assert_eq!(inode_of(table, 0x0B41, 0x9E3A), Some(333));
-        assert_eq!(inode_of(table, 1, 0x0B41), None);
-    }
-}
+mod tests;
