@@ -629,7 +629,11 @@ fn milvus_client_accepts_the_collection_schema() {
         .unwrap();
     assert_eq!(hits[0][0].id, json!(11));
     assert_eq!(hits[0][0].entity["title"], json!("title 11"));
-    assert!(hits[0][0].distance.unwrap().abs() < 1e-6, "{:?}", hits[0][0]);
+    assert!(
+        hits[0][0].distance.unwrap().abs() < 1e-6,
+        "{:?}",
+        hits[0][0]
+    );
     let ddl = show_create(&db, "derive_coll");
     assert!(
         ddl.contains("WITH (DISTANCE=COSINE, TYPE=HNSW, LIB=VSAG, M=16, EF_CONSTRUCTION=200"),
