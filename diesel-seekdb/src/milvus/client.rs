@@ -349,7 +349,9 @@ impl MilvusLikeClient {
         self.insert(collection_name, &values, partition_name)
     }
 
-    /// Inserts or replaces rows by primary key. Returns `{"upsert_count": n}`.
+    /// Inserts or replaces rows by primary key. Returns `{"upsert_count": n}` with `n`
+    /// the number of entities written, as pymilvus reports it (the server's affected-row
+    /// count, where a replaced row counts 2, is what [`ObVecClient::upsert`] returns).
     pub fn upsert(
         &self,
         collection_name: &str,
@@ -357,8 +359,8 @@ impl MilvusLikeClient {
         partition_name: Option<&str>,
     ) -> Result<Value> {
         self.require(collection_name)?;
-        let n = self.inner.upsert(collection_name, data, partition_name)?;
-        Ok(json!({ "upsert_count": n }))
+        self.inner.upsert(collection_name, data, partition_name)?;
+        Ok(json!({ "upsert_count": data.len() }))
     }
 
     /// Rows by primary key.
