@@ -167,7 +167,7 @@ impl AsyncObVecClient {
             // The failed statement's errno, asked on the connection it failed on.
             Some(Err(e)) => {
                 let mut conn = conn;
-                Err(crate::errno::fill_async(&mut *conn, e).await)
+                Err(crate::errno::fill_async(&mut conn, e).await)
             }
             None => {
                 conn.discard();
