@@ -521,7 +521,24 @@ fn null_and_zero_vectors_never_outrank_real_matches() {
             json!({ "id": 6, "n": 2, "v": [0, 0, 0] }),
             json!({ "id": 7, "n": 1, "v": null }),
         ];
-        c.insert(&name, &rows, None).unwrap();
+        if metric == "cosine" {
+            // The client refuses zero vectors for a cosine index (their distance is
+            // NULL); rows written by other programs can still hold them.
+            let r = c.insert(&name, &rows, None);
+            assert!(validation_parameter(r).ends_with(".v"));
+            let (zero, rest): (Vec<Value>, Vec<Value>) =
+                rows.into_iter().partition(|r| r["v"] == json!([0, 0, 0]));
+            c.insert(&name, &rest, None).unwrap();
+            for r in zero {
+                c.perform_raw_text_sql(&format!(
+                    "INSERT INTO `{name}` (id, n, v) VALUES ({}, {}, '[0,0,0]')",
+                    r["id"], r["n"]
+                ))
+                .unwrap();
+            }
+        } else {
+            c.insert(&name, &rows, None).unwrap();
+        }
         let search = |request: SearchRequest| c.search(&name, request).unwrap().remove(0);
         let hits = search(SearchRequest::new("v", vec![vec![1.0, 0.0, 0.0]]).limit(3));
         assert_eq!(hits.len(), 3, "{metric}: {hits:?}");
