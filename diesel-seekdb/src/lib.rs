@@ -2,6 +2,8 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod array;
+mod array_codec;
 pub mod client;
 pub mod codec;
 pub mod ddl;
