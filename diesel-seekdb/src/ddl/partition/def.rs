@@ -68,7 +68,7 @@ impl PartitionDef {
     }
 
     /// Adds an explicit sub-partition to this partition (the parent's
-    /// [`Partition::subpartition_by`] spec must then have neither a count nor a template).
+    /// [`Partition::subpartition_by`](super::Partition::subpartition_by) spec must then have neither a count nor a template).
     pub fn subpartition(mut self, sub: PartitionDef) -> Self {
         self.subpartitions.push(sub);
         self
