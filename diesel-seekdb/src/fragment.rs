@@ -2,7 +2,8 @@
 //! time (filters parsed from strings, tables described by a schema).
 //!
 //! Values never become SQL text: each is a `?` placeholder bound through Diesel when
-//! the fragment runs as a [`DynQuery`](crate::client::DynQuery).
+//! the fragment runs (the client turns it into a query with [`SqlFragment::into_query`]).
+//! This module is plain data: it depends on no other layer.
 
 use crate::Vector;
 
@@ -75,14 +76,6 @@ impl SqlFragment {
     pub fn is_empty(&self) -> bool {
         self.sql.trim().is_empty()
     }
-
-    /// A statement with every value bound, run with Diesel's `RunQueryDsl`
-    /// (`load::<T>` for any `QueryableByName` type, `execute`).
-    pub fn into_query(self) -> crate::client::DynQuery {
-        let mut query = crate::client::DynQuery::new();
-        query.fragment(self);
-        query
-    }
 }
 
 #[cfg(test)]
@@ -96,8 +89,5 @@ mod tests {
         f.push_bind(BindValue::Text("x'; DROP TABLE t; --".into()));
         assert_eq!(f.sql, "`id` < ? AND `t` = ?");
         assert_eq!(f.binds.len(), 2);
-        let sql =
-            diesel::debug_query::<diesel::mysql::Mysql, _>(&f.clone().into_query()).to_string();
-        assert!(sql.starts_with("`id` < ? AND `t` = ?"), "{sql}");
     }
 }

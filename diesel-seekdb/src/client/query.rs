@@ -269,6 +269,25 @@ impl Query for DynQuery {
 
 impl<Conn> RunQueryDsl<Conn> for DynQuery {}
 
+// Lives here, not in `fragment`, so the fragment module does not depend on the client.
+impl SqlFragment {
+    /// A statement with every value bound, run with Diesel's `RunQueryDsl`
+    /// (`load::<T>` for any `QueryableByName` type, `execute`).
+    ///
+    /// ```
+    /// use diesel_seekdb::fragment::{BindValue, SqlFragment};
+    /// let mut f = SqlFragment::raw("`id` < ");
+    /// f.push_bind(BindValue::Int(100));
+    /// let sql = diesel::debug_query::<diesel::mysql::Mysql, _>(&f.into_query()).to_string();
+    /// assert!(sql.starts_with("`id` < ?"), "{sql}");
+    /// ```
+    pub fn into_query(self) -> DynQuery {
+        let mut query = DynQuery::new();
+        query.fragment(self);
+        query
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

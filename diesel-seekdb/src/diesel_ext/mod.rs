@@ -13,11 +13,12 @@ mod sparse;
 mod upsert;
 mod vector;
 
+pub use crate::array::SqlArray;
+pub use crate::array_codec::{decode_array, encode_array, ArrayElement};
 pub use approximate::{AnnOrdering, Approximate};
 pub use approximate_check::{check_approximate, ApproximateQueryDsl, CheckedApproximate};
 pub use array::{
-    decode_array, encode_array, ArrayContains, ArrayElement, ArrayExpressionMethods, ArrayLength,
-    ArrayListPredicate, ArraySqlType, SqlArray,
+    ArrayContains, ArrayExpressionMethods, ArrayLength, ArrayListPredicate, ArraySqlType,
 };
 pub use array_text::{array_to_string, ArrayToString, ArrayToStringInput};
 pub use fulltext::{
