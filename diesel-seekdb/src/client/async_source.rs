@@ -29,6 +29,11 @@ pub(crate) enum AsyncSource {
 }
 
 impl AsyncSource {
+    /// Whether this is the client's one connection (not a pool).
+    pub(crate) fn is_own(&self) -> bool {
+        matches!(self, AsyncSource::Single(_))
+    }
+
     /// A connection: the own one (reopened from `url` if an earlier call lost it, with
     /// `setup` run again) or a pooled one with `setup` run.
     pub(crate) async fn get(

@@ -115,6 +115,21 @@ pub(crate) fn setting_value(variable: &str, rows: Vec<Setting>) -> Result<u32> {
         .map_err(|_| Error::decode("session variable", format!("{variable} = {}", row.value)))
 }
 
+/// [`setting_value`] over rows read as JSON (the clients' plans read every row so).
+pub(crate) fn setting_value_json(variable: &str, rows: Vec<crate::client::JsonRow>) -> Result<u32> {
+    let mut settings = Vec::with_capacity(rows.len());
+    for row in rows {
+        let value = row
+            .get("value")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| {
+                Error::decode("session variable", format!("{variable} is not an integer"))
+            })?;
+        settings.push(Setting { value });
+    }
+    setting_value(variable, settings)
+}
+
 fn read_setting<C>(conn: &mut C, variable: &'static str) -> Result<u32>
 where
     C: LoadConnection<Backend = Mysql>,
