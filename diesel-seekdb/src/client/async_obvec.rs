@@ -14,7 +14,9 @@ use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
 use super::async_meta::describe_table_async;
-use super::async_source::{build_pool, establish_async, AsyncSource, CallGuard, LastError};
+use super::async_source::{
+    build_pool, establish_async, AsyncSource, CallGuard, CheckoutSql, LastError,
+};
 pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
 use super::meta::TableInfo;
 use super::ops::{self, Rows};
@@ -24,6 +26,7 @@ use super::source::{is_connection_lost, ConnectOptions};
 use super::statements as stmt;
 use super::url::ConnectionUrl;
 use crate::ddl::{validate_ident, IdentKind};
+use crate::diesel_ext::SessionSettings;
 use crate::error::{Error, Result};
 
 /// pyobvector's `ObVecClient` on diesel-async: tables, indexes, DML and vector search
@@ -46,6 +49,9 @@ pub struct AsyncObVecClient {
     /// The last error a pool built by [`AsyncObVecClient::connect_pool`] met while
     /// connecting, reported with a checkout timeout.
     pool_error: Option<LastError>,
+    /// For a pool built by [`AsyncObVecClient::connect_pool`]: the session `SET` its
+    /// checkout runs, kept in step with the client's settings.
+    pub(super) pool_session: Option<CheckoutSql>,
     pub(super) state: ClientState,
 }
 
@@ -101,8 +107,21 @@ impl AsyncObVecClient {
     /// Builds a bb8 pool of up to `max_size` connections to `url`, each opened within
     /// the URL's `connect_timeout`.
     pub async fn pool(url: &str, max_size: u32) -> Result<AsyncSeekdbPool> {
+        Self::session_pool(url, max_size, SessionSettings::new()).await
+    }
+
+    /// [`AsyncObVecClient::pool`] whose checkout check is the `SET` of `settings` (the
+    /// async counterpart of [`SessionManager`](crate::SessionManager)): every borrower,
+    /// and every call of a client over it, sees `settings` whatever an earlier borrower
+    /// changed, and the client sends none itself.
+    pub async fn session_pool(
+        url: &str,
+        max_size: u32,
+        settings: SessionSettings,
+    ) -> Result<AsyncSeekdbPool> {
         let url = ConnectionUrl::parse(url)?;
-        build_pool(&url, max_size, None).await
+        let checkout = Arc::new(Mutex::new(settings.to_sql()?));
+        build_pool(&url, max_size, None, checkout).await
     }
 
     /// A client over a new bb8 pool of up to `max_size` connections to `url`: calls are
@@ -111,10 +130,12 @@ impl AsyncObVecClient {
     pub async fn connect_pool(url: &str, max_size: u32) -> Result<Self> {
         let url = ConnectionUrl::parse(url)?;
         let slot = Arc::new(Mutex::new(None));
-        let pool = build_pool(&url, max_size, Some(slot.clone())).await?;
+        let checkout = CheckoutSql::default();
+        let pool = build_pool(&url, max_size, Some(slot.clone()), checkout.clone()).await?;
         let mut client = Self::from_pool(pool);
         client.url = Some(url);
         client.pool_error = Some(slot);
+        client.pool_session = Some(checkout);
         Ok(client)
     }
 
@@ -123,6 +144,7 @@ impl AsyncObVecClient {
             source,
             url: None,
             pool_error: None,
+            pool_session: None,
             state: ClientState::default(),
         }
     }
@@ -132,7 +154,11 @@ impl AsyncObVecClient {
     ///
     /// The client's own connection is reopened here if an earlier call lost it.
     pub async fn connection(&self) -> Result<AsyncConnectionGuard<'_>> {
-        let setup = self.state.session().to_sql()?;
+        // A pool built by `connect_pool` applies the settings in its checkout check.
+        let setup = match self.pool_session {
+            Some(_) => String::new(),
+            None => self.state.session().to_sql()?,
+        };
         self.source
             .get(self.url.as_ref(), self.pool_error.as_ref(), &setup)
             .await

@@ -65,6 +65,11 @@ impl AsyncObVecClient {
             })
             .await?
         };
+        if let (Some(settings), Some(checkout)) = (keeps_session, &self.pool_session) {
+            // Plans only keep settings that render (`ops::set_session` checked them).
+            let sql = settings.to_sql()?;
+            *checkout.lock().unwrap_or_else(|p| p.into_inner()) = sql;
+        }
         self.state.after(keeps_session);
         decode(outputs)
     }

@@ -170,8 +170,15 @@ where
     read_setting(conn, "ob_ivf_nprobes")
 }
 
-/// Applies the settings to every connection an r2d2 pool opens:
+/// Applies the settings once, when an r2d2 pool opens a connection:
 /// `Pool::builder().connection_customizer(Box::new(SessionSettings::new().ef_search(100)))`.
+///
+/// **Leaks settings; kept only for existing code.** A setting a borrower changes on a
+/// checked-out connection goes back into the pool with it and the next borrower gets
+/// it, since r2d2 runs a customizer only when a connection is opened. Use
+/// [`SessionManager`](crate::SessionManager) (with
+/// [`ObVecClient::from_session_pool`](crate::ObVecClient::from_session_pool)), whose
+/// checkout check is the `SET` itself.
 impl diesel::r2d2::CustomizeConnection<diesel::MysqlConnection, diesel::r2d2::Error>
     for SessionSettings
 {
