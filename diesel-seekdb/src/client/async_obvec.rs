@@ -40,8 +40,8 @@ use crate::error::{Error, Result};
 /// With one connection, calls wait for each other; use a pool
 /// ([`AsyncObVecClient::from_pool`]) to run searches concurrently.
 ///
-/// Every method runs the plan the blocking client runs (built in [`super::ops`]),
-/// through the executor in `exec_async.rs`.
+/// Every operation is the blocking client's own (one implementation of each), so both
+/// clients send the same SQL and answer alike.
 pub struct AsyncObVecClient {
     pub(super) source: AsyncSource,
     /// How to reopen the single connection, and the call bound.
@@ -188,7 +188,7 @@ impl AsyncObVecClient {
             // The failed statement's errno, asked on the connection it failed on.
             Some(Err(e)) => {
                 let mut conn = conn;
-                Err(crate::errno::fill_async(&mut *conn, e).await)
+                Err(crate::errno::fill_async(&mut conn, e).await)
             }
             None => {
                 conn.discard();

@@ -28,8 +28,8 @@ use crate::error::Result;
 /// dimension and finiteness before anything is sent. Filters are Diesel expressions
 /// ([`Filter::expr`]) or fragments with bound values, never spliced strings.
 ///
-/// Every method builds its plan in [`super::ops`] and runs it through the executor in
-/// `exec_sync.rs`; the async client runs the same plans.
+/// The async client (`AsyncObVecClient`) runs the very same operations (one
+/// implementation of each), so both clients send the same SQL and answer alike.
 pub struct ObVecClient {
     pub(super) source: Source,
     pub(super) state: ClientState,
@@ -97,7 +97,7 @@ impl ObVecClient {
     }
 
     /// Runs `f` with a connection (from the pool, with the client's session settings).
-    /// A server error `f` returns gets its errno ([`Error::code`]) from that connection.
+    /// A server error `f` returns gets its errno ([`Error::code`](crate::Error::code)) from that connection.
     pub fn with_connection<R>(
         &self,
         f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
