@@ -373,3 +373,7 @@ pub(crate) fn raw_sql<'a>(sql: &str) -> Result<Op<'a, Rows>> {
         Ok(rows(out).into_iter().map(JsonRow::into_inner).collect())
     }))
 }
+
+#[cfg(test)]
+#[path = "ops_tests.rs"]
+mod tests;
