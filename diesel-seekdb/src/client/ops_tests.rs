@@ -71,14 +71,14 @@ fn no_rows_need_no_table_and_no_statement() {
 fn a_write_larger_than_one_statement_is_one_transaction() {
     let info = text_table();
     let three = rows(3);
-    let one = resolve(write_rows("INSERT INTO", "t", &three, None), &info, big()).ok();
+    let one = resolve(write_rows("INSERT INTO", "t", &three, None), &info, big());
     let one = one.expect("a plan");
     assert_eq!(one.statements.len(), 1);
     assert!(!one.in_transaction());
 
     let data = rows(2000);
     let small = stmt::StatementLimits::for_packet(64 << 10);
-    let many = resolve(write_rows("REPLACE INTO", "t", &data, None), &info, small).ok();
+    let many = resolve(write_rows("REPLACE INTO", "t", &data, None), &info, small);
     let many = many.expect("a plan");
     assert!(many.statements.len() > 1, "{}", many.statements.len());
     assert!(many.in_transaction());
@@ -99,7 +99,7 @@ fn many_text_ids_delete_in_one_transaction() {
         &text_table(),
         big(),
     );
-    let plan = plan.ok().expect("a plan");
+    let plan = plan.expect("a plan");
     assert_eq!(plan.statements.len(), 2);
     assert!(plan.in_transaction());
 }
@@ -114,7 +114,7 @@ fn a_select_over_several_statements_keeps_its_limit() {
         &text_table(),
         big(),
     );
-    let plan = plan.ok().expect("a plan");
+    let plan = plan.expect("a plan");
     assert_eq!(plan.statements.len(), 2);
     let three = || {
         let row = Map::from_iter([("id".to_string(), json!("k"))]);
@@ -125,9 +125,7 @@ fn a_select_over_several_statements_keeps_its_limit() {
 
 #[test]
 fn ddl_forgets_its_table_and_session_settings_go_to_the_pool() {
-    let plan = resolve(drop_table("T"), &text_table(), big())
-        .ok()
-        .expect("a plan");
+    let plan = resolve(drop_table("T"), &text_table(), big()).expect("a plan");
     assert_eq!(plan.forgets.as_deref(), Some("T"));
 
     assert!(matches!(
@@ -135,13 +133,9 @@ fn ddl_forgets_its_table_and_session_settings_go_to_the_pool() {
         Err(Error::Validation { .. })
     ));
     let settings = SessionSettings::new().ef_search(10);
-    let plan = resolve(set_session(settings), &text_table(), big())
-        .ok()
-        .expect("a plan");
+    let plan = resolve(set_session(settings), &text_table(), big()).expect("a plan");
     assert_eq!(plan.keeps_session, Some(settings));
     assert_eq!(plan.for_source(false).statements.len(), 0);
-    let plan = resolve(set_session(settings), &text_table(), big())
-        .ok()
-        .expect("a plan");
+    let plan = resolve(set_session(settings), &text_table(), big()).expect("a plan");
     assert_eq!(plan.for_source(true).statements.len(), 1);
 }
