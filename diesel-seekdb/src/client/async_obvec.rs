@@ -98,7 +98,9 @@ impl AsyncObVecClient {
         Self::new(AsyncSource::Single(AsyncMutex::new(Some(conn))))
     }
 
-    /// Uses a bb8 pool; session settings set through the client are applied on every
+    /// Uses a bb8 pool. A pool from [`AsyncObVecClient::session_pool`] applies its
+    /// settings at checkout; settings set through the client
+    /// ([`set_ob_hnsw_ef_search`](Self::set_ob_hnsw_ef_search)) are sent again on each
     /// checkout.
     pub fn from_pool(pool: AsyncSeekdbPool) -> Self {
         Self::new(AsyncSource::Pool(pool))
