@@ -7,27 +7,23 @@ use std::sync::{Arc, Mutex};
 use diesel::deserialize::QueryableByName;
 use diesel::mysql::Mysql;
 use diesel_async::{AsyncMysqlConnection, RunQueryDsl};
-use futures_util::future::BoxFuture;
 use futures_util::lock::Mutex as AsyncMutex;
 use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
 use super::async_meta::describe_table_async;
-use super::async_source::{
-    build_pool, establish_async, AsyncSource, CallGuard, CheckoutSql, LastError,
-};
+use super::async_source::{build_pool, establish_async, AsyncSource, CheckoutSql, LastError};
 pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
 use super::meta::TableInfo;
 use super::ops::{self, Rows};
 use super::plan::ClientState;
 use super::query::Filter;
-use super::source::{is_connection_lost, ConnectOptions};
+use super::source::ConnectOptions;
 use super::statements as stmt;
 use super::url::ConnectionUrl;
-use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// pyobvector's `ObVecClient` on diesel-async: tables, indexes, DML and vector search
 /// over one `AsyncMysqlConnection` or a bb8 pool. Methods take `&self` and return
@@ -45,7 +41,7 @@ use crate::error::{Error, Result};
 pub struct AsyncObVecClient {
     pub(super) source: AsyncSource,
     /// How to reopen the single connection, and the call bound.
-    url: Option<ConnectionUrl>,
+    pub(super) url: Option<ConnectionUrl>,
     /// The last error a pool built by [`AsyncObVecClient::connect_pool`] met while
     /// connecting, reported with a checkout timeout.
     pool_error: Option<LastError>,
@@ -166,49 +162,6 @@ impl AsyncObVecClient {
             .await
     }
 
-    /// Runs `f` on a connection within the URL's call bound. A connection whose call
-    /// timed out or was lost is thrown away, never handed out again half-read; the
-    /// call is not retried.
-    pub(super) async fn run<R, F>(&self, f: F) -> Result<R>
-    where
-        F: for<'c> FnOnce(&'c mut AsyncMysqlConnection) -> BoxFuture<'c, Result<R>>,
-    {
-        let mut call = CallGuard(Some(self.connection().await?));
-        let bound = self.url.as_ref().and_then(ConnectionUrl::call_timeout);
-        let conn = call.conn();
-        let outcome = match bound {
-            Some(limit) => tokio::time::timeout(limit, f(conn)).await.ok(),
-            None => Some(f(conn).await),
-        };
-        let conn = call.finish();
-        match outcome {
-            Some(Ok(r)) => Ok(r),
-            Some(Err(e)) if is_connection_lost(&e) => {
-                conn.discard();
-                Err(e)
-            }
-            // The failed statement's errno, asked on the connection it failed on.
-            Some(Err(e)) => {
-                let mut conn = conn;
-                Err(crate::errno::fill_async(&mut conn, e).await)
-            }
-            None => {
-                conn.discard();
-                let at = self
-                    .url
-                    .as_ref()
-                    .map(|u| format!(" at {}", u.endpoint()))
-                    .unwrap_or_default();
-                Err(Error::Timeout {
-                    operation: format!(
-                        "a call to seekdb{at} (the connection was dropped; the call was not retried)"
-                    ),
-                    after: bound.unwrap_or_default(),
-                })
-            }
-        }
-    }
-
     /// How large one statement may be, read from the server once per client.
     pub(super) async fn statement_limits(&self) -> Result<stmt::StatementLimits> {
         match self.state.limits() {
@@ -228,17 +181,14 @@ impl AsyncObVecClient {
 
     /// The server's description of `table` (cached; DDL through this client refreshes it).
     pub async fn table_info(&self, table: &str) -> Result<Arc<TableInfo>> {
-        validate_ident("table_name", table, IdentKind::Table)?;
-        if let Some(info) = self.state.cached_table(table) {
+        if let Some(info) = self.state.cached_table(table)? {
             return Ok(info);
         }
         let name = table.to_string();
         let info = self
             .run(move |c| async move { describe_table_async(c, &name).await }.boxed())
             .await?;
-        let info = Arc::new(info);
-        self.state.remember_table(table, info.clone());
-        Ok(info)
+        Ok(self.state.remember_table(table, info))
     }
 
     /// Forgets cached table descriptions (pyobvector's `refresh_metadata`).

@@ -2,13 +2,60 @@
 //! the same plans the blocking executor (`exec_sync.rs`) runs.
 
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection};
+use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
 use super::async_obvec::AsyncObVecClient;
+use super::async_source::CallGuard;
 use super::plan::{Attempt, Op, Output, Plan, Statement};
-use crate::error::Result;
+use super::source::is_connection_lost;
+use super::url::ConnectionUrl;
+use crate::error::{Error, Result};
 
 impl AsyncObVecClient {
+    /// Runs `f` on a connection within the URL's call bound. A connection whose call
+    /// timed out or was lost is thrown away, never handed out again half-read; the
+    /// call is not retried.
+    pub(super) async fn run<R, F>(&self, f: F) -> Result<R>
+    where
+        F: for<'c> FnOnce(&'c mut AsyncMysqlConnection) -> BoxFuture<'c, Result<R>>,
+    {
+        let mut call = CallGuard(Some(self.connection().await?));
+        let bound = self.url.as_ref().and_then(ConnectionUrl::call_timeout);
+        let conn = call.conn();
+        let outcome = match bound {
+            Some(limit) => tokio::time::timeout(limit, f(conn)).await.ok(),
+            None => Some(f(conn).await),
+        };
+        let conn = call.finish();
+        match outcome {
+            Some(Ok(r)) => Ok(r),
+            Some(Err(e)) if is_connection_lost(&e) => {
+                conn.discard();
+                Err(e)
+            }
+            // The failed statement's errno, asked on the connection it failed on.
+            Some(Err(e)) => {
+                let mut conn = conn;
+                Err(crate::errno::fill_async(&mut conn, e).await)
+            }
+            None => {
+                conn.discard();
+                let at = self
+                    .url
+                    .as_ref()
+                    .map(|u| format!(" at {}", u.endpoint()))
+                    .unwrap_or_default();
+                Err(Error::Timeout {
+                    operation: format!(
+                        "a call to seekdb{at} (the connection was dropped; the call was not retried)"
+                    ),
+                    after: bound.unwrap_or_default(),
+                })
+            }
+        }
+    }
+
     /// Executes `op`: reads the metadata it needs (cached), then runs its plan.
     pub(super) async fn exec<R: Send>(&self, op: Result<Op<'_, R>>) -> Result<R> {
         let mut op = op?;

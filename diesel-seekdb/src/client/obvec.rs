@@ -16,7 +16,6 @@ use super::query::Filter;
 use super::source::{ConnectOptions, SeekdbPool, Source};
 use super::statements as stmt;
 use super::url::ConnectionUrl;
-use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionManager;
 use crate::error::Result;
 
@@ -125,13 +124,11 @@ impl ObVecClient {
 
     /// The server's description of `table` (cached; DDL through this client refreshes it).
     pub fn table_info(&self, table: &str) -> Result<Arc<TableInfo>> {
-        validate_ident("table_name", table, IdentKind::Table)?;
-        if let Some(info) = self.state.cached_table(table) {
+        if let Some(info) = self.state.cached_table(table)? {
             return Ok(info);
         }
-        let info = Arc::new(self.with_connection(|conn| describe_table(conn, table))?);
-        self.state.remember_table(table, info.clone());
-        Ok(info)
+        let info = self.with_connection(|conn| describe_table(conn, table))?;
+        Ok(self.state.remember_table(table, info))
     }
 
     /// Forgets cached table descriptions (pyobvector's `refresh_metadata`).

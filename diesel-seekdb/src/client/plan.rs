@@ -10,6 +10,7 @@ use super::meta::TableInfo;
 use super::query::DynQuery;
 use super::row::JsonRow;
 use super::statements::{BusyRetry, StatementLimits};
+use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::Result;
 
@@ -165,12 +166,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl ClientState {
-    pub(crate) fn cached_table(&self, table: &str) -> Option<Arc<TableInfo>> {
-        lock(&self.tables).get(&table.to_ascii_lowercase()).cloned()
+    /// The cached description of `table`, after checking the name (a name that is
+    /// refused is never sent to the server).
+    pub(crate) fn cached_table(&self, table: &str) -> Result<Option<Arc<TableInfo>>> {
+        validate_ident("table_name", table, IdentKind::Table)?;
+        Ok(lock(&self.tables).get(&table.to_ascii_lowercase()).cloned())
     }
 
-    pub(crate) fn remember_table(&self, table: &str, info: Arc<TableInfo>) {
-        lock(&self.tables).insert(table.to_ascii_lowercase(), info);
+    /// Keeps `info` as `table`'s description (names are case-insensitive).
+    pub(crate) fn remember_table(&self, table: &str, info: TableInfo) -> Arc<TableInfo> {
+        let info = Arc::new(info);
+        lock(&self.tables).insert(table.to_ascii_lowercase(), info.clone());
+        info
     }
 
     pub(crate) fn forget_table(&self, table: &str) {
