@@ -87,7 +87,8 @@ fn run() -> Result<(), BoxError> {
     // Merge the freshly loaded rows into the HNSW graph (searches right after a bulk
     // load are several times slower until this runs).
     let rebuild = Instant::now();
-    ObVecClient::from_url(&url)?.rebuild_index(TABLE, "pooled_items_hnsw", 0.0)?;
+    // The client runs on the same pool: its calls get the pool's settings at checkout.
+    ObVecClient::from_session_pool(pool.clone()).rebuild_index(TABLE, "pooled_items_hnsw", 0.0)?;
     println!(
         "rebuilt pooled_items_hnsw in {:.2}s",
         rebuild.elapsed().as_secs_f64()

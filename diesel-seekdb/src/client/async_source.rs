@@ -18,6 +18,10 @@ use crate::error::{Error, Result};
 /// The last error a pool built here met while connecting (bb8 only logs it).
 pub(crate) type LastError = Arc<Mutex<Option<String>>>;
 
+/// The session `SET` a pool built here runs on every new connection and at every
+/// checkout (empty: none), so settings hold whatever an earlier borrower changed.
+pub(crate) type CheckoutSql = Arc<Mutex<String>>;
+
 /// A bb8 pool of async seekdb connections
 /// (`diesel_async::pooled_connection::bb8::Pool<AsyncMysqlConnection>`).
 pub type AsyncSeekdbPool = bb8::Pool<AsyncMysqlConnection>;
@@ -29,6 +33,11 @@ pub(crate) enum AsyncSource {
 }
 
 impl AsyncSource {
+    /// Whether this is the client's one connection (not a pool).
+    pub(crate) fn is_own(&self) -> bool {
+        matches!(self, AsyncSource::Single(_))
+    }
+
     /// A connection: the own one (reopened from `url` if an earlier call lost it, with
     /// `setup` run again) or a pooled one with `setup` run.
     pub(crate) async fn get(
@@ -198,6 +207,7 @@ pub(crate) async fn build_pool(
     url: &ConnectionUrl,
     max_size: u32,
     slot: Option<LastError>,
+    checkout: CheckoutSql,
 ) -> Result<AsyncSeekdbPool> {
     use diesel_async::pooled_connection::{
         AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
@@ -206,12 +216,21 @@ pub(crate) async fn build_pool(
     let mut config = ManagerConfig::<AsyncMysqlConnection>::default();
     // bb8 puts a connection back when its checkout check is cancelled by the pool's
     // timeout, half-read; marked broken for the check's duration it is dropped instead.
-    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+    // The check is the session SET when there are settings (a successful SET proves
+    // the connection alive, like `SELECT 1`), as SessionManager does for r2d2.
+    let check_sql = checkout.clone();
+    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(move |conn| {
+        let sql = check_sql.lock().unwrap_or_else(|p| p.into_inner()).clone();
         async move {
+            use diesel_async::SimpleAsyncConnection;
             AnsiTransactionManager::transaction_manager_status_mut(conn).set_in_error();
-            diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
-                .get_result::<i32>(conn)
-                .await?;
+            if sql.is_empty() {
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                    .get_result::<i32>(conn)
+                    .await?;
+            } else {
+                conn.batch_execute(&sql).await?;
+            }
             *AnsiTransactionManager::transaction_manager_status_mut(conn) = Default::default();
             Ok(())
         }
@@ -222,14 +241,23 @@ pub(crate) async fn build_pool(
     config.custom_setup = Box::new(move |_| {
         let url = setup_url.clone();
         let slot = setup_slot.clone();
+        let sql = checkout.lock().unwrap_or_else(|p| p.into_inner()).clone();
         async move {
-            establish_async(&url).await.map_err(|e| {
+            let fail = |e: Error| {
                 let text = e.to_string();
                 if let Some(slot) = &slot {
                     *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
                 }
                 ConnectionError::BadConnection(text)
-            })
+            };
+            let mut conn = establish_async(&url).await.map_err(fail)?;
+            if !sql.is_empty() {
+                use diesel_async::SimpleAsyncConnection;
+                conn.batch_execute(&sql)
+                    .await
+                    .map_err(|e| fail(Error::from(e)))?;
+            }
+            Ok(conn)
         }
         .boxed()
     });

@@ -9,9 +9,14 @@ mod async_obvec;
 #[cfg(feature = "async")]
 mod async_source;
 mod convert;
+#[cfg(feature = "async")]
+mod exec_async;
+mod exec_sync;
 mod hybrid;
 mod meta;
 mod obvec;
+mod ops;
+mod plan;
 mod query;
 mod row;
 pub(crate) mod source;

@@ -15,6 +15,7 @@ use diesel::{Connection, ConnectionError, MysqlConnection, RunQueryDsl};
 
 use super::url::ConnectionUrl;
 use super::watchdog::{self, Socket};
+use crate::diesel_ext::SessionManager;
 use crate::error::{Error, Result};
 
 /// An r2d2 pool of seekdb connections.
@@ -22,7 +23,10 @@ pub type SeekdbPool = Pool<ConnectionManager<MysqlConnection>>;
 
 pub(crate) enum Source {
     Single(Box<Single>),
+    /// A plain pool: the client's own settings are sent on each checkout.
     Pool(SeekdbPool),
+    /// A [`SessionManager`] pool: its checkout applies the session settings.
+    SessionPool(Pool<SessionManager>),
 }
 
 /// The client's own connection, and how to open it again.
@@ -50,8 +54,14 @@ impl Source {
         }))
     }
 
-    /// Runs `f` on a connection. `setup` (session settings) runs on every pool
-    /// checkout, and on a single connection after it was reopened.
+    /// Whether this is the client's one connection (not a pool).
+    pub(crate) fn is_own(&self) -> bool {
+        matches!(self, Source::Single(_))
+    }
+
+    /// Runs `f` on a connection. `setup` (the client's session settings, empty unless
+    /// set through the client) runs on every pool checkout, and on a single connection
+    /// after it was reopened; a [`SessionManager`] pool applies its own at checkout.
     pub(crate) fn with_conn<R>(
         &self,
         setup: &str,
@@ -59,19 +69,29 @@ impl Source {
     ) -> Result<R> {
         match self {
             Source::Single(single) => single.with_conn(setup, f),
-            Source::Pool(pool) => {
-                let mut conn: PooledConnection<_> = pool.get().map_err(|e| {
-                    Error::Connection(ConnectionError::BadConnection(e.to_string()))
-                })?;
-                if !setup.is_empty() {
-                    diesel::connection::SimpleConnection::batch_execute(&mut *conn, setup)
-                        .map_err(|e| crate::errno::fill(&mut conn, e.into()))?;
-                }
-                // The failed statement's errno, asked before the connection goes back.
-                f(&mut conn).map_err(|e| crate::errno::fill(&mut conn, e))
-            }
+            Source::Pool(pool) => pooled(pool, setup, f),
+            Source::SessionPool(pool) => pooled(pool, setup, f),
         }
     }
+}
+
+fn pooled<M, R>(
+    pool: &Pool<M>,
+    setup: &str,
+    f: impl FnOnce(&mut MysqlConnection) -> Result<R>,
+) -> Result<R>
+where
+    M: diesel::r2d2::ManageConnection<Connection = MysqlConnection>,
+{
+    let mut conn: PooledConnection<M> = pool
+        .get()
+        .map_err(|e| Error::Connection(ConnectionError::BadConnection(e.to_string())))?;
+    if !setup.is_empty() {
+        conn.batch_execute(setup)
+            .map_err(|e| crate::errno::fill(&mut conn, e.into()))?;
+    }
+    // The failed statement's errno, asked before the connection goes back.
+    f(&mut conn).map_err(|e| crate::errno::fill(&mut conn, e))
 }
 
 impl Single {

@@ -603,28 +603,12 @@ fn push_where(
     Ok(())
 }
 
-/// One line of `EXPLAIN` output.
-#[derive(diesel::QueryableByName)]
-pub(crate) struct PlanLine {
-    #[diesel(sql_type = diesel::sql_types::Text, column_name = "Query Plan")]
-    line: String,
-}
-
 /// `EXPLAIN` of `q`.
 pub(crate) fn explain(q: DynQuery) -> DynQuery {
     let mut explain = DynQuery::new();
     explain.sql("EXPLAIN ");
     explain.append(q);
     explain
-}
-
-/// The plan as text, one line per row.
-pub(crate) fn plan_text(lines: Vec<PlanLine>) -> String {
-    lines
-        .into_iter()
-        .map(|l| l.line)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Rows as JSON objects, each value converted by its column's type (vectors become

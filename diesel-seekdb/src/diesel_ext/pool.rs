@@ -35,6 +35,10 @@ use crate::error::Result;
 /// # }
 /// ```
 ///
+/// [`ObVecClient::from_session_pool`](crate::ObVecClient::from_session_pool) runs the
+/// client on such a pool: its calls see these settings and send no `SET` of their own.
+/// The check runs only while the pool keeps r2d2's `test_on_check_out` (the default).
+///
 /// Connections open within the URL's `connect_timeout` (see
 /// [`ConnectionUrl`](crate::client::ConnectionUrl)), so a checkout that has to connect
 /// to a server that does not answer returns within the pool's `connection_timeout`.

@@ -115,6 +115,21 @@ pub(crate) fn setting_value(variable: &str, rows: Vec<Setting>) -> Result<u32> {
         .map_err(|_| Error::decode("session variable", format!("{variable} = {}", row.value)))
 }
 
+/// [`setting_value`] over rows read as JSON (the clients' plans read every row so).
+pub(crate) fn setting_value_json(variable: &str, rows: Vec<crate::client::JsonRow>) -> Result<u32> {
+    let mut settings = Vec::with_capacity(rows.len());
+    for row in rows {
+        let value = row
+            .get("value")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| {
+                Error::decode("session variable", format!("{variable} is not an integer"))
+            })?;
+        settings.push(Setting { value });
+    }
+    setting_value(variable, settings)
+}
+
 fn read_setting<C>(conn: &mut C, variable: &'static str) -> Result<u32>
 where
     C: LoadConnection<Backend = Mysql>,
@@ -155,8 +170,15 @@ where
     read_setting(conn, "ob_ivf_nprobes")
 }
 
-/// Applies the settings to every connection an r2d2 pool opens:
+/// Applies the settings once, when an r2d2 pool opens a connection:
 /// `Pool::builder().connection_customizer(Box::new(SessionSettings::new().ef_search(100)))`.
+///
+/// **Leaks settings; kept only for existing code.** A setting a borrower changes on a
+/// checked-out connection goes back into the pool with it and the next borrower gets
+/// it, since r2d2 runs a customizer only when a connection is opened. Use
+/// [`SessionManager`](crate::SessionManager) (with
+/// [`ObVecClient::from_session_pool`](crate::ObVecClient::from_session_pool)), whose
+/// checkout check is the `SET` itself.
 impl diesel::r2d2::CustomizeConnection<diesel::MysqlConnection, diesel::r2d2::Error>
     for SessionSettings
 {

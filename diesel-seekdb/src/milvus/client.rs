@@ -85,6 +85,12 @@ impl MilvusLikeClient {
         Self::from_client(ObVecClient::from_pool(pool))
     }
 
+    /// Uses a [`SessionManager`](crate::SessionManager) pool, whose checkout applies
+    /// the session settings (see [`ObVecClient::from_session_pool`]).
+    pub fn from_session_pool(pool: diesel::r2d2::Pool<crate::SessionManager>) -> Self {
+        Self::from_client(ObVecClient::from_session_pool(pool))
+    }
+
     /// Wraps an [`ObVecClient`].
     pub fn from_client(inner: ObVecClient) -> Self {
         MilvusLikeClient { inner }

@@ -1,0 +1,379 @@
+//! Every client operation as a [`Plan`] (or the steps towards one), built without I/O.
+//! [`ObVecClient`](super::ObVecClient) and [`AsyncObVecClient`](super::AsyncObVecClient)
+//! call these and execute the result, so each operation is written once.
+
+use serde_json::{Map, Value};
+
+use super::ann::{AnnSearch, SearchMode};
+use super::meta::{TableInfo, TABLE_EXISTS_SQL};
+use super::plan::{affected, rows, Op, Output, Plan, Statement};
+use super::query::{DynQuery, Filter};
+use super::row::JsonRow;
+use super::statements as stmt;
+use super::HybridSearch;
+use crate::ddl::{validate_ident, IdentKind};
+use crate::diesel_ext::SessionSettings;
+use crate::error::{Error, Result};
+use crate::fragment::BindValue;
+
+/// JSON objects, as the clients return rows.
+pub(crate) type Rows = Vec<Map<String, Value>>;
+
+/// The server's statement limits, read once per client.
+pub(crate) fn read_limits() -> Plan<'static, stmt::StatementLimits> {
+    let mut q = DynQuery::new();
+    q.sql(stmt::MAX_ALLOWED_PACKET_SQL);
+    Plan::new(vec![Statement::Load(q)], |out| {
+        Ok(stmt::StatementLimits::from_rows(&rows(out)))
+    })
+}
+
+// ---- metadata and DDL -----------------------------------------------------------------
+
+pub(crate) fn table_exists<'a>(table: &str) -> Result<Op<'a, bool>> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    let mut q = DynQuery::new();
+    // The statement's one `?` is the table name.
+    q.sql(TABLE_EXISTS_SQL.trim_end_matches('?'))
+        .bind(BindValue::Text(table.to_string()));
+    Op::run(Plan::new(vec![Statement::Load(q)], |out| {
+        let n = rows(out)
+            .first()
+            .and_then(|r| r.get("n"))
+            .and_then(Value::as_i64)
+            .ok_or_else(|| Error::decode("table_exists", "COUNT(*) returned no number"))?;
+        Ok(n > 0)
+    }))
+}
+
+/// Trusted DDL for `table`, whose cached description is forgotten.
+pub(crate) fn table_ddl<'a>(table: &str, sql: String) -> Result<Op<'a, ()>> {
+    Op::run(Plan::new(vec![Statement::Batch(sql)], |_| Ok(())).forgets(table))
+}
+
+pub(crate) fn create_table<'a>(table: &crate::ddl::CreateTable) -> Result<Op<'a, ()>> {
+    table_ddl(table.name(), table.to_sql()?)
+}
+
+pub(crate) fn create_table_with_index_params<'a>(
+    table: crate::ddl::CreateTable,
+    vidxs: Option<&crate::ddl::IndexParams>,
+    fts_idxs: &[crate::ddl::FullTextIndex],
+) -> Result<Op<'a, ()>> {
+    create_table(&stmt::table_with_index_params(table, vidxs, fts_idxs)?)
+}
+
+/// DDL rendered from `table`'s description by `render`.
+fn ddl_on_table<'a>(
+    table: &str,
+    render: impl FnOnce(&TableInfo) -> Result<String> + Send + 'a,
+) -> Result<Op<'a, ()>> {
+    Op::with_table(table, move |info| table_ddl(&info.name, render(&info)?))
+}
+
+pub(crate) fn create_index<'a>(
+    table: &str,
+    is_vec_index: bool,
+    index_name: &'a str,
+    column_names: &'a [&'a str],
+    vidx_params: Option<&'a str>,
+) -> Result<Op<'a, ()>> {
+    ddl_on_table(table, move |info| {
+        stmt::create_index_sql(info, is_vec_index, index_name, column_names, vidx_params)
+    })
+}
+
+pub(crate) fn create_vidx<'a>(
+    table: &str,
+    param: &'a crate::ddl::IndexParam,
+) -> Result<Op<'a, ()>> {
+    ddl_on_table(table, move |info| stmt::create_vidx_sql(info, param))
+}
+
+pub(crate) fn create_fts<'a>(
+    table: &str,
+    index: &'a crate::ddl::FullTextIndex,
+) -> Result<Op<'a, ()>> {
+    ddl_on_table(table, move |info| index.to_create_sql(&info.name))
+}
+
+pub(crate) fn add_columns<'a>(table: &str, columns: Vec<crate::ddl::Column>) -> Result<Op<'a, ()>> {
+    table_ddl(table, stmt::add_columns_sql(table, columns)?)
+}
+
+pub(crate) fn drop_table<'a>(table: &str) -> Result<Op<'a, ()>> {
+    table_ddl(table, stmt::drop_table_sql(table)?)
+}
+
+pub(crate) fn drop_index<'a>(table: &str, index: &str) -> Result<Op<'a, ()>> {
+    table_ddl(table, stmt::drop_index_sql(table, index)?)
+}
+
+pub(crate) fn drop_columns<'a>(table: &str, columns: &[&str]) -> Result<Op<'a, ()>> {
+    table_ddl(table, stmt::drop_columns_sql(table, columns)?)
+}
+
+pub(crate) fn refresh_index<'a>(table: &str, index: &'a str, threshold: i64) -> Result<Op<'a, ()>> {
+    index_procedure("REFRESH_INDEX", table, index, BindValue::Int(threshold))
+}
+
+pub(crate) fn rebuild_index<'a>(table: &str, index: &'a str, threshold: f64) -> Result<Op<'a, ()>> {
+    stmt::check_rebuild_threshold(threshold)?;
+    index_procedure("REBUILD_INDEX", table, index, BindValue::Float(threshold))
+}
+
+/// `CALL DBMS_VECTOR.<procedure>`, retried while another refresh or rebuild holds the
+/// index.
+fn index_procedure<'a>(
+    procedure: &'static str,
+    table: &str,
+    index: &'a str,
+    threshold: BindValue,
+) -> Result<Op<'a, ()>> {
+    Op::with_table(table, move |info| {
+        Ok(Op::RetryBusy(Box::new(move || {
+            let q = stmt::index_procedure(&info, procedure, index, threshold.clone())?;
+            Ok(Plan::new(vec![Statement::Execute(q)], |_| Ok(())))
+        })))
+    })
+}
+
+/// Keeps `settings` as the client's session settings (sent on the client's own
+/// connection now; a pool applies them at checkout).
+pub(crate) fn set_session<'a>(settings: SessionSettings) -> Result<Op<'a, ()>> {
+    let sql = settings.to_sql()?;
+    let mut plan = Plan::new(vec![Statement::Session(sql)], |_| Ok(()));
+    plan.keeps_session = Some(settings);
+    Op::run(plan)
+}
+
+pub(crate) fn get_ef_search<'a>() -> Result<Op<'a, u32>> {
+    use crate::diesel_ext::session::{setting_sql, setting_value_json};
+    let variable = "ob_hnsw_ef_search";
+    let mut q = DynQuery::new();
+    q.sql(setting_sql(variable));
+    Op::run(Plan::new(vec![Statement::Load(q)], move |out| {
+        setting_value_json(variable, rows(out))
+    }))
+}
+
+// ---- DML ------------------------------------------------------------------------------
+
+/// `INSERT INTO` / `REPLACE INTO` sized by the server's limits; several statements run
+/// in one transaction. The server's affected-row count (what `upsert` documents).
+pub(crate) fn write_rows<'a>(
+    verb: &'static str,
+    table: &str,
+    rows: &'a [Value],
+    partition: Option<&'a str>,
+) -> Result<Op<'a, usize>> {
+    if rows.is_empty() {
+        return Ok(Op::Ready(0));
+    }
+    Op::with_table(table, move |info| {
+        Op::with_limits(move |limits| {
+            let statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
+            let statements = statements.into_iter().map(Statement::Execute).collect();
+            Op::run(Plan::new(statements, affected).atomic())
+        })
+    })
+}
+
+/// `INSERT INTO` with each statement's rows and `LAST_INSERT_ID()` (the first
+/// generated `AUTO_INCREMENT` value; seekdb numbers one statement's rows consecutively).
+pub(crate) fn insert_with_last_ids<'a>(
+    table: &str,
+    rows: &'a [Value],
+    partition: Option<&'a str>,
+) -> Result<Op<'a, Vec<(usize, u64)>>> {
+    if rows.is_empty() {
+        return Ok(Op::Ready(Vec::new()));
+    }
+    Op::with_table(table, move |info| {
+        Op::with_limits(move |limits| {
+            let inserts = stmt::write_statements("INSERT INTO", &info, rows, partition, limits)?;
+            let mut statements = Vec::with_capacity(inserts.len() * 2);
+            for q in inserts {
+                statements.push(Statement::Execute(q));
+                let mut last = DynQuery::new();
+                last.sql("SELECT LAST_INSERT_ID() AS `id`");
+                statements.push(Statement::Load(last));
+            }
+            Op::run(Plan::new(statements, last_ids).atomic())
+        })
+    })
+}
+
+fn last_ids(outputs: Vec<Output>) -> Result<Vec<(usize, u64)>> {
+    let mut out = Vec::new();
+    let mut outputs = outputs.into_iter();
+    while let (Some(Output::Affected(n)), Some(Output::Rows(r))) = (outputs.next(), outputs.next())
+    {
+        let id = r
+            .first()
+            .and_then(|row| row.get("id"))
+            .and_then(Value::as_u64)
+            .ok_or_else(|| Error::decode("LAST_INSERT_ID()", "no unsigned integer came back"))?;
+        out.push((n, id));
+    }
+    Ok(out)
+}
+
+pub(crate) fn update_rows<'a>(
+    table: &str,
+    values: &'a Map<String, Value>,
+    filter: Option<Filter>,
+    partition: Option<&'a str>,
+    scope: stmt::RowScope,
+) -> Result<Op<'a, usize>> {
+    Op::with_table(table, move |info| {
+        let q = stmt::update_query(&info, values, filter, partition, scope)?;
+        Op::run(Plan::new(vec![Statement::Execute(q)], affected))
+    })
+}
+
+/// Deletes by key runs and/or filter; several statements are one transaction.
+pub(crate) fn delete_rows<'a>(
+    table: &str,
+    ids: &'a [Value],
+    filter: Option<Filter>,
+    partition: Option<&'a str>,
+    scope: stmt::RowScope,
+) -> Result<Op<'a, usize>> {
+    Op::with_table(table, move |info| {
+        let statements = per_id_run(&info, ids, filter, |run, filter| {
+            Ok(Statement::Execute(stmt::delete_query(
+                &info, run, filter, partition, scope,
+            )?))
+        })?;
+        Op::run(Plan::new(statements, affected).atomic())
+    })
+}
+
+/// Reads rows by key runs and/or filter, at most `limit` in all.
+pub(crate) fn select<'a>(
+    table: &str,
+    ids: &'a [Value],
+    filter: Option<Filter>,
+    output_columns: &'a [&'a str],
+    partitions: &'a [&'a str],
+    limit: Option<usize>,
+) -> Result<Op<'a, Rows>> {
+    Op::with_table(table, move |info| {
+        let statements = per_id_run(&info, ids, filter, |run, filter| {
+            let q = stmt::select_query(&info, run, filter, output_columns, partitions, limit)?;
+            Ok(Statement::Load(q))
+        })?;
+        Op::run(Plan::new(statements, move |out| {
+            let mut rows = stmt::json_rows(&info, rows(out))?;
+            if let Some(limit) = limit {
+                rows.truncate(limit);
+            }
+            Ok(rows)
+        }))
+    })
+}
+
+/// One statement per run of ids that fits a statement ([`stmt::id_runs`]); several
+/// runs each get a copy of the (fragment) filter.
+fn per_id_run(
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+    mut statement: impl FnMut(&[Value], Option<Filter>) -> Result<Statement>,
+) -> Result<Vec<Statement>> {
+    let runs = stmt::id_runs(info, ids, filter.as_ref())?;
+    if let [run] = runs.as_slice() {
+        return Ok(vec![statement(run, filter)?]);
+    }
+    runs.into_iter()
+        .map(|run| statement(run, stmt::repeat_filter(&filter)))
+        .collect()
+}
+
+// ---- search ---------------------------------------------------------------------------
+
+/// The statement of a vector search (for typed rows and `EXPLAIN`).
+pub(crate) fn search_query<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, DynQuery>> {
+    let table = search.table.clone();
+    Op::with_table(&table, move |info| {
+        Ok(Op::Ready(search.build(&info, mode)?))
+    })
+}
+
+pub(crate) fn search<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, Rows>> {
+    let table = search.table.clone();
+    Op::with_table(&table, move |info| {
+        let q = search.build(&info, mode)?;
+        Op::run(Plan::new(vec![Statement::Load(q)], move |out| {
+            stmt::json_rows(&info, rows(out))
+        }))
+    })
+}
+
+pub(crate) fn search_sql<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, String>> {
+    let table = search.table.clone();
+    Op::with_table(&table, move |info| {
+        Ok(Op::Ready(search.build(&info, mode)?.to_sql()))
+    })
+}
+
+/// The server's plan, one line per row.
+pub(crate) fn explain<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, String>> {
+    let table = search.table.clone();
+    Op::with_table(&table, move |info| {
+        let q = stmt::explain(search.build(&info, mode)?);
+        Op::run(Plan::new(vec![Statement::Load(q)], |out| {
+            Ok(plan_text(rows(out)))
+        }))
+    })
+}
+
+fn plan_text(lines: Vec<JsonRow>) -> String {
+    lines
+        .into_iter()
+        .filter_map(|mut r| match r.0.remove("Query Plan") {
+            Some(Value::String(s)) => Some(s),
+            Some(other) => Some(other.to_string()),
+            None => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Hybrid search; the knn vector is checked against its column first.
+pub(crate) fn hybrid_search<'a>(table: &str, body: &'a HybridSearch) -> Result<Op<'a, Rows>> {
+    Op::with_table(table, move |info| {
+        stmt::check_hybrid_knn(&info, body)?;
+        hybrid_search_raw(&info.name, &body.to_json()?)
+    })
+}
+
+/// Hybrid search with a hand-written JSON body.
+pub(crate) fn hybrid_search_raw<'a>(table: &str, body: &Value) -> Result<Op<'a, Rows>> {
+    let q = stmt::hybrid_call("SEARCH", table, body)?;
+    Op::run(Plan::new(vec![Statement::Load(q)], |out| {
+        stmt::hybrid_hits(stmt::hybrid_result(rows(out)))
+    }))
+}
+
+/// The SQL seekdb generates for a hybrid search.
+pub(crate) fn hybrid_search_sql<'a>(table: &str, body: &'a HybridSearch) -> Result<Op<'a, String>> {
+    Op::with_table(table, move |info| {
+        let q = stmt::hybrid_call("GET_SQL", &info.name, &body.to_json()?)?;
+        Op::run(Plan::new(vec![Statement::Load(q)], |out| {
+            Ok(stmt::hybrid_result(rows(out)).unwrap_or_default())
+        }))
+    })
+}
+
+/// Any statement; rows (if it returns any) as JSON objects.
+pub(crate) fn raw_sql<'a>(sql: &str) -> Result<Op<'a, Rows>> {
+    Op::run(Plan::new(vec![Statement::Raw(sql.to_string())], |out| {
+        Ok(rows(out).into_iter().map(JsonRow::into_inner).collect())
+    }))
+}
+
+#[cfg(test)]
+#[path = "ops_tests.rs"]
+mod tests;
