@@ -4,8 +4,8 @@
 //! Milvus-style schema is accepted by `MilvusLikeClient`.
 
 use diesel::prelude::*;
-use diesel_seekdb::ddl::{IndexParam, VecIndexType, VectorIndex};
-use diesel_seekdb::milvus::{DataType, MilvusLikeClient, SearchRequest};
+use diesel_seekdb::ddl::{VecIndexType, VectorIndex};
+use diesel_seekdb::milvus::{DataType, IndexParam, MilvusLikeClient, SearchRequest};
 use diesel_seekdb::model::SeekdbTable;
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{Error, ObVecClient, SparseVector};

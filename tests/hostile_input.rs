@@ -9,7 +9,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 use diesel_seekdb::client::AnnSearch;
-use diesel_seekdb::ddl::IndexParam;
+use diesel_seekdb::milvus::IndexParam;
 use diesel_seekdb::milvus::{DataType, FieldSchema, MilvusFilter, MilvusLikeClient, SearchRequest};
 use diesel_seekdb::{Error, ObVecClient, SparseVector, Vector};
 use diesel_seekdb_suite::TestDb;

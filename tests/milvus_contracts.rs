@@ -3,7 +3,7 @@
 //! `describe_collection`, generated ids from `insert`, and hits without NaN.
 
 use diesel_seekdb::ddl::partition::Partition;
-use diesel_seekdb::ddl::IndexParams;
+use diesel_seekdb::milvus::IndexParams;
 use diesel_seekdb::milvus::{
     CollectionSchema, DataType, FieldSchema, MilvusFilter, MilvusLikeClient, QuickCollection,
     SearchRequest,

@@ -183,8 +183,8 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 #collection_schema
             }
 
-            fn index_params() -> ::diesel_seekdb::Result<#ddl::IndexParams> {
-                let mut __seekdb_params = #ddl::IndexParams::new();
+            fn index_params() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::IndexParams> {
+                let mut __seekdb_params = ::diesel_seekdb::milvus::IndexParams::new();
                 #(#index_params)*
                 ::core::result::Result::Ok(__seekdb_params)
             }

@@ -36,8 +36,9 @@
 
 use diesel::{MysqlConnection, RunQueryDsl};
 
-use crate::ddl::{CreateTable, DropTable, IndexParams};
+use crate::ddl::{CreateTable, DropTable};
 use crate::milvus::CollectionSchema;
+use crate::milvus::IndexParams;
 use crate::Result;
 
 /// A seekdb table described by a model struct (see the [module docs](self)).
@@ -103,7 +104,7 @@ fn execute(conn: &mut MysqlConnection, sql: &str) -> Result<()> {
 pub mod __private {
     use serde_json::{Map, Value};
 
-    use crate::ddl::IndexParam;
+    use crate::milvus::IndexParam;
 
     /// A vector-index parameter value as written in the attribute.
     #[derive(Debug, Clone, Copy)]

@@ -25,7 +25,13 @@ pub use table::{
     MAX_ARRAY_DEPTH,
 };
 pub use vector_index::{
-    DropIndex, IndexParam, IndexParams, RefineType, SyncMode, VecIndexType, VectorDistance,
-    VectorIndex, VectorLib, DEFAULT_LOB_INROW_THRESHOLD, MAX_INDEX_DIMENSIONS,
-    MAX_LOB_INROW_THRESHOLD,
+    DropIndex, RefineType, SyncMode, VecIndexType, VectorDistance, VectorIndex, VectorLib,
+    DEFAULT_LOB_INROW_THRESHOLD, MAX_INDEX_DIMENSIONS, MAX_LOB_INROW_THRESHOLD,
 };
+
+/// Moved to [`crate::milvus::IndexParam`]: it describes an index the pymilvus way.
+#[deprecated(since = "0.1.0", note = "use diesel_seekdb::milvus::IndexParam")]
+pub type IndexParam = crate::milvus::IndexParam;
+/// Moved to [`crate::milvus::IndexParams`]: it describes indexes the pymilvus way.
+#[deprecated(since = "0.1.0", note = "use diesel_seekdb::milvus::IndexParams")]
+pub type IndexParams = crate::milvus::IndexParams;

@@ -10,10 +10,11 @@ use super::ids::{generated_ids, id_source, keys_with_generated, row_ids, IdSourc
 use super::schema::{CollectionSchema, DataType, FieldSchema};
 use super::search::{check_query_vector, to_hit, without_null_distances};
 use super::search::{Hit, SearchRequest};
+use super::{IndexParam, IndexParams};
 use crate::client::{
     AnnSearch, ColumnKind, ConnectOptions, DistanceFunc, Filter, ObVecClient, SeekdbPool, TableInfo,
 };
-use crate::ddl::{quote_ident, validate_ident, IdentKind, IndexParam, IndexParams, VectorIndex};
+use crate::ddl::{quote_ident, validate_ident, IdentKind, VectorIndex};
 use crate::error::{Error, Result};
 use crate::fragment::SqlFragment;
 use crate::Vector;

@@ -1,7 +1,8 @@
 //! Milvus-style collection schemas: `DataType`, `FieldSchema`, `CollectionSchema`.
 
+use super::IndexParams;
 use crate::ddl::partition::Partition;
-use crate::ddl::{validate_ident, Column, ColumnType, CreateTable, IdentKind, IndexParams};
+use crate::ddl::{validate_ident, Column, ColumnType, CreateTable, IdentKind};
 use crate::error::{Error, Result};
 
 /// pymilvus's `DataType`, all 13 members, with the seekdb type each maps to.
@@ -387,7 +388,7 @@ impl CollectionSchema {
     ///
     /// ```
     /// use diesel_seekdb::milvus::{CollectionSchema, DataType, FieldSchema};
-    /// use diesel_seekdb::ddl::{IndexParam, IndexParams};
+    /// use diesel_seekdb::milvus::{IndexParam, IndexParams};
     /// let mut schema = CollectionSchema::new();
     /// schema.add_field(FieldSchema::new("id", DataType::VARCHAR).max_length(64).primary());
     /// schema.add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(3));
