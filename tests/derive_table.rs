@@ -13,9 +13,8 @@ use diesel_seekdb_derive::SeekdbTable;
 use diesel_seekdb_suite::TestDb;
 use serde_json::json;
 
-#[path = "../diesel-seekdb-derive/src/rules.rs"]
-#[allow(dead_code)]
-mod rules;
+// The one rule table both the derive and the runtime builders read.
+use diesel_seekdb_rules::index as rules;
 
 mod schema {
     diesel::table! {
@@ -283,20 +282,20 @@ fn with(kind: &str, key: &str, value: serde_json::Value) -> serde_json::Value {
 fn rule_table_agrees_with_the_runtime_builder() {
     use rules::ParamType;
     assert_eq!(
-        rules::MAX_DIMENSIONS as usize,
+        diesel_seekdb_rules::MAX_DIMENSIONS as usize,
         diesel_seekdb::codec::MAX_DIMENSIONS
     );
     assert_eq!(
-        rules::MAX_INDEX_DIMENSIONS,
-        u64::from(diesel_seekdb::ddl::MAX_INDEX_DIMENSIONS)
+        diesel_seekdb_rules::MAX_INDEX_DIMENSIONS,
+        diesel_seekdb::ddl::MAX_INDEX_DIMENSIONS
     );
     assert_eq!(
-        rules::DEFAULT_LOB_INROW_THRESHOLD,
-        u64::from(diesel_seekdb::ddl::DEFAULT_LOB_INROW_THRESHOLD)
+        diesel_seekdb_rules::DEFAULT_LOB_INROW_THRESHOLD,
+        diesel_seekdb::ddl::DEFAULT_LOB_INROW_THRESHOLD
     );
     assert_eq!(
-        rules::MAX_LOB_INROW_THRESHOLD,
-        u64::from(diesel_seekdb::ddl::MAX_LOB_INROW_THRESHOLD)
+        diesel_seekdb_rules::MAX_LOB_INROW_THRESHOLD,
+        diesel_seekdb::ddl::MAX_LOB_INROW_THRESHOLD
     );
     let mut names: Vec<&str> = rules::KINDS.iter().map(|k| k.name).collect();
     let mut runtime_names: Vec<&str> = VecIndexType::ALL.iter().map(|t| t.as_str()).collect();

@@ -13,7 +13,6 @@
 #![deny(unsafe_code)]
 
 mod model;
-mod rules;
 mod sql_type;
 mod table;
 

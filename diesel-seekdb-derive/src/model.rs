@@ -9,8 +9,9 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Fields, Lit, LitInt, LitStr, Token};
 
-use crate::rules::{self, Kind, ParamType};
-use crate::sql_type::{self, Inferred, SqlType};
+use crate::sql_type::{self, Inferred, SqlType, SqlTypeExt as _};
+use diesel_seekdb_rules::index::{self as rules, Kind, ParamType, ParamValue};
+use diesel_seekdb_rules::{DEFAULT_LOB_INROW_THRESHOLD, MAX_DIMENSIONS, MAX_LOB_INROW_THRESHOLD};
 
 pub struct Model {
     pub table: String,
@@ -258,7 +259,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
                     lob = Some(u64::from(u32_value(
                         &meta,
                         0,
-                        rules::MAX_LOB_INROW_THRESHOLD,
+                        MAX_LOB_INROW_THRESHOLD.into(),
                     )?));
                 }
                 "partition" => {
@@ -344,7 +345,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
                         let msg = format!(
                             "`{name}` is a Vector: declare its dimension with \
                              `#[seekdb(vector(dim = N))]` (1 <= N <= {})",
-                            rules::MAX_DIMENSIONS
+                            MAX_DIMENSIONS
                         );
                         return Err(match a.vector_attr {
                             Some(span) => syn::Error::new(span, msg),
@@ -449,7 +450,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
         }
     }
 
-    let lob_threshold = lob.unwrap_or(rules::DEFAULT_LOB_INROW_THRESHOLD);
+    let lob_threshold = lob.unwrap_or(DEFAULT_LOB_INROW_THRESHOLD.into());
     let mut vector_indexes = Vec::new();
     for (column, raw, span, sparse) in raw_indexes {
         let dim = match find(&column).map(|c| &c.ty) {
@@ -588,13 +589,10 @@ fn parse_field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                         }
                         let lit: LitInt = inner.value()?.parse()?;
                         let v: u64 = lit.base10_parse()?;
-                        if v == 0 || v > rules::MAX_DIMENSIONS {
+                        if v == 0 || v > u64::from(MAX_DIMENSIONS) {
                             return err(
                                 &lit,
-                                format!(
-                                    "`dim` must be between 1 and {}, got {v}",
-                                    rules::MAX_DIMENSIONS
-                                ),
+                                format!("`dim` must be between 1 and {}, got {v}", MAX_DIMENSIONS),
                             );
                         }
                         a.dim = Some((v as u32, lit.span()));
@@ -742,7 +740,7 @@ fn check_index(
     let mut params = Vec::new();
     for (ident, lit) in &raw.params {
         let key = ident.unraw().to_string();
-        let Some((_, ty)) = kind.params.iter().find(|(k, _)| *k == key) else {
+        let Some(&(name, ty)) = kind.params.iter().find(|(k, _)| *k == key) else {
             let takes: Vec<&str> = kind.params.iter().map(|(k, _)| *k).collect();
             return err(
                 ident,
@@ -753,45 +751,25 @@ fn check_index(
                 ),
             );
         };
-        let value = match (ty, lit) {
-            (ParamType::Int(lo, hi), Lit::Int(i)) => {
+        // The value's Rust form, then the shared rule table's verdict on it.
+        let word;
+        let (value, pval) = match (ty, lit) {
+            (ParamType::Int(..) | ParamType::IntIn(_), Lit::Int(i)) => {
                 let v: u64 = i.base10_parse()?;
-                if v < *lo || v > *hi {
-                    return err(
-                        i,
-                        format!("`{key}` must be {lo}..={hi} for {}, got {v}", kind.name),
-                    );
-                }
-                PVal::Int(v)
+                (ParamValue::Int(v), PVal::Int(v))
             }
-            (ParamType::IntIn(allowed), Lit::Int(i)) => {
-                let v: u64 = i.base10_parse()?;
-                if !allowed.contains(&v) {
-                    return err(i, format!("`{key}` must be one of {allowed:?}, got {v}"));
-                }
-                PVal::Int(v)
-            }
-            (ParamType::Float(lo, hi), Lit::Float(_) | Lit::Int(_)) => {
+            (ParamType::Float(..), Lit::Float(_) | Lit::Int(_)) => {
                 let v: f64 = match lit {
                     Lit::Float(f) => f.base10_parse()?,
                     Lit::Int(i) => i.base10_parse()?,
                     _ => unreachable!(),
                 };
-                if !(v >= *lo && v <= *hi) {
-                    return err(lit, format!("`{key}` must be {lo}..={hi}, got {v}"));
-                }
-                PVal::Float(v)
+                (ParamValue::Float(v), PVal::Float(v))
             }
-            (ParamType::Bool, Lit::Bool(b)) => PVal::Bool(b.value),
-            (ParamType::Word(words), Lit::Str(s)) => {
-                let v = s.value().to_ascii_lowercase();
-                if !words.contains(&v.as_str()) {
-                    return err(
-                        s,
-                        format!("`{key}` for {} must be one of {words:?}", kind.name),
-                    );
-                }
-                PVal::Word(v)
+            (ParamType::Bool, Lit::Bool(b)) => (ParamValue::Bool(b.value), PVal::Bool(b.value)),
+            (ParamType::Word(_), Lit::Str(s)) => {
+                word = s.value().to_ascii_lowercase();
+                (ParamValue::Word(&word), PVal::Word(word.clone()))
             }
             (ty, lit) => {
                 let want = match ty {
@@ -803,7 +781,10 @@ fn check_index(
                 return err(lit, format!("`{key}` takes {want}"));
             }
         };
-        params.push((key, value));
+        if let Err(v) = kind.check(name, value) {
+            return err(lit, format!("`{key}`: {}", v.reason));
+        }
+        params.push((key, pval));
     }
     let int = |k: &str| {
         params.iter().find_map(|(p, v)| match v {
@@ -817,88 +798,27 @@ fn check_index(
             _ => None,
         })
     };
-    let pspan = |k: &str| {
-        raw.params
-            .iter()
-            .find(|(i, _)| i == k)
-            .map(|(_, lit)| lit.span())
-            .unwrap_or(span)
-    };
-    let is_hnsw = kind.name.starts_with("hnsw");
-    if is_hnsw {
-        let m = int("m").unwrap_or(16);
-        if let Some(ef) = int("ef_construction") {
-            if ef <= m {
-                return err(
-                    pspan("ef_construction"),
-                    format!("`ef_construction` ({ef}) must be greater than m ({m})"),
-                );
-            }
-            if kind.name != "hnsw" && ef < 2 * m {
-                return err(
-                    pspan("ef_construction"),
-                    format!(
-                        "{} needs ef_construction >= 2*m ({}), got {ef}",
-                        kind.name,
-                        2 * m
-                    ),
-                );
-            }
-        }
-    }
-    if kind.name == "ivf_pq" {
-        let Some(m) = int("m") else {
-            return err(
-                span,
-                "an ivf_pq index requires `m` (it must divide the dimension)",
-            );
-        };
-        if let Some(d) = dim {
-            if m > d || d % m != 0 {
-                return err(
-                    pspan("m"),
-                    format!("ivf_pq m ({m}) must divide the dimension ({d})"),
-                );
-            }
-        }
-    }
-    if kind.sparse {
-        let pruned = boolean("prune") == Some(true);
-        if boolean("refine") == Some(true) && !pruned {
-            return err(pspan("refine"), "`refine = true` needs `prune = true`");
-        }
-        let drop = params.iter().find_map(|(p, v)| match v {
+    let settings = rules::Settings {
+        m: int("m"),
+        ef_construction: int("ef_construction"),
+        prune: boolean("prune"),
+        refine: boolean("refine"),
+        drop_ratio_build: params.iter().find_map(|(p, v)| match v {
             PVal::Float(f) if p == "drop_ratio_build" => Some(*f),
             _ => None,
-        });
-        if drop.is_some_and(|d| d > 0.0) && !pruned {
-            return err(
-                pspan("drop_ratio_build"),
-                "`drop_ratio_build` above 0 needs `prune = true`",
-            );
-        }
-    }
-    if let Some(d) = dim {
-        if d > rules::MAX_INDEX_DIMENSIONS {
-            return err(
-                span,
-                format!(
-                    "vector indexes cover at most {} dimensions; this column has {d}",
-                    rules::MAX_INDEX_DIMENSIONS
-                ),
-            );
-        }
-        if kind.ivf && d * 4 > lob_threshold {
-            return err(
-                span,
-                format!(
-                    "{} stores the vector in-row: {d} dimensions need a table-level \
-                     `lob_inrow_threshold` of at least {} (it is {lob_threshold})",
-                    kind.name,
-                    d * 4
-                ),
-            );
-        }
+        }),
+        dim,
+        lob_inrow_threshold: Some(lob_threshold),
+    };
+    if let Err(v) = rules::check_settings(kind, &settings) {
+        // The error sits on the parameter it names, or on the whole index.
+        let at = raw
+            .params
+            .iter()
+            .find(|(i, _)| i == v.parameter)
+            .map(|(_, lit)| lit.span())
+            .unwrap_or(span);
+        return err(at, v.reason);
     }
     Ok(VIndex {
         name: raw.name.unwrap_or_else(|| format!("{column}_vidx")),

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use syn::DeriveInput;
 
 use crate::model::{self, Method, Model, PVal, PValue, Parser, Part};
+use crate::sql_type::SqlTypeExt as _;
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let m = model::parse(input)?;

@@ -350,7 +350,7 @@ pub fn check_settings(kind: &Kind, s: &Settings) -> Result<(), Violation> {
             if ef <= m {
                 return Err(Violation::new(
                     "ef_construction",
-                    format!("must be greater than m ({m}), got {ef}"),
+                    format!("ef_construction ({ef}) must be greater than m ({m})"),
                 ));
             }
             if ty != "hnsw" && ef < 2 * m {
