@@ -6,6 +6,7 @@ use diesel::connection::SimpleConnection;
 use diesel::sql_types::{Nullable, Text};
 use diesel::{MysqlConnection, QueryableByName, RunQueryDsl};
 use diesel_seekdb::ddl::*;
+use diesel_seekdb::milvus::{IndexParam, IndexParams};
 use diesel_seekdb_suite::TestDb;
 
 #[derive(QueryableByName)]

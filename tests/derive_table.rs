@@ -209,12 +209,12 @@ fn collection_schema_and_index_params() {
     assert_eq!(
         fields,
         [
-            ("id", DataType::INT64, true, false, None, None),
-            ("title", DataType::VARCHAR, false, false, None, Some(200)),
-            ("body", DataType::STRING, false, true, None, None),
+            ("id", DataType::Int64, true, false, None, None),
+            ("title", DataType::VarChar, false, false, None, Some(200)),
+            ("body", DataType::String, false, true, None, None),
             (
                 "embedding",
-                DataType::FLOAT_VECTOR,
+                DataType::FloatVector,
                 false,
                 false,
                 Some(4),

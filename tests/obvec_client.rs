@@ -472,9 +472,8 @@ fn ddl_builders_through_the_client_and_every_index_type_finds_the_ds_top5() {
 #[test]
 fn hybrid_search_combines_text_and_vector_hits() {
     use diesel_seekdb::client::{HybridSearch, Knn, SearchQuery};
-    use diesel_seekdb::ddl::{
-        Column, ColumnType, CreateTable, FullTextIndex, IndexParams, Organization,
-    };
+    use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, FullTextIndex, Organization};
+    use diesel_seekdb::milvus::IndexParams;
     let db = TestDb::new("obv_hyb");
     let c = client(&db);
     let mut vidx = IndexParams::new();

@@ -120,42 +120,42 @@ impl SqlTypeExt for SqlType {
 
     fn milvus(&self) -> Option<(&'static str, TokenStream)> {
         Some(match self {
-            SqlType::TinyInt(false) => ("INT8", quote!()),
-            SqlType::SmallInt(false) => ("INT16", quote!()),
-            SqlType::Int(false) => ("INT32", quote!()),
-            SqlType::BigInt(false) => ("INT64", quote!()),
-            SqlType::Float => ("FLOAT", quote!()),
-            SqlType::Double => ("DOUBLE", quote!()),
-            SqlType::Bool => ("BOOL", quote!()),
+            SqlType::TinyInt(false) => ("Int8", quote!()),
+            SqlType::SmallInt(false) => ("Int16", quote!()),
+            SqlType::Int(false) => ("Int32", quote!()),
+            SqlType::BigInt(false) => ("Int64", quote!()),
+            SqlType::Float => ("Float", quote!()),
+            SqlType::Double => ("Double", quote!()),
+            SqlType::Bool => ("Bool", quote!()),
             SqlType::Varchar(n) => {
                 let n = *n as usize;
-                ("VARCHAR", quote!(.max_length(#n)))
+                ("VarChar", quote!(.max_length(#n)))
             }
-            SqlType::Text | SqlType::LongText => ("STRING", quote!()),
-            SqlType::Json => ("JSON", quote!()),
+            SqlType::Text | SqlType::LongText => ("String", quote!()),
+            SqlType::Json => ("Json", quote!()),
             SqlType::Vector(d) => {
                 let d = *d as usize;
-                ("FLOAT_VECTOR", quote!(.dim(#d)))
+                ("FloatVector", quote!(.dim(#d)))
             }
-            SqlType::SparseVector => ("SPARSE_FLOAT_VECTOR", quote!()),
+            SqlType::SparseVector => ("SparseFloatVector", quote!()),
             SqlType::Array(e) => {
                 let (name, extra) = match &**e {
                     SqlType::Varchar(n) => {
                         let n = *n as usize;
-                        ("VARCHAR", quote!(.max_length(#n)))
+                        ("VarChar", quote!(.max_length(#n)))
                     }
-                    SqlType::TinyInt(false) => ("INT8", quote!()),
-                    SqlType::SmallInt(false) => ("INT16", quote!()),
-                    SqlType::Int(false) => ("INT32", quote!()),
-                    SqlType::BigInt(false) => ("INT64", quote!()),
-                    SqlType::Float => ("FLOAT", quote!()),
-                    SqlType::Double => ("DOUBLE", quote!()),
-                    SqlType::Bool => ("BOOL", quote!()),
+                    SqlType::TinyInt(false) => ("Int8", quote!()),
+                    SqlType::SmallInt(false) => ("Int16", quote!()),
+                    SqlType::Int(false) => ("Int32", quote!()),
+                    SqlType::BigInt(false) => ("Int64", quote!()),
+                    SqlType::Float => ("Float", quote!()),
+                    SqlType::Double => ("Double", quote!()),
+                    SqlType::Bool => ("Bool", quote!()),
                     _ => return None,
                 };
                 let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
                 (
-                    "ARRAY",
+                    "Array",
                     quote!(.element_type(::diesel_seekdb::milvus::DataType::#ident) #extra),
                 )
             }

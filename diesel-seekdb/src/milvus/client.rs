@@ -119,8 +119,8 @@ impl MilvusLikeClient {
         let mut schema = CollectionSchema::new();
         let mut pk = FieldSchema::new(&options.primary_field_name, options.id_type).primary();
         match options.id_type {
-            DataType::INT64 => pk = pk.auto_id(options.auto_id),
-            DataType::VARCHAR => {
+            DataType::Int64 => pk = pk.auto_id(options.auto_id),
+            DataType::VarChar => {
                 if options.auto_id {
                     return Err(Error::validation(
                         "auto_id",
@@ -138,7 +138,7 @@ impl MilvusLikeClient {
         }
         schema.add_field(pk);
         schema.add_field(
-            FieldSchema::new(&options.vector_field_name, DataType::FLOAT_VECTOR).dim(dimension),
+            FieldSchema::new(&options.vector_field_name, DataType::FloatVector).dim(dimension),
         );
         let mut index = IndexParams::new();
         index.add(
@@ -568,7 +568,7 @@ impl Default for QuickCollection {
     fn default() -> Self {
         QuickCollection {
             primary_field_name: "id".into(),
-            id_type: DataType::INT64,
+            id_type: DataType::Int64,
             max_length: 1024,
             vector_field_name: "vector".into(),
             metric_type: "l2".into(),
