@@ -2,7 +2,7 @@
 
 use diesel::dsl::sql;
 use diesel::sql_types::{BigInt, Bool, Integer};
-use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
+use diesel_seekdb::client::{AnnSearch, Distance, Filter};
 use diesel_seekdb::{Error, ObVecClient};
 use diesel_seekdb_suite::TestDb;
 use serde_json::{json, Value};
@@ -67,7 +67,7 @@ fn ds_ann_search_returns_top5_at_distance_zero_through_the_index() {
 
     let search = || {
         AnnSearch::new("items", "embedding", vec![0.0, 0.0, 0.0])
-            .distance(DistanceFunc::L2)
+            .distance(Distance::L2)
             .with_dist(true)
             .topk(5)
             .output_columns(["id"])
@@ -122,7 +122,7 @@ fn inner_product_search_uses_the_index_and_threshold_means_at_least() {
         .unwrap();
     let search = || {
         AnnSearch::new("items", "embedding", vec![0.0, 0.0, 1.0])
-            .distance(DistanceFunc::InnerProduct)
+            .distance(Distance::InnerProduct)
             .with_dist(true)
             .topk(5)
             .output_columns(["id"])

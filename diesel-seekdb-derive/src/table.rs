@@ -74,7 +74,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             .vector_index(
                 #ddl::VectorIndex::new(#iname, #col)
                     .index_type(#ddl::VecIndexType::#kind)
-                    .distance(#ddl::VectorDistance::#distance)
+                    .distance(#ddl::Distance::#distance)
                     #(#params)*
             )
         }

@@ -7,12 +7,14 @@
 //! and string literals escaped.
 
 pub mod column;
+pub mod distance;
 pub mod fulltext;
 pub mod ident;
 pub mod partition;
 pub mod table;
 pub mod vector_index;
 
+pub use distance::Distance;
 pub use fulltext::{FullTextIndex, FullTextParser, IkMode};
 
 pub use ident::{
@@ -25,9 +27,12 @@ pub use table::{
     MAX_ARRAY_DEPTH,
 };
 pub use vector_index::{
-    DropIndex, RefineType, SyncMode, VecIndexType, VectorDistance, VectorIndex, VectorLib,
+    DropIndex, RefineType, SyncMode, VecIndexType, VectorIndex, VectorLib,
     DEFAULT_LOB_INROW_THRESHOLD, MAX_INDEX_DIMENSIONS, MAX_LOB_INROW_THRESHOLD,
 };
+
+#[allow(deprecated)]
+pub use vector_index::VectorDistance;
 
 /// Moved to [`crate::milvus::IndexParam`]: it describes an index the pymilvus way.
 #[deprecated(since = "0.1.0", note = "use diesel_seekdb::milvus::IndexParam")]

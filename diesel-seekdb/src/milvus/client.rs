@@ -12,7 +12,7 @@ use super::search::{check_query_vector, to_hit, without_null_distances};
 use super::search::{Hit, SearchRequest};
 use super::{IndexParam, IndexParams};
 use crate::client::{
-    AnnSearch, ColumnKind, ConnectOptions, DistanceFunc, Filter, ObVecClient, SeekdbPool, TableInfo,
+    AnnSearch, ColumnKind, ConnectOptions, Distance, Filter, ObVecClient, SeekdbPool, TableInfo,
 };
 use crate::ddl::{quote_ident, validate_ident, IdentKind, VectorIndex};
 use crate::error::{Error, Result};
@@ -430,7 +430,7 @@ impl MilvusLikeClient {
             });
         }
         let metric = match &request.metric {
-            Some(m) => DistanceFunc::parse(m)?,
+            Some(m) => Distance::parse(m)?,
             None => Self::index_metric(&info, &request.anns_field)?,
         };
         let mut outputs = request.output_fields.clone();
@@ -519,16 +519,16 @@ impl MilvusLikeClient {
     }
 
     /// The metric of the vector index on `field` (l2 when there is none).
-    fn index_metric(info: &TableInfo, field: &str) -> Result<DistanceFunc> {
+    fn index_metric(info: &TableInfo, field: &str) -> Result<Distance> {
         info.require_column("anns_field", field)?;
         let distance = info
             .vector_index_on(field)
             .and_then(|i| i.distance.as_deref())
             .unwrap_or("L2");
         Ok(match distance {
-            "INNER_PRODUCT" => DistanceFunc::InnerProduct,
-            "COSINE" => DistanceFunc::Cosine,
-            _ => DistanceFunc::L2,
+            "INNER_PRODUCT" => Distance::InnerProduct,
+            "COSINE" => Distance::Cosine,
+            _ => Distance::L2,
         })
     }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::ddl::{RefineType, SyncMode, VecIndexType, VectorDistance, VectorIndex, VectorLib};
+use crate::ddl::{Distance, RefineType, SyncMode, VecIndexType, VectorIndex, VectorLib};
 use crate::{Error, Result};
 
 /// pyobvector's / Milvus's description of one vector index: names, an index-type string
@@ -80,12 +80,12 @@ impl IndexParam {
         let mut idx = VectorIndex::new(self.index_name.clone(), self.field_name.clone())
             .index_type(index_type)
             .distance(if index_type.is_sparse() {
-                VectorDistance::InnerProduct
+                Distance::InnerProduct
             } else {
-                VectorDistance::L2
+                Distance::L2
             });
         if let Some(metric) = &self.metric_type {
-            idx = idx.distance(VectorDistance::parse(metric)?);
+            idx = idx.distance(Distance::parse_metric(metric)?);
         }
         idx = apply_params(idx, &self.params, "params")?;
         idx.validate()?;
@@ -155,7 +155,7 @@ fn apply_params(mut idx: VectorIndex, params: &Value, path: &str) -> Result<Vect
         };
         match key.as_str() {
             "params" => idx = apply_params(idx, value, &name)?,
-            "metric_type" | "distance" => idx = idx.distance(VectorDistance::parse(string()?)?),
+            "metric_type" | "distance" => idx = idx.distance(Distance::parse_metric(string()?)?),
             "index_type" | "type" => idx = idx.index_type(VecIndexType::parse(string()?)?),
             "lib" => idx = idx.lib(VectorLib::parse(string()?)?),
             "M" | "m" => idx = idx.m(u32v()?),

@@ -493,3 +493,7 @@ impl CollectionSchema {
         Ok(table)
     }
 }
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;

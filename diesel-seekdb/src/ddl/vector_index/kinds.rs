@@ -158,54 +158,9 @@ impl fmt::Display for VectorLib {
     }
 }
 
-/// The metric an index is built for (`distance=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum VectorDistance {
-    /// `l2` (use `l2_distance` / `l2_squared` in queries).
-    L2,
-    /// `inner_product` (query with `negative_inner_product(...)` ascending).
-    InnerProduct,
-    /// `cosine` (use `cosine_distance`).
-    Cosine,
-}
-
-impl VectorDistance {
-    /// The `distance=` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VectorDistance::L2 => "l2",
-            VectorDistance::InnerProduct => "inner_product",
-            VectorDistance::Cosine => "cosine",
-        }
-    }
-
-    /// Parses `l2`, `ip` / `inner_product`, `cosine` (pyobvector / Milvus `metric_type`
-    /// spellings), case-insensitively.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "l2" => Ok(VectorDistance::L2),
-            "ip" | "inner_product" => Ok(VectorDistance::InnerProduct),
-            "cosine" => Ok(VectorDistance::Cosine),
-            _ => Err(Error::validation(
-                "metric_type",
-                format!("unknown metric type {s:?}; expected L2, IP (inner_product) or COSINE"),
-            )),
-        }
-    }
-}
-
-impl FromStr for VectorDistance {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        Self::parse(s)
-    }
-}
-
-impl fmt::Display for VectorDistance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The old name of [`Distance`](crate::ddl::Distance) on the DDL side.
+#[deprecated(since = "0.1.0", note = "use diesel_seekdb::ddl::Distance")]
+pub type VectorDistance = crate::ddl::Distance;
 
 /// How hnsw_bq re-ranks candidates (`refine_type=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,7 +13,11 @@
 mod kinds;
 mod validate;
 
-pub use kinds::{RefineType, SyncMode, VecIndexType, VectorDistance, VectorLib};
+#[allow(deprecated)]
+pub use kinds::VectorDistance;
+pub use kinds::{RefineType, SyncMode, VecIndexType, VectorLib};
+
+use super::Distance;
 
 use diesel_seekdb_rules::index::ParamValue;
 
@@ -30,9 +34,9 @@ pub const MAX_LOB_INROW_THRESHOLD: u32 = diesel_seekdb_rules::MAX_LOB_INROW_THRE
 /// A vector index on one column.
 ///
 /// ```
-/// use diesel_seekdb::ddl::{VecIndexType, VectorDistance, VectorIndex};
+/// use diesel_seekdb::ddl::{VecIndexType, Distance, VectorIndex};
 /// let idx = VectorIndex::new("vidx", "v")
-///     .distance(VectorDistance::L2)
+///     .distance(Distance::L2)
 ///     .m(16)
 ///     .ef_construction(200)
 ///     .ef_search(64);
@@ -55,7 +59,7 @@ pub struct VectorIndex {
     pub(super) name: String,
     column: String,
     index_type: VecIndexType,
-    distance: VectorDistance,
+    distance: Distance,
     lib: Option<VectorLib>,
     m: Option<u32>,
     ef_construction: Option<u32>,
@@ -84,7 +88,7 @@ impl VectorIndex {
             name: name.into(),
             column: column.into(),
             index_type: VecIndexType::Hnsw,
-            distance: VectorDistance::L2,
+            distance: Distance::L2,
             lib: None,
             m: None,
             ef_construction: None,
@@ -110,7 +114,7 @@ impl VectorIndex {
     pub fn sparse(name: impl Into<String>, column: impl Into<String>) -> Self {
         Self::new(name, column)
             .index_type(VecIndexType::Sindi)
-            .distance(VectorDistance::InnerProduct)
+            .distance(Distance::InnerProduct)
     }
 
     /// Sets the algorithm.
@@ -120,7 +124,7 @@ impl VectorIndex {
     }
 
     /// Sets the metric.
-    pub fn distance(mut self, distance: VectorDistance) -> Self {
+    pub fn distance(mut self, distance: Distance) -> Self {
         self.distance = distance;
         self
     }
@@ -252,7 +256,7 @@ impl VectorIndex {
     }
 
     /// The metric.
-    pub fn get_distance(&self) -> VectorDistance {
+    pub fn get_distance(&self) -> Distance {
         self.distance
     }
 
@@ -314,7 +318,7 @@ impl VectorIndex {
     /// The key/value pairs of the `WITH (...)` clause, in rendering order.
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut p: Vec<(&'static str, String)> = vec![
-            ("distance", self.distance.as_str().into()),
+            ("distance", self.distance.index_distance().into()),
             ("type", self.index_type.as_str().into()),
             (
                 "lib",

@@ -18,7 +18,7 @@ fn renders_every_type() {
             "VECTOR INDEX `i` (`v`) WITH (distance=l2, type=hnsw, lib=vsag, m=16, ef_construction=200, ef_search=64, extra_info_max_size=0)",
         ),
         (
-            VectorIndex::new("i", "v").index_type(VecIndexType::HnswSq).distance(VectorDistance::Cosine),
+            VectorIndex::new("i", "v").index_type(VecIndexType::HnswSq).distance(Distance::Cosine),
             "VECTOR INDEX `i` (`v`) WITH (distance=cosine, type=hnsw_sq, lib=vsag)",
         ),
         (
@@ -30,7 +30,7 @@ fn renders_every_type() {
             "VECTOR INDEX `i` (`v`) WITH (distance=l2, type=ivf_flat, lib=ob, nlist=128, sample_per_nlist=256)",
         ),
         (
-            VectorIndex::new("i", "v").index_type(VecIndexType::IvfSq8).distance(VectorDistance::InnerProduct),
+            VectorIndex::new("i", "v").index_type(VecIndexType::IvfSq8).distance(Distance::InnerProduct),
             "VECTOR INDEX `i` (`v`) WITH (distance=inner_product, type=ivf_sq8, lib=ob)",
         ),
         (
@@ -142,10 +142,7 @@ fn rejects_what_seekdb_rejects() {
     assert_eq!(param_of(v().lib(VectorLib::Ob).validate()), "lib");
     assert_eq!(param_of(ivf().lib(VectorLib::Vsag).validate()), "lib");
     assert!(sp().lib(VectorLib::Ob).validate().is_ok());
-    assert_eq!(
-        param_of(sp().distance(VectorDistance::L2).validate()),
-        "distance"
-    );
+    assert_eq!(param_of(sp().distance(Distance::L2).validate()), "distance");
     assert_eq!(param_of(sp().m(16).validate()), "m");
     assert_eq!(param_of(sp().refine(true).validate()), "refine");
     assert_eq!(
@@ -217,15 +214,15 @@ fn parses_spellings() {
     assert_eq!(param_of(VecIndexType::parse("flat")), "index_type");
     assert_eq!(param_of(VecIndexType::parse("diskann")), "index_type");
     for (s, d) in [
-        ("L2", VectorDistance::L2),
-        ("ip", VectorDistance::InnerProduct),
-        ("IP", VectorDistance::InnerProduct),
-        ("inner_product", VectorDistance::InnerProduct),
-        ("COSINE", VectorDistance::Cosine),
+        ("L2", Distance::L2),
+        ("ip", Distance::InnerProduct),
+        ("IP", Distance::InnerProduct),
+        ("inner_product", Distance::InnerProduct),
+        ("COSINE", Distance::Cosine),
     ] {
-        assert_eq!(VectorDistance::parse(s).unwrap(), d);
+        assert_eq!(Distance::parse_metric(s).unwrap(), d);
     }
-    assert_eq!(param_of(VectorDistance::parse("manhattan")), "metric_type");
+    assert_eq!(param_of(Distance::parse_metric("manhattan")), "metric_type");
     assert_eq!(VectorLib::parse("OB").unwrap(), VectorLib::Ob);
     assert!(VectorLib::parse("faiss").is_err());
     assert_eq!(RefineType::parse("SQ8").unwrap(), RefineType::Sq8);

@@ -24,7 +24,7 @@ impl VectorIndex {
             kind.check("lib", ParamValue::Word(lib.as_str()))
                 .map_err(violation)?;
         }
-        let distance = self.distance.as_str();
+        let distance = self.distance.index_distance();
         if !kind.accepts_distance(distance) {
             return Err(Error::validation(
                 "distance",
