@@ -5,7 +5,9 @@
 
 use diesel::prelude::*;
 use diesel_seekdb::ddl::{VecIndexType, VectorIndex};
-use diesel_seekdb::milvus::{DataType, IndexParam, MilvusLikeClient, SearchRequest};
+use diesel_seekdb::milvus::{
+    DataType, IndexParam, MilvusCollection, MilvusLikeClient, SearchRequest,
+};
 use diesel_seekdb::model::SeekdbTable;
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{Error, ObVecClient, SparseVector};
@@ -191,7 +193,7 @@ fn also_generates_the_vector_checks() {
 
 #[test]
 fn collection_schema_and_index_params() {
-    let schema = Doc::collection_schema().unwrap();
+    let schema = Doc::milvus_schema().unwrap();
     let fields: Vec<_> = schema
         .fields
         .iter()
@@ -224,7 +226,7 @@ fn collection_schema_and_index_params() {
     );
     assert_eq!(schema.fields[0].description, "row id");
     schema.validate().unwrap();
-    let params = Doc::index_params().unwrap();
+    let params = Doc::milvus_index_params().unwrap();
     let idx = params.to_vector_indexes().unwrap();
     assert_eq!(
         idx[0].to_inline_sql().unwrap(),
@@ -233,8 +235,8 @@ fn collection_schema_and_index_params() {
     );
     // The shop table keeps its partitions; the event table has a DATETIME column,
     // which Milvus has no type for: the error names the column.
-    assert!(ShopItem::collection_schema().unwrap().partitions.is_some());
-    match Event::collection_schema() {
+    assert!(ShopItem::milvus_schema().unwrap().partitions.is_some());
+    match Event::milvus_schema() {
         Err(Error::Validation { parameter, reason }) => {
             assert_eq!(parameter, "id");
             assert!(reason.contains("BIGINT UNSIGNED"), "{reason}");
@@ -595,13 +597,25 @@ fn diesel_round_trips_rows_through_the_model() {
 
 #[test]
 fn milvus_client_accepts_the_collection_schema() {
+    // The deprecated SeekdbTable methods still answer, through MilvusCollection.
+    #[allow(deprecated)]
+    {
+        assert_eq!(
+            format!("{:?}", <Doc as SeekdbTable>::collection_schema().unwrap()),
+            format!("{:?}", Doc::milvus_schema().unwrap())
+        );
+        assert_eq!(
+            <Doc as SeekdbTable>::index_params().unwrap(),
+            Doc::milvus_index_params().unwrap()
+        );
+    }
     let db = TestDb::new("derive_milvus");
     let client = MilvusLikeClient::from_connection(db.connect());
     client
         .create_collection(
             "derive_coll",
-            &Doc::collection_schema().unwrap(),
-            Some(&Doc::index_params().unwrap()),
+            &Doc::milvus_schema().unwrap(),
+            Some(&Doc::milvus_index_params().unwrap()),
         )
         .unwrap();
     let rows: Vec<serde_json::Value> = (0..30)
@@ -643,8 +657,8 @@ fn milvus_client_accepts_the_collection_schema() {
     client
         .create_collection(
             "derive_shop",
-            &ShopItem::collection_schema().unwrap(),
-            Some(&ShopItem::index_params().unwrap()),
+            &ShopItem::milvus_schema().unwrap(),
+            Some(&ShopItem::milvus_index_params().unwrap()),
         )
         .unwrap();
     let rows: Vec<serde_json::Value> = (0..12)

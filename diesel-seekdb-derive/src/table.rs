@@ -180,11 +180,14 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     #table_partition
             }
 
-            fn collection_schema() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::CollectionSchema> {
+        }
+
+        impl #impl_generics ::diesel_seekdb::milvus::MilvusCollection for #name #ty_generics #where_clause {
+            fn milvus_schema() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::CollectionSchema> {
                 #collection_schema
             }
 
-            fn index_params() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::IndexParams> {
+            fn milvus_index_params() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::IndexParams> {
                 let mut __seekdb_params = ::diesel_seekdb::milvus::IndexParams::new();
                 #(#index_params)*
                 ::core::result::Result::Ok(__seekdb_params)

@@ -27,5 +27,5 @@ mod search;
 pub use client::{MilvusFilter, MilvusLikeClient, QuickCollection};
 pub use describe::filter_schema;
 pub use index_param::{IndexParam, IndexParams};
-pub use schema::{CollectionSchema, DataType, FieldSchema};
+pub use schema::{CollectionSchema, DataType, FieldSchema, MilvusCollection};
 pub use search::{Hit, SearchRequest};

@@ -165,6 +165,21 @@ impl std::str::FromStr for DataType {
     }
 }
 
+/// A model struct that is also a Milvus-style collection: implemented by
+/// `#[derive(SeekdbTable)]` beside [`SeekdbTable`](crate::model::SeekdbTable), so the
+/// table layer does not depend on the Milvus layer.
+pub trait MilvusCollection: crate::model::SeekdbTable {
+    /// The table as a Milvus-style schema for
+    /// [`MilvusLikeClient::create_collection`](crate::milvus::MilvusLikeClient::create_collection).
+    /// Fails with [`Error::Validation`] naming the field when a column has no Milvus
+    /// data type (unsigned integers, dates, `DECIMAL`, ...).
+    fn milvus_schema() -> Result<CollectionSchema>;
+
+    /// The struct's vector indexes as Milvus-style index parameters (to pass with
+    /// [`MilvusCollection::milvus_schema`]).
+    fn milvus_index_params() -> Result<super::IndexParams>;
+}
+
 /// One field (column) of a collection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSchema {
