@@ -50,11 +50,10 @@ fn field_kind(c: &ColumnInfo) -> Option<FieldKind> {
 
 /// The `n` of `varchar(n)` / `varbinary(n)` / `char(n)`.
 fn text_length(type_name: &str) -> Option<u64> {
-    let t = type_name.trim().to_ascii_lowercase();
-    let rest = ["varchar(", "varbinary(", "char(", "binary("]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))?;
-    rest.split(')').next()?.trim().parse().ok()
+    match classify(type_name) {
+        TypeClass::Text { length, .. } => length.map(u64::from),
+        _ => None,
+    }
 }
 
 /// The Milvus name of a scalar server type (`STRING` for other text and temporal types).
@@ -179,3 +178,7 @@ pub(crate) fn describe_indexes(info: &TableInfo, ddl: &str) -> Vec<Value> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "describe_tests.rs"]
+mod tests;
