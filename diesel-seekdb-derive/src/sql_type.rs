@@ -1,6 +1,7 @@
 //! Column types: inferred from a field's Rust type or parsed from
 //! `#[seekdb(sql_type = "...")]` with the shared grammar (`diesel_seekdb_rules`),
-//! rendered as `diesel_seekdb::ddl::ColumnType` and mapped onto Milvus data types.
+//! rendered as `diesel_seekdb::ddl::ColumnType` (the runtime maps that onto Milvus data
+//! types).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -74,13 +75,11 @@ pub fn infer(ty: &Type) -> Inferred {
     Inferred::Known(t)
 }
 
-/// The Rust-side renderings of a column type: a `ColumnType` expression and the Milvus
-/// data type. The type itself, its grammar and its rules are the shared crate's.
+/// The Rust-side renderings of a column type: a `ColumnType` expression and its SQL.
+/// The type itself, its grammar and its rules are the shared crate's.
 pub trait SqlTypeExt {
+    /// A `diesel_seekdb::ddl::ColumnType` expression.
     fn tokens(&self) -> TokenStream;
-    /// The Milvus `DataType` variant and the field builder calls it needs, or `None`
-    /// when the type has no Milvus counterpart.
-    fn milvus(&self) -> Option<(&'static str, TokenStream)>;
     /// The SQL spelling (for messages).
     fn sql(&self) -> String;
 }
@@ -116,51 +115,6 @@ impl SqlTypeExt for SqlType {
                 quote!(#ct::array(#e))
             }
         }
-    }
-
-    fn milvus(&self) -> Option<(&'static str, TokenStream)> {
-        Some(match self {
-            SqlType::TinyInt(false) => ("Int8", quote!()),
-            SqlType::SmallInt(false) => ("Int16", quote!()),
-            SqlType::Int(false) => ("Int32", quote!()),
-            SqlType::BigInt(false) => ("Int64", quote!()),
-            SqlType::Float => ("Float", quote!()),
-            SqlType::Double => ("Double", quote!()),
-            SqlType::Bool => ("Bool", quote!()),
-            SqlType::Varchar(n) => {
-                let n = *n as usize;
-                ("VarChar", quote!(.max_length(#n)))
-            }
-            SqlType::Text | SqlType::LongText => ("String", quote!()),
-            SqlType::Json => ("Json", quote!()),
-            SqlType::Vector(d) => {
-                let d = *d as usize;
-                ("FloatVector", quote!(.dim(#d)))
-            }
-            SqlType::SparseVector => ("SparseFloatVector", quote!()),
-            SqlType::Array(e) => {
-                let (name, extra) = match &**e {
-                    SqlType::Varchar(n) => {
-                        let n = *n as usize;
-                        ("VarChar", quote!(.max_length(#n)))
-                    }
-                    SqlType::TinyInt(false) => ("Int8", quote!()),
-                    SqlType::SmallInt(false) => ("Int16", quote!()),
-                    SqlType::Int(false) => ("Int32", quote!()),
-                    SqlType::BigInt(false) => ("Int64", quote!()),
-                    SqlType::Float => ("Float", quote!()),
-                    SqlType::Double => ("Double", quote!()),
-                    SqlType::Bool => ("Bool", quote!()),
-                    _ => return None,
-                };
-                let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
-                (
-                    "Array",
-                    quote!(.element_type(::diesel_seekdb::milvus::DataType::#ident) #extra),
-                )
-            }
-            _ => return None,
-        })
     }
 
     fn sql(&self) -> String {

@@ -351,6 +351,21 @@ impl Column {
         &self.name
     }
 
+    /// Whether NULL is allowed.
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+    }
+
+    /// Whether the column is `AUTO_INCREMENT`.
+    pub fn is_auto_increment(&self) -> bool {
+        self.auto_increment
+    }
+
+    /// The column comment, if any.
+    pub fn get_comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
     /// The column type.
     pub fn column_type(&self) -> &ColumnType {
         &self.ty

@@ -335,6 +335,16 @@ impl CreateTable {
         pk
     }
 
+    /// The columns, in order.
+    pub fn column_list(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The table's partitioning, if any.
+    pub fn get_partition(&self) -> Option<&Partition> {
+        self.partition.as_ref()
+    }
+
     fn find(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| eq_ci(&c.name, name))
     }

@@ -142,6 +142,32 @@ impl DataType {
         }
     }
 
+    /// The Milvus type of a column type, or `None` when Milvus has none (unsigned
+    /// integers, DECIMAL, CHAR, dates, arrays of other than numbers, BOOL or VARCHAR).
+    /// The inverse of the column type each data type creates.
+    pub fn of_column_type(ty: &ColumnType) -> Option<DataType> {
+        Some(match ty {
+            ColumnType::TinyInt => DataType::Int8,
+            ColumnType::SmallInt => DataType::Int16,
+            ColumnType::Int => DataType::Int32,
+            ColumnType::BigInt => DataType::Int64,
+            ColumnType::Float => DataType::Float,
+            ColumnType::Double => DataType::Double,
+            ColumnType::Bool => DataType::Bool,
+            ColumnType::Varchar(_) => DataType::VarChar,
+            ColumnType::Text | ColumnType::LongText => DataType::String,
+            ColumnType::Json => DataType::Json,
+            ColumnType::Vector(_) => DataType::FloatVector,
+            ColumnType::SparseVector => DataType::SparseFloatVector,
+            ColumnType::Array(e) => match DataType::of_column_type(e)? {
+                DataType::String | DataType::Json | DataType::Array => return None,
+                DataType::FloatVector | DataType::SparseFloatVector => return None,
+                _ => DataType::Array,
+            },
+            _ => return None,
+        })
+    }
+
     /// Whether it is an integer type.
     pub fn is_int(self) -> bool {
         matches!(
@@ -238,6 +264,37 @@ impl FieldSchema {
     pub fn nullable(mut self, nullable: bool) -> Self {
         self.nullable = nullable;
         self
+    }
+
+    /// The field for a table column (the schema model's column type mapped onto its
+    /// Milvus data type); fails naming the column when Milvus has no such type.
+    pub fn from_column(column: &Column) -> Result<Self> {
+        let ty = column.column_type();
+        let no_type = || {
+            Error::validation(
+                column.name(),
+                format!("{} has no Milvus data type", ty.to_sql()),
+            )
+        };
+        let dtype = DataType::of_column_type(ty).ok_or_else(no_type)?;
+        let mut f = FieldSchema::new(column.name(), dtype)
+            .auto_id(column.is_auto_increment())
+            .nullable(column.is_nullable());
+        match ty {
+            ColumnType::Varchar(n) => f = f.max_length(*n as usize),
+            ColumnType::Vector(d) => f = f.dim(*d as usize),
+            ColumnType::Array(e) => {
+                f = f.element_type(DataType::of_column_type(e).ok_or_else(no_type)?);
+                if let ColumnType::Varchar(n) = **e {
+                    f = f.max_length(n as usize);
+                }
+            }
+            _ => {}
+        }
+        if let Some(d) = column.get_comment() {
+            f = f.description(d);
+        }
+        Ok(f)
     }
 
     /// `FLOAT_VECTOR` dimension.
@@ -401,6 +458,25 @@ impl CollectionSchema {
     pub fn partitions(&mut self, partitions: Partition) -> &mut Self {
         self.partitions = Some(partitions);
         self
+    }
+
+    /// The collection a `CREATE TABLE` builder describes: one field a column (see
+    /// [`FieldSchema::from_column`]), its primary key and partitions. What
+    /// [`MilvusCollection::milvus_schema`] of a derived model returns.
+    pub fn from_create_table(table: &CreateTable) -> Result<Self> {
+        let pk = table.primary_key_columns();
+        let mut schema = CollectionSchema::new();
+        for c in table.column_list() {
+            let mut field = FieldSchema::from_column(c)?;
+            if pk.iter().any(|p| p.eq_ignore_ascii_case(c.name())) {
+                field = field.primary();
+            }
+            schema.add_field(field);
+        }
+        if let Some(p) = table.get_partition() {
+            schema.partitions(p.clone());
+        }
+        Ok(schema)
     }
 
     /// The primary-key fields.
