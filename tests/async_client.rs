@@ -10,8 +10,9 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::row::{Field, NamedRow, Row};
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Untyped};
 use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsyncConnection};
-use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
-use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, IndexParams};
+use diesel_seekdb::client::{AnnSearch, Distance, Filter};
+use diesel_seekdb::ddl::{Column, ColumnType, CreateTable};
+use diesel_seekdb::milvus::IndexParams;
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient};
 use diesel_seekdb_suite::TestDb;
@@ -506,7 +507,7 @@ async fn async_client_ds_top5_dml_and_index_maintenance() {
 
     let search = || {
         AnnSearch::new("items", "embedding", vec![0.0, 0.0, 0.0])
-            .distance(DistanceFunc::L2)
+            .distance(Distance::L2)
             .with_dist(true)
             .topk(5)
             .output_columns(["id"])

@@ -7,10 +7,9 @@ use std::future::Future;
 
 use diesel::dsl::sql;
 use diesel::sql_types::Bool;
-use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter, HybridSearch, Knn, SearchQuery};
-use diesel_seekdb::ddl::{
-    Column, ColumnType, CreateTable, FullTextIndex, IndexParams, Organization,
-};
+use diesel_seekdb::client::{AnnSearch, Distance, Filter, HybridSearch, Knn, SearchQuery};
+use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, FullTextIndex, Organization};
+use diesel_seekdb::milvus::IndexParams;
 use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, Result, ServerErrorKind};
 use diesel_seekdb_suite::TestDb;
 use serde_json::{json, Map, Value};
@@ -194,7 +193,7 @@ fn ids(rows: &[Map<String, Value>]) -> Vec<i64> {
 
 fn search() -> AnnSearch {
     AnnSearch::new("items", "embedding", vec![0.0, 0.0, 0.0])
-        .distance(DistanceFunc::L2)
+        .distance(Distance::L2)
         .with_dist(true)
         .topk(5)
         .output_columns(["id"])

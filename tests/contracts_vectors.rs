@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 use diesel::sql_types::{Double, Integer, Nullable};
-use diesel_seekdb::client::{AnnSearch, DistanceFunc};
+use diesel_seekdb::client::{AnnSearch, Distance};
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient};
 use diesel_seekdb_suite::TestDb;
@@ -165,14 +165,14 @@ fn assert_real_hits(rows: &[Map<String, Value>], k: usize) {
 
 fn search(k: usize) -> AnnSearch {
     AnnSearch::new("docs", "embedding", QUERY.to_vec())
-        .distance(DistanceFunc::Cosine)
+        .distance(Distance::Cosine)
         .with_dist(true)
         .output_columns(["id"])
         .topk(k)
 }
 
 fn zero_query() -> AnnSearch {
-    AnnSearch::new("docs", "embedding", vec![0.0, 0.0, 0.0]).distance(DistanceFunc::Cosine)
+    AnnSearch::new("docs", "embedding", vec![0.0, 0.0, 0.0]).distance(Distance::Cosine)
 }
 
 fn assert_zero_refused(err: Error) {

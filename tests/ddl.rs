@@ -6,6 +6,7 @@ use diesel::connection::SimpleConnection;
 use diesel::sql_types::{Nullable, Text};
 use diesel::{MysqlConnection, QueryableByName, RunQueryDsl};
 use diesel_seekdb::ddl::*;
+use diesel_seekdb::milvus::{IndexParam, IndexParams};
 use diesel_seekdb_suite::TestDb;
 
 #[derive(QueryableByName)]
@@ -128,7 +129,7 @@ fn every_vector_index_type() {
                 8,
                 VectorIndex::new("vidx", "v")
                     .index_type(VecIndexType::HnswSq)
-                    .distance(VectorDistance::Cosine)
+                    .distance(Distance::Cosine)
                     .m(8)
                     .ef_construction(16),
             ),
@@ -166,7 +167,7 @@ fn every_vector_index_type() {
                 8,
                 VectorIndex::new("vidx", "v")
                     .index_type(VecIndexType::IvfFlat)
-                    .distance(VectorDistance::InnerProduct)
+                    .distance(Distance::InnerProduct)
                     .nlist(16)
                     .sample_per_nlist(64),
             ),
@@ -256,7 +257,7 @@ fn every_vector_index_type() {
             .unwrap(),
     );
     let create = VectorIndex::new("late_idx", "v")
-        .distance(VectorDistance::Cosine)
+        .distance(Distance::Cosine)
         .m(24)
         .to_create_sql("t_later")
         .unwrap();
@@ -689,7 +690,7 @@ fn tables_keys_options_alter_drop() {
         .primary_key(["tenant", "id"])
         .index(Index::new("k_title", ["title"]))
         .index(Index::unique("u_title", ["tenant", "title", "id"]))
-        .vector_index(VectorIndex::new("vidx", "emb").distance(VectorDistance::Cosine))
+        .vector_index(VectorIndex::new("vidx", "emb").distance(Distance::Cosine))
         .vector_index(VectorIndex::sparse("sidx", "sp"))
         .fulltext_index(
             FullTextIndex::new("fidx", ["title", "body"]).parser(FullTextParser::ik(None)),
@@ -896,7 +897,7 @@ fn server_agrees_with_client_side_refusals() {
         format!("CREATE TABLE r (id INT PRIMARY KEY, sv SPARSEVECTOR, VECTOR INDEX i (sv) WITH ({idx}))")
     };
     assert!(VectorIndex::sparse("i", "sv")
-        .distance(VectorDistance::L2)
+        .distance(Distance::L2)
         .validate()
         .is_err());
     assert!(refused(&mut db, &sparse("distance=l2, type=sindi")).contains("not supported"));

@@ -4,8 +4,10 @@
 //! Milvus-style schema is accepted by `MilvusLikeClient`.
 
 use diesel::prelude::*;
-use diesel_seekdb::ddl::{IndexParam, VecIndexType, VectorIndex};
-use diesel_seekdb::milvus::{DataType, MilvusLikeClient, SearchRequest};
+use diesel_seekdb::ddl::{VecIndexType, VectorIndex};
+use diesel_seekdb::milvus::{
+    DataType, IndexParam, MilvusCollection, MilvusLikeClient, SearchRequest,
+};
 use diesel_seekdb::model::SeekdbTable;
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{Error, ObVecClient, SparseVector};
@@ -13,9 +15,8 @@ use diesel_seekdb_derive::SeekdbTable;
 use diesel_seekdb_suite::TestDb;
 use serde_json::json;
 
-#[path = "../diesel-seekdb-derive/src/rules.rs"]
-#[allow(dead_code)]
-mod rules;
+// The one rule table both the derive and the runtime builders read.
+use diesel_seekdb_rules::index as rules;
 
 mod schema {
     diesel::table! {
@@ -192,7 +193,7 @@ fn also_generates_the_vector_checks() {
 
 #[test]
 fn collection_schema_and_index_params() {
-    let schema = Doc::collection_schema().unwrap();
+    let schema = Doc::milvus_schema().unwrap();
     let fields: Vec<_> = schema
         .fields
         .iter()
@@ -210,12 +211,12 @@ fn collection_schema_and_index_params() {
     assert_eq!(
         fields,
         [
-            ("id", DataType::INT64, true, false, None, None),
-            ("title", DataType::VARCHAR, false, false, None, Some(200)),
-            ("body", DataType::STRING, false, true, None, None),
+            ("id", DataType::Int64, true, false, None, None),
+            ("title", DataType::VarChar, false, false, None, Some(200)),
+            ("body", DataType::String, false, true, None, None),
             (
                 "embedding",
-                DataType::FLOAT_VECTOR,
+                DataType::FloatVector,
                 false,
                 false,
                 Some(4),
@@ -225,7 +226,7 @@ fn collection_schema_and_index_params() {
     );
     assert_eq!(schema.fields[0].description, "row id");
     schema.validate().unwrap();
-    let params = Doc::index_params().unwrap();
+    let params = Doc::milvus_index_params().unwrap();
     let idx = params.to_vector_indexes().unwrap();
     assert_eq!(
         idx[0].to_inline_sql().unwrap(),
@@ -234,8 +235,8 @@ fn collection_schema_and_index_params() {
     );
     // The shop table keeps its partitions; the event table has a DATETIME column,
     // which Milvus has no type for: the error names the column.
-    assert!(ShopItem::collection_schema().unwrap().partitions.is_some());
-    match Event::collection_schema() {
+    assert!(ShopItem::milvus_schema().unwrap().partitions.is_some());
+    match Event::milvus_schema() {
         Err(Error::Validation { parameter, reason }) => {
             assert_eq!(parameter, "id");
             assert!(reason.contains("BIGINT UNSIGNED"), "{reason}");
@@ -283,20 +284,20 @@ fn with(kind: &str, key: &str, value: serde_json::Value) -> serde_json::Value {
 fn rule_table_agrees_with_the_runtime_builder() {
     use rules::ParamType;
     assert_eq!(
-        rules::MAX_DIMENSIONS as usize,
+        diesel_seekdb_rules::MAX_DIMENSIONS as usize,
         diesel_seekdb::codec::MAX_DIMENSIONS
     );
     assert_eq!(
-        rules::MAX_INDEX_DIMENSIONS,
-        u64::from(diesel_seekdb::ddl::MAX_INDEX_DIMENSIONS)
+        diesel_seekdb_rules::MAX_INDEX_DIMENSIONS,
+        diesel_seekdb::ddl::MAX_INDEX_DIMENSIONS
     );
     assert_eq!(
-        rules::DEFAULT_LOB_INROW_THRESHOLD,
-        u64::from(diesel_seekdb::ddl::DEFAULT_LOB_INROW_THRESHOLD)
+        diesel_seekdb_rules::DEFAULT_LOB_INROW_THRESHOLD,
+        diesel_seekdb::ddl::DEFAULT_LOB_INROW_THRESHOLD
     );
     assert_eq!(
-        rules::MAX_LOB_INROW_THRESHOLD,
-        u64::from(diesel_seekdb::ddl::MAX_LOB_INROW_THRESHOLD)
+        diesel_seekdb_rules::MAX_LOB_INROW_THRESHOLD,
+        diesel_seekdb::ddl::MAX_LOB_INROW_THRESHOLD
     );
     let mut names: Vec<&str> = rules::KINDS.iter().map(|k| k.name).collect();
     let mut runtime_names: Vec<&str> = VecIndexType::ALL.iter().map(|t| t.as_str()).collect();
@@ -596,13 +597,25 @@ fn diesel_round_trips_rows_through_the_model() {
 
 #[test]
 fn milvus_client_accepts_the_collection_schema() {
+    // The deprecated SeekdbTable methods still answer, through MilvusCollection.
+    #[allow(deprecated)]
+    {
+        assert_eq!(
+            format!("{:?}", <Doc as SeekdbTable>::collection_schema().unwrap()),
+            format!("{:?}", Doc::milvus_schema().unwrap())
+        );
+        assert_eq!(
+            <Doc as SeekdbTable>::index_params().unwrap(),
+            Doc::milvus_index_params().unwrap()
+        );
+    }
     let db = TestDb::new("derive_milvus");
     let client = MilvusLikeClient::from_connection(db.connect());
     client
         .create_collection(
             "derive_coll",
-            &Doc::collection_schema().unwrap(),
-            Some(&Doc::index_params().unwrap()),
+            &Doc::milvus_schema().unwrap(),
+            Some(&Doc::milvus_index_params().unwrap()),
         )
         .unwrap();
     let rows: Vec<serde_json::Value> = (0..30)
@@ -644,8 +657,8 @@ fn milvus_client_accepts_the_collection_schema() {
     client
         .create_collection(
             "derive_shop",
-            &ShopItem::collection_schema().unwrap(),
-            Some(&ShopItem::index_params().unwrap()),
+            &ShopItem::milvus_schema().unwrap(),
+            Some(&ShopItem::milvus_index_params().unwrap()),
         )
         .unwrap();
     let rows: Vec<serde_json::Value> = (0..12)

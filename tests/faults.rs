@@ -24,7 +24,7 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::sql_types::{Bool, Integer};
 use diesel::MysqlConnection;
-use diesel_seekdb::client::{AnnSearch, ConnectOptions, DistanceFunc, Filter, SeekdbPool};
+use diesel_seekdb::client::{AnnSearch, ConnectOptions, Distance, Filter, SeekdbPool};
 use diesel_seekdb::milvus::MilvusLikeClient;
 use diesel_seekdb::runtime::LocalSeekdb;
 use diesel_seekdb::{Error, ObVecClient};
@@ -308,7 +308,7 @@ fn sigkill_mid_batch(server: LocalSeekdb, base_dir: &Path, port: u16) -> LocalSe
                     .map(|x| x.as_f64().unwrap() as f32)
                     .collect::<Vec<f32>>(),
             )
-            .distance(DistanceFunc::L2)
+            .distance(Distance::L2)
             .with_dist(true)
             .topk(1)
             .output_columns(["id"]),

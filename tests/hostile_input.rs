@@ -9,7 +9,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 use diesel_seekdb::client::AnnSearch;
-use diesel_seekdb::ddl::IndexParam;
+use diesel_seekdb::milvus::IndexParam;
 use diesel_seekdb::milvus::{DataType, FieldSchema, MilvusFilter, MilvusLikeClient, SearchRequest};
 use diesel_seekdb::{Error, ObVecClient, SparseVector, Vector};
 use diesel_seekdb_suite::TestDb;
@@ -759,8 +759,8 @@ fn unknown_indexes_are_named() {
 fn round_trip_collection(f: &Fixture, name: &str) {
     let mut schema = MilvusLikeClient::create_schema();
     schema
-        .add_field(FieldSchema::new("id", DataType::INT64).primary())
-        .add_field(FieldSchema::new("embedding", DataType::FLOAT_VECTOR).dim(3));
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(3));
     f.m.create_collection(name, &schema, None).unwrap();
     assert!(f.m.has_collection(name).unwrap(), "{name}");
     // seekdb stores table names in lower case.
@@ -826,8 +826,8 @@ fn too_long_empty_and_nul_identifiers_are_refused() {
     );
     let mut schema = MilvusLikeClient::create_schema();
     schema
-        .add_field(FieldSchema::new("id", DataType::INT64).primary())
-        .add_field(FieldSchema::new("embedding", DataType::FLOAT_VECTOR).dim(3));
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(3));
     // Characters, not bytes: 65 three-byte characters are too long too.
     validation(
         f.m.create_collection(&"表".repeat(65), &schema, None),

@@ -22,9 +22,9 @@ fn sorted(mut v: Vec<i64>) -> Vec<i64> {
 fn create_ds(c: &MilvusLikeClient, name: &str, metric: &str) {
     let mut schema = MilvusLikeClient::create_schema();
     schema
-        .add_field(FieldSchema::new("id", DataType::INT64).primary())
-        .add_field(FieldSchema::new("embedding", DataType::FLOAT_VECTOR).dim(3))
-        .add_field(FieldSchema::new("meta", DataType::JSON).nullable(true))
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(3))
+        .add_field(FieldSchema::new("meta", DataType::Json).nullable(true))
         .partitions(
             Partition::range("id")
                 .partition(PartitionDef::less_than("p0", 100))
@@ -63,7 +63,7 @@ fn quick_mode_collections_and_lifecycle() {
         "items_str",
         3,
         QuickCollection {
-            id_type: DataType::VARCHAR,
+            id_type: DataType::VarChar,
             max_length: 64,
             ..Default::default()
         },
@@ -300,17 +300,17 @@ fn hash_partitioned_schema_with_index_and_wrong_dimensions() {
     let mut schema = MilvusLikeClient::create_schema();
     schema
         .add_field(
-            FieldSchema::new("id", DataType::INT64)
+            FieldSchema::new("id", DataType::Int64)
                 .primary()
                 .auto_id(true),
         )
-        .add_field(FieldSchema::new("title", DataType::VARCHAR).max_length(512))
-        .add_field(FieldSchema::new("title_vector", DataType::FLOAT_VECTOR).dim(8))
-        .add_field(FieldSchema::new("reading_time", DataType::INT64))
-        .add_field(FieldSchema::new("claps", DataType::INT8))
+        .add_field(FieldSchema::new("title", DataType::VarChar).max_length(512))
+        .add_field(FieldSchema::new("title_vector", DataType::FloatVector).dim(8))
+        .add_field(FieldSchema::new("reading_time", DataType::Int64))
+        .add_field(FieldSchema::new("claps", DataType::Int8))
         .add_field(
-            FieldSchema::new("tags", DataType::ARRAY)
-                .element_type(DataType::VARCHAR)
+            FieldSchema::new("tags", DataType::Array)
+                .element_type(DataType::VarChar)
                 .max_length(20)
                 .nullable(true),
         )
@@ -406,9 +406,9 @@ fn multi_level_partitions_and_too_many_levels() {
     let c = client(&db);
     let mut schema = MilvusLikeClient::create_schema();
     schema
-        .add_field(FieldSchema::new("id", DataType::INT64).primary())
-        .add_field(FieldSchema::new("col3", DataType::INT32).primary())
-        .add_field(FieldSchema::new("embedding", DataType::FLOAT_VECTOR).dim(3))
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("col3", DataType::Int32).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(3))
         .partitions(
             Partition::range("id")
                 .partition(PartitionDef::less_than("p0", 100))
@@ -451,7 +451,7 @@ fn multi_level_partitions_and_too_many_levels() {
 
     // A third level is refused before anything is sent.
     let mut deep = MilvusLikeClient::create_schema();
-    deep.add_field(FieldSchema::new("id", DataType::INT64).primary())
+    deep.add_field(FieldSchema::new("id", DataType::Int64).primary())
         .partitions(
             Partition::range("id")
                 .partition(PartitionDef::less_than("p0", 100))

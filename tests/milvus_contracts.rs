@@ -3,7 +3,7 @@
 //! `describe_collection`, generated ids from `insert`, and hits without NaN.
 
 use diesel_seekdb::ddl::partition::Partition;
-use diesel_seekdb::ddl::IndexParams;
+use diesel_seekdb::milvus::IndexParams;
 use diesel_seekdb::milvus::{
     CollectionSchema, DataType, FieldSchema, MilvusFilter, MilvusLikeClient, QuickCollection,
     SearchRequest,
@@ -45,12 +45,12 @@ fn create_strings(c: &MilvusLikeClient, name: &str) {
     let mut schema = CollectionSchema::new();
     schema
         .add_field(
-            FieldSchema::new("id", DataType::VARCHAR)
+            FieldSchema::new("id", DataType::VarChar)
                 .max_length(16)
                 .primary(),
         )
-        .add_field(FieldSchema::new("tag", DataType::VARCHAR).max_length(16))
-        .add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(3));
+        .add_field(FieldSchema::new("tag", DataType::VarChar).max_length(16))
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(3));
     let mut index = IndexParams::new();
     index
         .add_index("v", "HNSW", "v_idx", json!({ "metric_type": "l2" }))
@@ -178,7 +178,7 @@ fn string_keys_and_values_are_exact() {
         "q",
         3,
         QuickCollection {
-            id_type: DataType::VARCHAR,
+            id_type: DataType::VarChar,
             max_length: 8,
             ..Default::default()
         },
@@ -201,13 +201,13 @@ fn create_collection_renders_through_create_table() {
     let mut schema = CollectionSchema::new();
     schema
         .add_field(
-            FieldSchema::new("id", DataType::VARCHAR)
+            FieldSchema::new("id", DataType::VarChar)
                 .max_length(32)
                 .primary(),
         )
-        .add_field(FieldSchema::new("title", DataType::VARCHAR).max_length(64))
-        .add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(3))
-        .add_field(FieldSchema::new("meta", DataType::JSON).nullable(true));
+        .add_field(FieldSchema::new("title", DataType::VarChar).max_length(64))
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(3))
+        .add_field(FieldSchema::new("meta", DataType::Json).nullable(true));
     let mut index = IndexParams::new();
     index
         .add_index(
@@ -250,8 +250,8 @@ fn create_collection_renders_through_create_table() {
     assert_eq!(validation_parameter(r), "vector_indexes.m_idx");
     let mut sparse = CollectionSchema::new();
     sparse
-        .add_field(FieldSchema::new("id", DataType::INT64).primary())
-        .add_field(FieldSchema::new("sv", DataType::SPARSE_FLOAT_VECTOR));
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("sv", DataType::SparseFloatVector));
     let mut hnsw_on_sparse = IndexParams::new();
     hnsw_on_sparse
         .add_index("sv", "HNSW", "s_idx", json!({ "metric_type": "ip" }))
@@ -281,32 +281,32 @@ fn describe_collection_uses_milvus_names() {
     let mut schema = CollectionSchema::new();
     schema
         .add_field(
-            FieldSchema::new("id", DataType::INT64)
+            FieldSchema::new("id", DataType::Int64)
                 .primary()
                 .auto_id(true),
         )
-        .add_field(FieldSchema::new("b", DataType::BOOL))
-        .add_field(FieldSchema::new("i8", DataType::INT8))
-        .add_field(FieldSchema::new("i16", DataType::INT16))
-        .add_field(FieldSchema::new("i32", DataType::INT32))
-        .add_field(FieldSchema::new("f", DataType::FLOAT))
-        .add_field(FieldSchema::new("d", DataType::DOUBLE))
-        .add_field(FieldSchema::new("s", DataType::VARCHAR).max_length(40))
-        .add_field(FieldSchema::new("txt", DataType::STRING).nullable(true))
-        .add_field(FieldSchema::new("j", DataType::JSON).nullable(true))
+        .add_field(FieldSchema::new("b", DataType::Bool))
+        .add_field(FieldSchema::new("i8", DataType::Int8))
+        .add_field(FieldSchema::new("i16", DataType::Int16))
+        .add_field(FieldSchema::new("i32", DataType::Int32))
+        .add_field(FieldSchema::new("f", DataType::Float))
+        .add_field(FieldSchema::new("d", DataType::Double))
+        .add_field(FieldSchema::new("s", DataType::VarChar).max_length(40))
+        .add_field(FieldSchema::new("txt", DataType::String).nullable(true))
+        .add_field(FieldSchema::new("j", DataType::Json).nullable(true))
         .add_field(
-            FieldSchema::new("ai", DataType::ARRAY)
-                .element_type(DataType::INT32)
+            FieldSchema::new("ai", DataType::Array)
+                .element_type(DataType::Int32)
                 .nullable(true),
         )
         .add_field(
-            FieldSchema::new("as", DataType::ARRAY)
-                .element_type(DataType::VARCHAR)
+            FieldSchema::new("as", DataType::Array)
+                .element_type(DataType::VarChar)
                 .max_length(20)
                 .nullable(true),
         )
-        .add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(4))
-        .add_field(FieldSchema::new("sv", DataType::SPARSE_FLOAT_VECTOR).nullable(true));
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(4))
+        .add_field(FieldSchema::new("sv", DataType::SparseFloatVector).nullable(true));
     let mut index = IndexParams::new();
     index
         .add_index(
@@ -400,12 +400,12 @@ fn auto_schema(partitioned: bool) -> CollectionSchema {
     let mut schema = CollectionSchema::new();
     schema
         .add_field(
-            FieldSchema::new("id", DataType::INT64)
+            FieldSchema::new("id", DataType::Int64)
                 .primary()
                 .auto_id(true),
         )
-        .add_field(FieldSchema::new("n", DataType::INT64))
-        .add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(2));
+        .add_field(FieldSchema::new("n", DataType::Int64))
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(2));
     if partitioned {
         schema.partitions(Partition::hash("id").partitions(3));
     }
@@ -467,12 +467,12 @@ fn insert_returns_the_generated_ids() {
     let mut schema = CollectionSchema::new();
     schema
         .add_field(
-            FieldSchema::new("id", DataType::INT64)
+            FieldSchema::new("id", DataType::Int64)
                 .primary()
                 .auto_id(true),
         )
-        .add_field(FieldSchema::new("part", DataType::INT64).primary())
-        .add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(2))
+        .add_field(FieldSchema::new("part", DataType::Int64).primary())
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(2))
         .partitions(Partition::hash("part").partitions(2));
     c.create_collection("auto_pair", &schema, None).unwrap();
     let rows: Vec<Value> = (0..4)
@@ -500,10 +500,10 @@ fn null_and_zero_vectors_never_outrank_real_matches() {
         let name = format!("z_{metric}");
         let mut schema = CollectionSchema::new();
         schema
-            .add_field(FieldSchema::new("id", DataType::INT64).primary())
-            .add_field(FieldSchema::new("n", DataType::INT64))
+            .add_field(FieldSchema::new("id", DataType::Int64).primary())
+            .add_field(FieldSchema::new("n", DataType::Int64))
             .add_field(
-                FieldSchema::new("v", DataType::FLOAT_VECTOR)
+                FieldSchema::new("v", DataType::FloatVector)
                     .dim(3)
                     .nullable(true),
             );

@@ -2,7 +2,7 @@
 
 use diesel::dsl::sql;
 use diesel::sql_types::{BigInt, Bool, Integer};
-use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
+use diesel_seekdb::client::{AnnSearch, Distance, Filter};
 use diesel_seekdb::{Error, ObVecClient};
 use diesel_seekdb_suite::TestDb;
 use serde_json::{json, Value};
@@ -67,7 +67,7 @@ fn ds_ann_search_returns_top5_at_distance_zero_through_the_index() {
 
     let search = || {
         AnnSearch::new("items", "embedding", vec![0.0, 0.0, 0.0])
-            .distance(DistanceFunc::L2)
+            .distance(Distance::L2)
             .with_dist(true)
             .topk(5)
             .output_columns(["id"])
@@ -122,7 +122,7 @@ fn inner_product_search_uses_the_index_and_threshold_means_at_least() {
         .unwrap();
     let search = || {
         AnnSearch::new("items", "embedding", vec![0.0, 0.0, 1.0])
-            .distance(DistanceFunc::InnerProduct)
+            .distance(Distance::InnerProduct)
             .with_dist(true)
             .topk(5)
             .output_columns(["id"])
@@ -472,9 +472,8 @@ fn ddl_builders_through_the_client_and_every_index_type_finds_the_ds_top5() {
 #[test]
 fn hybrid_search_combines_text_and_vector_hits() {
     use diesel_seekdb::client::{HybridSearch, Knn, SearchQuery};
-    use diesel_seekdb::ddl::{
-        Column, ColumnType, CreateTable, FullTextIndex, IndexParams, Organization,
-    };
+    use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, FullTextIndex, Organization};
+    use diesel_seekdb::milvus::IndexParams;
     let db = TestDb::new("obv_hyb");
     let c = client(&db);
     let mut vidx = IndexParams::new();

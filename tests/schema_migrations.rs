@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_migrations::MigrationHarness;
 use diesel_seekdb::ddl::{
-    AlterTable, Column, ColumnType, CreateTable, DropIndex, DropTable, FullTextIndex,
-    FullTextParser, VectorDistance, VectorIndex,
+    AlterTable, Column, ColumnType, CreateTable, Distance, DropIndex, DropTable, FullTextIndex,
+    FullTextParser, VectorIndex,
 };
 use diesel_seekdb::migration::{
     CreateIndex, Direction, MigrationSet, RawSql, SchemaMigration, StepError,
@@ -63,7 +63,7 @@ fn summary_index() -> SchemaMigration {
         .up(CreateIndex::vector(
             "articles",
             VectorIndex::new("articles_summary_idx", "summary")
-                .distance(VectorDistance::InnerProduct)
+                .distance(Distance::InnerProduct)
                 .m(24)
                 .ef_construction(300),
         ))

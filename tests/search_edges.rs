@@ -2,7 +2,7 @@
 //! function, and EXPLAIN for `precise_search` / `post_ann_search`.
 
 use diesel::prelude::*;
-use diesel_seekdb::client::{AnnSearch, DistanceFunc};
+use diesel_seekdb::client::{AnnSearch, Distance};
 use diesel_seekdb::diesel_ext::array_to_string;
 use diesel_seekdb::{AsyncObVecClient, ObVecClient};
 use diesel_seekdb_suite::TestDb;
@@ -89,7 +89,7 @@ fn setup(c: &ObVecClient) {
 
 fn search() -> AnnSearch {
     AnnSearch::new("items", "embedding", vec![3.0, 1.0, 0.0])
-        .distance(DistanceFunc::L2)
+        .distance(Distance::L2)
         .topk(3)
 }
 

@@ -7,10 +7,8 @@ use std::time::Instant;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
-use diesel_seekdb::ddl::{
-    Column, ColumnType, CreateTable, VecIndexType, VectorDistance, VectorIndex,
-};
+use diesel_seekdb::client::{AnnSearch, Distance, Filter};
+use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, VecIndexType, VectorIndex};
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{codec, ObVecClient};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -159,7 +157,7 @@ pub fn diesel_search(conn: &mut MysqlConnection, q: &[f32], mode: Mode) -> Res<V
 
 pub fn obvec_search(client: &ObVecClient, q: &[f32], mode: Mode) -> Res<Vec<i64>> {
     let mut s = AnnSearch::new(T_DIESEL, "v", q.to_vec())
-        .distance(DistanceFunc::L2)
+        .distance(Distance::L2)
         .topk(TOPK)
         .output_columns(["id"]);
     if mode == Mode::Filtered {
@@ -258,7 +256,7 @@ impl<'a> Bench<'a> {
                 .vector_index(
                     VectorIndex::new("vidx", "v")
                         .index_type(VecIndexType::Hnsw)
-                        .distance(VectorDistance::L2)
+                        .distance(Distance::L2)
                         .m(16)
                         .ef_construction(200),
                 );

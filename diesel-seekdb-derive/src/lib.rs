@@ -2,8 +2,10 @@
 //!
 //! - [`SeekdbTable`](macro@SeekdbTable) declares a whole seekdb table on a model struct
 //!   (columns, keys, vector and full-text indexes, partitions, table options) and
-//!   implements `diesel_seekdb::model::SeekdbTable`: `create_table()`,
-//!   `create_table_sql()`, `create(conn)`, `collection_schema()`, ...
+//!   implements `diesel_seekdb::model::SeekdbTable` (`create_table()`,
+//!   `create_table_sql()`, `create(conn)`, ...) and
+//!   `diesel_seekdb::milvus::MilvusCollection` (`milvus_schema()`,
+//!   `milvus_index_params()`).
 //! - [`SeekdbVectors`](macro@SeekdbVectors) only checks a struct's vector fields
 //!   (dimensions, finiteness) before a Diesel insert or update reaches the server.
 //!
@@ -13,7 +15,6 @@
 #![deny(unsafe_code)]
 
 mod model;
-mod rules;
 mod sql_type;
 mod table;
 
@@ -79,7 +80,7 @@ pub fn derive_seekdb_vectors(input: TokenStream) -> TokenStream {
 ///     #[seekdb(vector(dim = 768), index(kind = "hnsw", distance = "cosine", m = 16))]
 ///     embedding: Vector,
 /// }
-/// // Doc::create(&mut conn)?; Doc::create_table_sql()?; Doc::collection_schema()?
+/// // Doc::create(&mut conn)?; Doc::create_table_sql()?; Doc::milvus_schema()?
 /// ```
 ///
 /// **Table** (on the struct): the name comes from `#[diesel(table_name = ...)]`, else

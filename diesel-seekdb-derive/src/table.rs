@@ -6,7 +6,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::DeriveInput;
 
-use crate::model::{self, Method, Model, PVal, PValue, Parser, Part};
+use crate::model::{self, Method, PVal, PValue, Parser, Part};
+use crate::sql_type::SqlTypeExt as _;
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let m = model::parse(input)?;
@@ -73,7 +74,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             .vector_index(
                 #ddl::VectorIndex::new(#iname, #col)
                     .index_type(#ddl::VecIndexType::#kind)
-                    .distance(#ddl::VectorDistance::#distance)
+                    .distance(#ddl::Distance::#distance)
                     #(#params)*
             )
         }
@@ -128,7 +129,6 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let partition = m.partition.as_ref().map(partition_tokens);
     let table_partition = partition.as_ref().map(|p| quote!(.partition(#p)));
 
-    let collection_schema = collection_schema(&m, partition.as_ref());
     let index_params = m.vector_indexes.iter().map(|v| {
         let (iname, col, kind, dist) = (&v.name, &v.column, v.kind.name, &v.distance);
         let params = v.params.iter().map(|(k, val)| {
@@ -179,12 +179,18 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     #table_partition
             }
 
-            fn collection_schema() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::CollectionSchema> {
-                #collection_schema
+        }
+
+        impl #impl_generics ::diesel_seekdb::milvus::MilvusCollection for #name #ty_generics #where_clause {
+            fn milvus_schema() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::CollectionSchema> {
+                // One mapping from column types to Milvus types: the runtime's.
+                ::diesel_seekdb::milvus::CollectionSchema::from_create_table(
+                    &<Self as ::diesel_seekdb::model::SeekdbTable>::create_table(),
+                )
             }
 
-            fn index_params() -> ::diesel_seekdb::Result<#ddl::IndexParams> {
-                let mut __seekdb_params = #ddl::IndexParams::new();
+            fn milvus_index_params() -> ::diesel_seekdb::Result<::diesel_seekdb::milvus::IndexParams> {
+                let mut __seekdb_params = ::diesel_seekdb::milvus::IndexParams::new();
                 #(#index_params)*
                 ::core::result::Result::Ok(__seekdb_params)
             }
@@ -195,42 +201,6 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 }
 
 use quote::ToTokens as _;
-
-fn collection_schema(m: &Model, partition: Option<&TokenStream>) -> TokenStream {
-    let milvus = quote!(::diesel_seekdb::milvus);
-    let mut fields = Vec::new();
-    for c in &m.columns {
-        let cname = &c.name;
-        let Some((dtype, extra)) = c.ty.milvus() else {
-            let reason = format!("{} has no Milvus data type", c.ty.sql());
-            return quote! {
-                ::core::result::Result::Err(::diesel_seekdb::Error::validation(#cname, #reason))
-            };
-        };
-        let dtype = format_ident!("{}", dtype);
-        let nullable = c.nullable;
-        let ai = c.auto_increment;
-        let primary = m
-            .primary_key
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(cname))
-            .then(|| quote!(.primary()));
-        let description = c.comment.as_ref().map(|d| quote!(.description(#d)));
-        fields.push(quote! {
-            __seekdb_schema.add_field(
-                #milvus::FieldSchema::new(#cname, #milvus::DataType::#dtype)
-                    #extra #primary .auto_id(#ai) .nullable(#nullable) #description
-            );
-        });
-    }
-    let partition = partition.map(|p| quote!(__seekdb_schema.partitions(#p);));
-    quote! {
-        let mut __seekdb_schema = #milvus::CollectionSchema::new();
-        #(#fields)*
-        #partition
-        ::core::result::Result::Ok(__seekdb_schema)
-    }
-}
 
 fn partition_tokens(p: &Part) -> TokenStream {
     let ddl = quote!(::diesel_seekdb::ddl);

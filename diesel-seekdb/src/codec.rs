@@ -9,7 +9,8 @@
 use crate::error::{Error, Result};
 
 /// The most dimensions a seekdb `VECTOR(n)` column can hold.
-pub const MAX_DIMENSIONS: usize = 16_000;
+/// (`diesel_seekdb_rules::MAX_DIMENSIONS` as a `usize`, for comparing with slice lengths.)
+pub const MAX_DIMENSIONS: usize = diesel_seekdb_rules::MAX_DIMENSIONS as usize;
 
 /// Checks that a vector can be stored without silent data loss.
 ///

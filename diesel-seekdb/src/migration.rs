@@ -19,13 +19,13 @@
 //! each migration a single DDL statement).
 //!
 //! ```
-//! use diesel_seekdb::ddl::{ColumnType, Column, DropIndex, AlterTable, VectorIndex, VectorDistance};
+//! use diesel_seekdb::ddl::{ColumnType, Column, DropIndex, AlterTable, VectorIndex, Distance};
 //! use diesel_seekdb::migration::{CreateIndex, SchemaMigration};
 //!
 //! let m = SchemaMigration::builder("2026-11-25-000010_items_summary_index")
 //!     .up(AlterTable::new("items").add_column(Column::new("summary", ColumnType::Vector(8))))
 //!     .up(CreateIndex::vector("items", VectorIndex::new("items_summary_idx", "summary")
-//!         .distance(VectorDistance::Cosine)))
+//!         .distance(Distance::Cosine)))
 //!     .down(DropIndex::new("items_summary_idx", "items"))
 //!     .down(AlterTable::new("items").drop_column("summary"))
 //!     .build()?;

@@ -36,8 +36,8 @@
 
 use diesel::{MysqlConnection, RunQueryDsl};
 
-use crate::ddl::{CreateTable, DropTable, IndexParams};
-use crate::milvus::CollectionSchema;
+use crate::ddl::{CreateTable, DropTable};
+use crate::milvus::{CollectionSchema, IndexParams, MilvusCollection};
 use crate::Result;
 
 /// A seekdb table described by a model struct (see the [module docs](self)).
@@ -51,15 +51,29 @@ pub trait SeekdbTable {
     /// (`.if_not_exists()`, another comment, ...).
     fn create_table() -> CreateTable;
 
-    /// The same table as a Milvus-style schema for
-    /// [`MilvusLikeClient::create_collection`](crate::milvus::MilvusLikeClient::create_collection).
-    /// Fails with [`Error::Validation`](crate::Error::Validation) naming the field when a
-    /// column has no Milvus data type (unsigned integers, dates, `DECIMAL`, ...).
-    fn collection_schema() -> Result<CollectionSchema>;
+    /// The same table as a Milvus-style schema.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use diesel_seekdb::milvus::MilvusCollection::milvus_schema"
+    )]
+    fn collection_schema() -> Result<CollectionSchema>
+    where
+        Self: MilvusCollection,
+    {
+        Self::milvus_schema()
+    }
 
-    /// The struct's vector indexes as Milvus-style index parameters (to pass with
-    /// [`SeekdbTable::collection_schema`]).
-    fn index_params() -> Result<IndexParams>;
+    /// The struct's vector indexes as Milvus-style index parameters.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use diesel_seekdb::milvus::MilvusCollection::milvus_index_params"
+    )]
+    fn index_params() -> Result<IndexParams>
+    where
+        Self: MilvusCollection,
+    {
+        Self::milvus_index_params()
+    }
 
     /// The table's name.
     fn table_name() -> &'static str {
@@ -103,7 +117,7 @@ fn execute(conn: &mut MysqlConnection, sql: &str) -> Result<()> {
 pub mod __private {
     use serde_json::{Map, Value};
 
-    use crate::ddl::IndexParam;
+    use crate::milvus::IndexParam;
 
     /// A vector-index parameter value as written in the attribute.
     #[derive(Debug, Clone, Copy)]

@@ -37,18 +37,18 @@ fn run() -> Result<(), BoxError> {
     // schema = MilvusClient.create_schema(); schema.add_field(...)
     let mut schema = MilvusLikeClient::create_schema();
     schema
-        .add_field(FieldSchema::new("id", DataType::INT64).primary())
-        .add_field(FieldSchema::new("title", DataType::VARCHAR).max_length(200))
-        .add_field(FieldSchema::new("genre", DataType::VARCHAR).max_length(32))
-        .add_field(FieldSchema::new("year", DataType::INT32))
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("title", DataType::VarChar).max_length(200))
+        .add_field(FieldSchema::new("genre", DataType::VarChar).max_length(32))
+        .add_field(FieldSchema::new("year", DataType::Int32))
         .add_field(
-            FieldSchema::new("tags", DataType::ARRAY)
-                .element_type(DataType::VARCHAR)
+            FieldSchema::new("tags", DataType::Array)
+                .element_type(DataType::VarChar)
                 .max_length(20)
                 .nullable(true),
         )
-        .add_field(FieldSchema::new("meta", DataType::JSON).nullable(true))
-        .add_field(FieldSchema::new("embedding", DataType::FLOAT_VECTOR).dim(DIM));
+        .add_field(FieldSchema::new("meta", DataType::Json).nullable(true))
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(DIM));
     // index_params = MilvusClient.prepare_index_params(); index_params.add_index(...)
     let mut index_params = MilvusLikeClient::prepare_index_params();
     index_params.add_index(

@@ -11,10 +11,10 @@
 
 use diesel::dsl::sql;
 use diesel::sql_types::{Bool, Integer};
-use diesel_seekdb::client::{AnnSearch, DistanceFunc, Filter};
+use diesel_seekdb::client::{AnnSearch, Distance, Filter};
 use diesel_seekdb::ddl::{
     Column, ColumnType, CreateTable, Partition, PartitionDef, PartitionValue, VecIndexType,
-    VectorDistance, VectorIndex,
+    VectorIndex,
 };
 use diesel_seekdb::ObVecClient;
 use diesel_seekdb_suite::database_url;
@@ -59,7 +59,7 @@ fn run() -> Result<(), BoxError> {
     let query = embedding(target);
     let search = || {
         AnnSearch::new(TABLE, "embedding", query.clone())
-            .distance(DistanceFunc::L2)
+            .distance(Distance::L2)
             .with_dist(true)
             .topk(TOPK)
             .output_columns(["id", "year", "region"])
@@ -183,7 +183,7 @@ fn create_table(client: &ObVecClient) -> Result<(), BoxError> {
         .vector_index(
             VectorIndex::new(INDEX, "embedding")
                 .index_type(VecIndexType::Hnsw)
-                .distance(VectorDistance::L2),
+                .distance(Distance::L2),
         )
         .partition(years.subpartition_by(Partition::hash("id").partitions(2)));
     client.create_table(&table)?;

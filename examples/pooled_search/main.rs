@@ -22,7 +22,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::Pool;
 use diesel_seekdb::ddl::{
-    Column, ColumnType, CreateTable, DropTable, VecIndexType, VectorDistance, VectorIndex,
+    Column, ColumnType, CreateTable, Distance, DropTable, VecIndexType, VectorIndex,
 };
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::{ObVecClient, SessionManager};
@@ -166,7 +166,7 @@ fn setup(conn: &mut MysqlConnection) -> Result<(), BoxError> {
         .vector_index(
             VectorIndex::new("pooled_items_hnsw", "embedding")
                 .index_type(VecIndexType::Hnsw)
-                .distance(VectorDistance::L2),
+                .distance(Distance::L2),
         );
     conn.batch_execute(&create.to_sql()?)?;
 
@@ -194,7 +194,7 @@ fn setup(conn: &mut MysqlConnection) -> Result<(), BoxError> {
     // is created after the load.
     let ivf = VectorIndex::new("pooled_items_ivf", "sketch")
         .index_type(VecIndexType::IvfFlat)
-        .distance(VectorDistance::L2)
+        .distance(Distance::L2)
         .nlist(32);
     conn.batch_execute(&ivf.to_create_sql(TABLE)?)?;
     println!("created HNSW index on embedding and IVF_FLAT (nlist=32) on sketch");

@@ -19,8 +19,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_seekdb::client::{HybridSearch, Knn, SearchQuery};
 use diesel_seekdb::ddl::{
-    Column, ColumnType, CreateTable, DropTable, FullTextIndex, Organization, VecIndexType,
-    VectorDistance, VectorIndex,
+    Column, ColumnType, CreateTable, Distance, DropTable, FullTextIndex, Organization,
+    VecIndexType, VectorIndex,
 };
 use diesel_seekdb::prelude::*;
 use diesel_seekdb::ObVecClient;
@@ -158,7 +158,7 @@ fn create_table(conn: &mut MysqlConnection) -> Result<(), BoxError> {
         .vector_index(
             VectorIndex::new("semantic_docs_vidx", "embedding")
                 .index_type(VecIndexType::Hnsw)
-                .distance(VectorDistance::Cosine),
+                .distance(Distance::Cosine),
         )
         .fulltext_index(FullTextIndex::new("semantic_docs_ft", ["body"]))
         .organization(Organization::Heap);

@@ -2,7 +2,7 @@
 
 use super::meta::{ColumnKind, TableInfo};
 use super::query::{DynQuery, Filter};
-use crate::ddl::quote_ident;
+use crate::ddl::{quote_ident, Distance};
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
 use crate::vector::{check_cosine_operand, check_dimensions};
@@ -11,72 +11,9 @@ use crate::Vector;
 /// The largest `offset + limit` seekdb accepts with `APPROXIMATE`.
 pub const MAX_TOPK: usize = 16_384;
 
-/// The distance a search orders by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DistanceFunc {
-    /// `l2_distance` (uses an `l2` index).
-    L2,
-    /// `l2_squared` (uses an `l2` index).
-    L2Squared,
-    /// `cosine_distance` (uses a `cosine` index). A zero query vector is refused and
-    /// rows whose stored vector is zero (NULL distance) are left out.
-    Cosine,
-    /// Inner product, larger = more similar. Ordered by `negative_inner_product`
-    /// ascending so an `inner_product` index is used; the reported distance is the
-    /// inner product itself and a threshold means "at least".
-    InnerProduct,
-    /// `negative_inner_product` (uses an `inner_product` index); smaller = more similar.
-    NegativeInnerProduct,
-}
-
-impl DistanceFunc {
-    fn order_fn(self) -> &'static str {
-        match self {
-            DistanceFunc::L2 => "l2_distance",
-            DistanceFunc::L2Squared => "l2_squared",
-            DistanceFunc::Cosine => "cosine_distance",
-            DistanceFunc::InnerProduct | DistanceFunc::NegativeInnerProduct => {
-                "negative_inner_product"
-            }
-        }
-    }
-
-    fn output_fn(self) -> &'static str {
-        match self {
-            DistanceFunc::InnerProduct => "inner_product",
-            other => other.order_fn(),
-        }
-    }
-
-    /// Parses pyobvector / Milvus names: `l2`, `l2_squared`, `cosine`, `ip` /
-    /// `inner_product`, `neg_ip` / `negative_inner_product` (any case).
-    pub fn parse(name: &str) -> Result<Self> {
-        Ok(match name.trim().to_ascii_lowercase().as_str() {
-            "l2" | "l2_distance" | "euclidean" => DistanceFunc::L2,
-            "l2_squared" => DistanceFunc::L2Squared,
-            "cosine" | "cosine_distance" | "cos" => DistanceFunc::Cosine,
-            "ip" | "inner_product" => DistanceFunc::InnerProduct,
-            "neg_ip" | "negative_inner_product" => DistanceFunc::NegativeInnerProduct,
-            other => {
-                return Err(Error::validation(
-                    "metric_type",
-                    format!(
-                        "unknown metric `{other}`; expected l2, l2_squared, cosine, ip or neg_ip"
-                    ),
-                ))
-            }
-        })
-    }
-
-    /// The index distance (`l2`, `cosine`, `inner_product`) this function searches.
-    pub fn index_distance(self) -> &'static str {
-        match self {
-            DistanceFunc::L2 | DistanceFunc::L2Squared => "l2",
-            DistanceFunc::Cosine => "cosine",
-            DistanceFunc::InnerProduct | DistanceFunc::NegativeInnerProduct => "inner_product",
-        }
-    }
-}
+/// The old name of [`Distance`] on the client side.
+#[deprecated(since = "0.1.0", note = "use diesel_seekdb::client::Distance")]
+pub type DistanceFunc = Distance;
 
 /// How rows are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +27,9 @@ pub(crate) enum SearchMode {
 /// A vector search: what pyobvector's `ann_search` takes, as a builder.
 ///
 /// ```
-/// use diesel_seekdb::client::{AnnSearch, DistanceFunc};
+/// use diesel_seekdb::client::{AnnSearch, Distance};
 /// let s = AnnSearch::new("items", "embedding", vec![0.0, 0.0, 1.0])
-///     .distance(DistanceFunc::L2)
+///     .distance(Distance::L2)
 ///     .with_dist(true)
 ///     .topk(5)
 ///     .output_columns(["id", "title"]);
@@ -103,7 +40,7 @@ pub struct AnnSearch {
     pub(crate) table: String,
     pub(crate) column: String,
     pub(crate) vector: Vector,
-    pub(crate) distance: DistanceFunc,
+    pub(crate) distance: Distance,
     pub(crate) with_dist: bool,
     pub(crate) topk: usize,
     pub(crate) output_columns: Vec<String>,
@@ -122,7 +59,7 @@ impl AnnSearch {
             table: table.to_string(),
             column: column.to_string(),
             vector: vector.into(),
-            distance: DistanceFunc::L2,
+            distance: Distance::L2,
             with_dist: false,
             topk: 10,
             output_columns: Vec::new(),
@@ -136,7 +73,7 @@ impl AnnSearch {
     }
 
     /// The distance function (default l2).
-    pub fn distance(mut self, distance: DistanceFunc) -> Self {
+    pub fn distance(mut self, distance: Distance) -> Self {
         self.distance = distance;
         self
     }
@@ -201,7 +138,7 @@ impl AnnSearch {
     }
 
     /// Only rows within this distance (at least this inner product for
-    /// [`DistanceFunc::InnerProduct`]).
+    /// [`Distance::InnerProduct`]).
     pub fn distance_threshold(mut self, threshold: f64) -> Self {
         self.distance_threshold = Some(threshold);
         self
@@ -225,7 +162,7 @@ impl AnnSearch {
         match column.kind {
             ColumnKind::Vector(dim) => {
                 check_dimensions(self.vector.as_slice(), dim)?;
-                if self.distance == DistanceFunc::Cosine {
+                if self.distance == Distance::Cosine {
                     check_cosine_operand("vec_data", self.vector.as_slice())?;
                 }
             }
@@ -346,14 +283,14 @@ impl AnnSearch {
             }
             q.sql(if conditions > 0 { " AND " } else { " WHERE " });
             call(&mut q, self.distance.output_fn(), &self.vector);
-            q.sql(if self.distance == DistanceFunc::InnerProduct {
+            q.sql(if self.distance == Distance::InnerProduct {
                 " >= "
             } else {
                 " <= "
             });
             q.bind(BindValue::Float(threshold));
         }
-        if self.distance == DistanceFunc::Cosine && self.distance_threshold.is_none() {
+        if self.distance == Distance::Cosine && self.distance_threshold.is_none() {
             // A stored zero vector has a NULL cosine distance, which sorts first even
             // through the index. Filtering it keeps the index (seekdb plans an adaptive
             // pre-filter scan) and still returns k real rows; a threshold already does.

@@ -214,7 +214,7 @@ impl AsyncObVecClient {
     pub async fn create_table_with_index_params(
         &self,
         table: crate::ddl::CreateTable,
-        vidxs: Option<&crate::ddl::IndexParams>,
+        vidxs: Option<&crate::milvus::IndexParams>,
         fts_idxs: &[crate::ddl::FullTextIndex],
     ) -> Result<()> {
         self.exec(ops::create_table_with_index_params(table, vidxs, fts_idxs))
@@ -241,12 +241,12 @@ impl AsyncObVecClient {
         .await
     }
 
-    /// Creates a vector index from an [`IndexParam`](crate::ddl::IndexParam), checked
+    /// Creates a vector index from an [`IndexParam`](crate::milvus::IndexParam), checked
     /// against the column's dimension.
     pub async fn create_vidx_with_vec_index_param(
         &self,
         table: &str,
-        param: &crate::ddl::IndexParam,
+        param: &crate::milvus::IndexParam,
     ) -> Result<()> {
         self.exec(ops::create_vidx(table, param)).await
     }

@@ -7,6 +7,8 @@ use diesel::mysql::Mysql;
 use diesel::sql_types::{Nullable, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 
+use diesel_seekdb_rules::sql_type::{classify, TypeClass};
+
 use crate::ddl::quote_ident;
 use crate::error::{Error, Result};
 
@@ -49,33 +51,21 @@ impl ColumnKind {
     /// assert_eq!(ColumnKind::from_column_type("ARRAY(VARCHAR(20))"), ColumnKind::Array("VARCHAR(20)".into()));
     /// ```
     pub fn from_column_type(column_type: &str) -> ColumnKind {
-        let lower = column_type.trim().to_ascii_lowercase();
-        let base = lower.split(['(', ' ']).next().unwrap_or_default();
-        let inner = || {
-            let start = column_type.find('(')? + 1;
-            let end = column_type.rfind(')')?;
-            column_type.get(start..end).map(str::to_string)
-        };
-        match base {
-            "vector" => inner()
-                .and_then(|d| d.trim().parse().ok())
-                .map(ColumnKind::Vector)
-                .unwrap_or_else(|| ColumnKind::Other(column_type.to_string())),
-            "sparsevector" => ColumnKind::SparseVector,
-            "array" => ColumnKind::Array(inner().unwrap_or_default()),
-            "tinyint" if lower.starts_with("tinyint(1)") => ColumnKind::Bool,
-            "bool" | "boolean" => ColumnKind::Bool,
-            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint" => {
-                ColumnKind::Integer {
-                    unsigned: lower.contains("unsigned"),
-                }
-            }
-            "float" | "double" | "decimal" | "numeric" | "real" => ColumnKind::Float,
-            "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" | "enum"
-            | "set" => ColumnKind::Text,
-            "json" => ColumnKind::Json,
-            "date" | "datetime" | "timestamp" | "time" | "year" => ColumnKind::Temporal,
-            _ => ColumnKind::Other(column_type.to_string()),
+        // One classification for the clients, the Milvus layer and the derive: the
+        // shared rule table's.
+        match classify(column_type) {
+            TypeClass::Integer { unsigned, .. } => ColumnKind::Integer { unsigned },
+            TypeClass::Bool => ColumnKind::Bool,
+            TypeClass::Float | TypeClass::Double | TypeClass::Decimal => ColumnKind::Float,
+            // Byte strings are bound as they are, not as text.
+            TypeClass::Text { binary: true, .. } => ColumnKind::Other(column_type.to_string()),
+            TypeClass::Text { .. } => ColumnKind::Text,
+            TypeClass::Json => ColumnKind::Json,
+            TypeClass::Vector(d) => ColumnKind::Vector(d as usize),
+            TypeClass::SparseVector => ColumnKind::SparseVector,
+            TypeClass::Array(element) => ColumnKind::Array(element),
+            TypeClass::Temporal => ColumnKind::Temporal,
+            TypeClass::Other => ColumnKind::Other(column_type.to_string()),
         }
     }
 }

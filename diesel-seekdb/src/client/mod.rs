@@ -24,7 +24,10 @@ mod statements;
 mod url;
 pub(crate) mod watchdog;
 
-pub use ann::{AnnSearch, DistanceFunc, MAX_TOPK};
+pub use crate::ddl::Distance;
+#[allow(deprecated)]
+pub use ann::DistanceFunc;
+pub use ann::{AnnSearch, MAX_TOPK};
 #[cfg(feature = "async")]
 pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]

@@ -151,12 +151,12 @@ impl ObVecClient {
     }
 
     /// pyobvector's `create_table_with_index_params`: the table plus vector indexes
-    /// from [`IndexParams`](crate::ddl::IndexParams) and full-text indexes, in one
+    /// from [`IndexParams`](crate::milvus::IndexParams) and full-text indexes, in one
     /// statement. Vector index dimensions are checked against their columns.
     pub fn create_table_with_index_params(
         &self,
         table: crate::ddl::CreateTable,
-        vidxs: Option<&crate::ddl::IndexParams>,
+        vidxs: Option<&crate::milvus::IndexParams>,
         fts_idxs: &[crate::ddl::FullTextIndex],
     ) -> Result<()> {
         self.exec(ops::create_table_with_index_params(table, vidxs, fts_idxs))
@@ -182,12 +182,12 @@ impl ObVecClient {
         ))
     }
 
-    /// Creates a vector index from an [`IndexParam`](crate::ddl::IndexParam), checked
+    /// Creates a vector index from an [`IndexParam`](crate::milvus::IndexParam), checked
     /// against the column's dimension.
     pub fn create_vidx_with_vec_index_param(
         &self,
         table: &str,
-        param: &crate::ddl::IndexParam,
+        param: &crate::milvus::IndexParam,
     ) -> Result<()> {
         self.exec(ops::create_vidx(table, param))
     }

@@ -57,7 +57,7 @@ pub(crate) fn create_table<'a>(table: &crate::ddl::CreateTable) -> Result<Op<'a,
 
 pub(crate) fn create_table_with_index_params<'a>(
     table: crate::ddl::CreateTable,
-    vidxs: Option<&crate::ddl::IndexParams>,
+    vidxs: Option<&crate::milvus::IndexParams>,
     fts_idxs: &[crate::ddl::FullTextIndex],
 ) -> Result<Op<'a, ()>> {
     create_table(&stmt::table_with_index_params(table, vidxs, fts_idxs)?)
@@ -85,7 +85,7 @@ pub(crate) fn create_index<'a>(
 
 pub(crate) fn create_vidx<'a>(
     table: &str,
-    param: &'a crate::ddl::IndexParam,
+    param: &'a crate::milvus::IndexParam,
 ) -> Result<Op<'a, ()>> {
     ddl_on_table(table, move |info| stmt::create_vidx_sql(info, param))
 }

@@ -115,7 +115,7 @@ pub(crate) fn index_busy(err: &Error) -> bool {
 /// The table plus vector indexes from `vidxs` and full-text indexes.
 pub(crate) fn table_with_index_params(
     table: crate::ddl::CreateTable,
-    vidxs: Option<&crate::ddl::IndexParams>,
+    vidxs: Option<&crate::milvus::IndexParams>,
     fts_idxs: &[crate::ddl::FullTextIndex],
 ) -> Result<crate::ddl::CreateTable> {
     let mut table = table;
@@ -175,14 +175,17 @@ pub(crate) fn create_index_sql(
             }
         }
     }
-    let param =
-        crate::ddl::IndexParam::new(index_name, *column, index_type).params(Value::Object(params));
+    let param = crate::milvus::IndexParam::new(index_name, *column, index_type)
+        .params(Value::Object(params));
     create_vidx_sql(info, &param)
 }
 
-/// `CREATE VECTOR INDEX` from an [`IndexParam`](crate::ddl::IndexParam), with the
+/// `CREATE VECTOR INDEX` from an [`IndexParam`](crate::milvus::IndexParam), with the
 /// dimension taken from the column.
-pub(crate) fn create_vidx_sql(info: &TableInfo, param: &crate::ddl::IndexParam) -> Result<String> {
+pub(crate) fn create_vidx_sql(
+    info: &TableInfo,
+    param: &crate::milvus::IndexParam,
+) -> Result<String> {
     let mut index = param.to_vector_index()?;
     let column = info.require_column("field_name", index.column())?;
     if let ColumnKind::Vector(dim) = column.kind {

@@ -3,11 +3,12 @@
 use std::fmt::Write as _;
 
 use super::ident::{quote_ident, quote_string, validate_ident, IdentKind};
-use crate::codec::MAX_DIMENSIONS;
+use diesel_seekdb_rules::sql_type::{self, SqlType};
+
 use crate::{Error, Result};
 
 /// Deepest `ARRAY(ARRAY(...))` nesting accepted (pyobvector's limit).
-pub const MAX_ARRAY_DEPTH: usize = 6;
+pub const MAX_ARRAY_DEPTH: usize = diesel_seekdb_rules::MAX_ARRAY_DEPTH;
 
 /// A column type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,136 +69,114 @@ impl ColumnType {
         ColumnType::Array(Box::new(element))
     }
 
+    /// Parses a type string with the shared grammar ([`diesel_seekdb_rules::sql_type`]):
+    /// every spelling [`ColumnType::to_sql`] renders, case-insensitively, plus
+    /// `INTEGER`, `BOOLEAN`, `NUMERIC(p, s)` and `TINYINT(1)`; sizes are checked.
+    ///
+    /// ```
+    /// use diesel_seekdb::ddl::ColumnType;
+    /// assert_eq!(ColumnType::parse("vector(3)")?, ColumnType::Vector(3));
+    /// assert_eq!(ColumnType::parse("ARRAY(int unsigned)")?, ColumnType::array(ColumnType::IntUnsigned));
+    /// assert!(ColumnType::parse("VECTOR(0)").is_err());
+    /// # Ok::<(), diesel_seekdb::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        sql_type::parse(text)
+            .map(ColumnType::from)
+            .map_err(|reason| Error::validation("column_type", reason))
+    }
+
+    /// The shared grammar's form of this type.
+    pub fn to_rules(&self) -> SqlType {
+        match self {
+            ColumnType::TinyInt => SqlType::TinyInt(false),
+            ColumnType::TinyIntUnsigned => SqlType::TinyInt(true),
+            ColumnType::SmallInt => SqlType::SmallInt(false),
+            ColumnType::SmallIntUnsigned => SqlType::SmallInt(true),
+            ColumnType::Int => SqlType::Int(false),
+            ColumnType::IntUnsigned => SqlType::Int(true),
+            ColumnType::BigInt => SqlType::BigInt(false),
+            ColumnType::BigIntUnsigned => SqlType::BigInt(true),
+            ColumnType::Float => SqlType::Float,
+            ColumnType::Double => SqlType::Double,
+            ColumnType::Decimal(p, s) => SqlType::Decimal(*p, *s),
+            ColumnType::Varchar(n) => SqlType::Varchar(*n),
+            ColumnType::Char(n) => SqlType::Char(*n),
+            ColumnType::Text => SqlType::Text,
+            ColumnType::LongText => SqlType::LongText,
+            ColumnType::Json => SqlType::Json,
+            ColumnType::DateTime => SqlType::DateTime,
+            ColumnType::Timestamp => SqlType::Timestamp,
+            ColumnType::Date => SqlType::Date,
+            ColumnType::Bool => SqlType::Bool,
+            ColumnType::Vector(d) => SqlType::Vector(*d),
+            ColumnType::SparseVector => SqlType::SparseVector,
+            ColumnType::Array(e) => SqlType::Array(Box::new(e.to_rules())),
+        }
+    }
+
     /// The SQL spelling.
     pub fn to_sql(&self) -> String {
-        match self {
-            ColumnType::TinyInt => "TINYINT".into(),
-            ColumnType::TinyIntUnsigned => "TINYINT UNSIGNED".into(),
-            ColumnType::SmallInt => "SMALLINT".into(),
-            ColumnType::SmallIntUnsigned => "SMALLINT UNSIGNED".into(),
-            ColumnType::Int => "INT".into(),
-            ColumnType::IntUnsigned => "INT UNSIGNED".into(),
-            ColumnType::BigInt => "BIGINT".into(),
-            ColumnType::BigIntUnsigned => "BIGINT UNSIGNED".into(),
-            ColumnType::Float => "FLOAT".into(),
-            ColumnType::Double => "DOUBLE".into(),
-            ColumnType::Decimal(p, s) => format!("DECIMAL({p}, {s})"),
-            ColumnType::Varchar(n) => format!("VARCHAR({n})"),
-            ColumnType::Char(n) => format!("CHAR({n})"),
-            ColumnType::Text => "TEXT".into(),
-            ColumnType::LongText => "LONGTEXT".into(),
-            ColumnType::Json => "JSON".into(),
-            ColumnType::DateTime => "DATETIME".into(),
-            ColumnType::Timestamp => "TIMESTAMP".into(),
-            ColumnType::Date => "DATE".into(),
-            ColumnType::Bool => "BOOL".into(),
-            ColumnType::Vector(d) => format!("VECTOR({d})"),
-            ColumnType::SparseVector => "SPARSEVECTOR".into(),
-            ColumnType::Array(e) => format!("ARRAY({})", e.to_sql()),
-        }
+        self.to_rules().render()
     }
 
     /// Integer types (the ones `AUTO_INCREMENT` accepts).
     pub fn is_integer(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::TinyInt
-                | ColumnType::TinyIntUnsigned
-                | ColumnType::SmallInt
-                | ColumnType::SmallIntUnsigned
-                | ColumnType::Int
-                | ColumnType::IntUnsigned
-                | ColumnType::BigInt
-                | ColumnType::BigIntUnsigned
-        )
+        self.to_rules().is_integer()
     }
 
     /// Types a full-text index can cover.
     pub fn is_text(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text | ColumnType::LongText
-        )
+        self.to_rules().is_text()
     }
 
     /// Types that take no default and no normal index / primary key.
     fn is_lob_like(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::Text
-                | ColumnType::LongText
-                | ColumnType::Json
-                | ColumnType::Vector(_)
-                | ColumnType::SparseVector
-                | ColumnType::Array(_)
-        )
+        self.to_rules().is_lob_like()
     }
 
-    /// Checks sizes and array element types.
+    /// Checks sizes and array element types (the shared grammar's rules).
     pub fn validate(&self, parameter: &str) -> Result<()> {
-        self.validate_depth(parameter, 0)
+        self.to_rules()
+            .check()
+            .map_err(|reason| Error::validation(parameter, reason))
     }
+}
 
-    fn validate_depth(&self, parameter: &str, depth: usize) -> Result<()> {
-        match self {
-            ColumnType::Vector(d) if *d == 0 || *d as usize > MAX_DIMENSIONS => {
-                return Err(Error::validation(
-                    parameter,
-                    format!("VECTOR dimension must be 1..={MAX_DIMENSIONS}, got {d}"),
-                ));
-            }
-            ColumnType::Decimal(p, s) if *p == 0 || *p > 65 || *s > 30 || s > p => {
-                return Err(Error::validation(
-                    parameter,
-                    format!(
-                        "DECIMAL({p}, {s}): precision must be 1..=65, scale <= 30 and <= precision"
-                    ),
-                ));
-            }
-            ColumnType::Varchar(n) if *n == 0 || *n > 262_144 => {
-                return Err(Error::validation(
-                    parameter,
-                    format!("VARCHAR length must be 1..=262144, got {n}"),
-                ));
-            }
-            ColumnType::Char(n) if *n == 0 || *n > 255 => {
-                return Err(Error::validation(
-                    parameter,
-                    format!("CHAR length must be 1..=255, got {n}"),
-                ));
-            }
-            ColumnType::Array(e) => {
-                if depth + 1 > MAX_ARRAY_DEPTH {
-                    return Err(Error::validation(
-                        parameter,
-                        format!("ARRAY nesting deeper than {MAX_ARRAY_DEPTH}"),
-                    ));
-                }
-                let ok = e.is_integer()
-                    || matches!(
-                        **e,
-                        ColumnType::Float
-                            | ColumnType::Double
-                            | ColumnType::Bool
-                            | ColumnType::Varchar(_)
-                            | ColumnType::Vector(_)
-                            | ColumnType::Array(_)
-                    );
-                if !ok {
-                    return Err(Error::validation(
-                        parameter,
-                        format!(
-                            "seekdb does not support ARRAY({}): elements may be integers, \
-                             FLOAT, DOUBLE, BOOL, VARCHAR(n), VECTOR(n) or ARRAY",
-                            e.to_sql()
-                        ),
-                    ));
-                }
-                e.validate_depth(parameter, depth + 1)?;
-            }
-            _ => {}
+impl From<SqlType> for ColumnType {
+    fn from(t: SqlType) -> Self {
+        match t {
+            SqlType::TinyInt(false) => ColumnType::TinyInt,
+            SqlType::TinyInt(true) => ColumnType::TinyIntUnsigned,
+            SqlType::SmallInt(false) => ColumnType::SmallInt,
+            SqlType::SmallInt(true) => ColumnType::SmallIntUnsigned,
+            SqlType::Int(false) => ColumnType::Int,
+            SqlType::Int(true) => ColumnType::IntUnsigned,
+            SqlType::BigInt(false) => ColumnType::BigInt,
+            SqlType::BigInt(true) => ColumnType::BigIntUnsigned,
+            SqlType::Float => ColumnType::Float,
+            SqlType::Double => ColumnType::Double,
+            SqlType::Decimal(p, s) => ColumnType::Decimal(p, s),
+            SqlType::Varchar(n) => ColumnType::Varchar(n),
+            SqlType::Char(n) => ColumnType::Char(n),
+            SqlType::Text => ColumnType::Text,
+            SqlType::LongText => ColumnType::LongText,
+            SqlType::Json => ColumnType::Json,
+            SqlType::DateTime => ColumnType::DateTime,
+            SqlType::Timestamp => ColumnType::Timestamp,
+            SqlType::Date => ColumnType::Date,
+            SqlType::Bool => ColumnType::Bool,
+            SqlType::Vector(d) => ColumnType::Vector(d),
+            SqlType::SparseVector => ColumnType::SparseVector,
+            SqlType::Array(e) => ColumnType::Array(Box::new(ColumnType::from(*e))),
         }
-        Ok(())
+    }
+}
+
+impl std::str::FromStr for ColumnType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse(s)
     }
 }
 
@@ -370,6 +349,21 @@ impl Column {
     /// The column name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether NULL is allowed.
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+    }
+
+    /// Whether the column is `AUTO_INCREMENT`.
+    pub fn is_auto_increment(&self) -> bool {
+        self.auto_increment
+    }
+
+    /// The column comment, if any.
+    pub fn get_comment(&self) -> Option<&str> {
+        self.comment.as_deref()
     }
 
     /// The column type.

@@ -14,6 +14,8 @@
 use serde_json::Value;
 
 use super::ident::{eq_ci, quote_ident, quote_string, validate_ident, IdentKind, IdentStyle};
+use diesel_seekdb_rules::fulltext as rules;
+
 use crate::{Error, Result};
 
 /// The `ik` parser's segmentation mode.
@@ -169,12 +171,13 @@ impl FullTextParser {
     }
 
     fn validate(&self) -> Result<()> {
-        let range = |param: &str, v: Option<u32>, lo: u32, hi: u32| -> Result<()> {
-            match v {
-                Some(v) if v < lo || v > hi => Err(Error::validation(
-                    param,
-                    format!("{v} is out of range: seekdb accepts {lo}..={hi}"),
-                )),
+        // Ranges come from the shared rule table (the derive checks the same ones).
+        let name = self.name();
+        let range = |param: &'static str, v: Option<u32>| -> Result<()> {
+            match (rules::parser(name), v) {
+                (Some(p), Some(v)) => p
+                    .check_int(param, v.into())
+                    .map_err(|e| Error::validation(e.parameter, e.reason)),
                 _ => Ok(()),
             }
         };
@@ -187,25 +190,18 @@ impl FullTextParser {
                 min_token_size,
                 max_token_size,
             } => {
-                range("min_token_size", *min_token_size, 1, 16)?;
-                range("max_token_size", *max_token_size, 10, 84)
+                range("min_token_size", *min_token_size)?;
+                range("max_token_size", *max_token_size)
             }
-            FullTextParser::Ngram { token_size } => range("ngram_token_size", *token_size, 1, 10),
+            FullTextParser::Ngram { token_size } => range("ngram_token_size", *token_size),
             FullTextParser::Ngram2 {
                 min_ngram_size,
                 max_ngram_size,
             } => {
-                range("min_ngram_size", *min_ngram_size, 1, 16)?;
-                range("max_ngram_size", *max_ngram_size, 1, 16)?;
-                if let (Some(lo), Some(hi)) = (min_ngram_size, max_ngram_size) {
-                    if hi < lo {
-                        return Err(Error::validation(
-                            "max_ngram_size",
-                            format!("must be at least min_ngram_size ({lo}), got {hi}"),
-                        ));
-                    }
-                }
-                Ok(())
+                range("min_ngram_size", *min_ngram_size)?;
+                range("max_ngram_size", *max_ngram_size)?;
+                rules::check_ngram2(min_ngram_size.map(u64::from), max_ngram_size.map(u64::from))
+                    .map_err(|e| Error::validation(e.parameter, e.reason))
             }
             FullTextParser::Ik { .. } => Ok(()),
             FullTextParser::Analyzer { analysis } => {

@@ -1,5 +1,6 @@
 //! Tables: `CREATE TABLE` with typed columns, keys, vector and full-text indexes,
-//! partitions and table options; `ALTER TABLE ... ADD/DROP COLUMN`; `DROP TABLE`.
+//! partitions and table options (`ALTER TABLE` is in [`alter`](mod@super::alter), `DROP TABLE` in
+//! [`drop`](mod@super::drop)).
 //!
 //! Checked before rendering (seekdb's server error codes in parentheses):
 //! * vector dimensions 1..=16000 (error 1235); `ARRAY` element types (error 1235);
@@ -334,6 +335,16 @@ impl CreateTable {
         pk
     }
 
+    /// The columns, in order.
+    pub fn column_list(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The table's partitioning, if any.
+    pub fn get_partition(&self) -> Option<&Partition> {
+        self.partition.as_ref()
+    }
+
     fn find(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| eq_ci(&c.name, name))
     }
@@ -597,126 +608,6 @@ impl CreateTable {
             out.push_str(&p.to_sql()?);
         }
         Ok(out)
-    }
-}
-
-/// `ALTER TABLE ... ADD COLUMN ... / DROP COLUMN ...` (several actions, one statement).
-///
-/// ```
-/// use diesel_seekdb::ddl::{AlterTable, Column, ColumnType};
-/// let sql = AlterTable::new("items")
-///     .add_column(Column::new("score", ColumnType::Double).default(0.5))
-///     .drop_column("old")
-///     .to_sql()?;
-/// assert_eq!(sql, "ALTER TABLE `items` ADD COLUMN `score` DOUBLE DEFAULT 0.5, DROP COLUMN `old`");
-/// # Ok::<(), diesel_seekdb::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct AlterTable {
-    table: String,
-    actions: Vec<AlterAction>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum AlterAction {
-    AddColumn(Column),
-    DropColumn(String),
-}
-
-impl AlterTable {
-    /// Alters `table`.
-    pub fn new(table: impl Into<String>) -> Self {
-        AlterTable {
-            table: table.into(),
-            actions: Vec::new(),
-        }
-    }
-
-    /// `ADD COLUMN ...` (a primary-key marker on the column is refused: the key can't be
-    /// changed this way).
-    pub fn add_column(mut self, column: Column) -> Self {
-        self.actions.push(AlterAction::AddColumn(column));
-        self
-    }
-
-    /// `DROP COLUMN ...` (seekdb refuses to drop a column that carries a vector index:
-    /// drop the index first).
-    pub fn drop_column(mut self, name: impl Into<String>) -> Self {
-        self.actions.push(AlterAction::DropColumn(name.into()));
-        self
-    }
-
-    /// The statement.
-    pub fn to_sql(&self) -> Result<String> {
-        validate_ident("table", &self.table, IdentKind::Table)?;
-        if self.actions.is_empty() {
-            return Err(Error::validation(
-                "actions",
-                "ALTER TABLE needs at least one action",
-            ));
-        }
-        let mut parts = Vec::new();
-        for a in &self.actions {
-            match a {
-                AlterAction::AddColumn(c) => {
-                    if c.primary_key {
-                        return Err(Error::validation(
-                            format!("columns.{}", c.name),
-                            "can't add a primary-key column with ALTER TABLE",
-                        ));
-                    }
-                    parts.push(format!("ADD COLUMN {}", c.to_sql()?));
-                }
-                AlterAction::DropColumn(n) => {
-                    validate_ident("column", n, IdentKind::Column)?;
-                    parts.push(format!("DROP COLUMN {}", quote_ident(n)));
-                }
-            }
-        }
-        Ok(format!(
-            "ALTER TABLE {} {}",
-            quote_ident(&self.table),
-            parts.join(", ")
-        ))
-    }
-}
-
-/// `DROP TABLE [IF EXISTS] `t``.
-///
-/// ```
-/// use diesel_seekdb::ddl::DropTable;
-/// assert_eq!(DropTable::new("items").if_exists().to_sql()?, "DROP TABLE IF EXISTS `items`");
-/// # Ok::<(), diesel_seekdb::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DropTable {
-    table: String,
-    if_exists: bool,
-}
-
-impl DropTable {
-    /// Drops `table`.
-    pub fn new(table: impl Into<String>) -> Self {
-        DropTable {
-            table: table.into(),
-            if_exists: false,
-        }
-    }
-
-    /// `IF EXISTS`.
-    pub fn if_exists(mut self) -> Self {
-        self.if_exists = true;
-        self
-    }
-
-    /// The statement.
-    pub fn to_sql(&self) -> Result<String> {
-        validate_ident("table", &self.table, IdentKind::Table)?;
-        Ok(format!(
-            "DROP TABLE {}{}",
-            if self.if_exists { "IF EXISTS " } else { "" },
-            quote_ident(&self.table)
-        ))
     }
 }
 

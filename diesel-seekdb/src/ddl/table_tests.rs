@@ -1,7 +1,9 @@
 //! Unit tests of the table builder (rendering and rules, no server).
 
 use super::*;
-use crate::ddl::{FullTextParser, PartitionDef, PartitionValue, VecIndexType};
+use crate::ddl::{
+    AlterTable, DropTable, FullTextParser, PartitionDef, PartitionValue, VecIndexType,
+};
 
 fn param_of(r: Result<impl std::fmt::Debug>) -> String {
     match r {

@@ -10,10 +10,11 @@ use super::ids::{generated_ids, id_source, keys_with_generated, row_ids, IdSourc
 use super::schema::{CollectionSchema, DataType, FieldSchema};
 use super::search::{check_query_vector, to_hit, without_null_distances};
 use super::search::{Hit, SearchRequest};
+use super::{IndexParam, IndexParams};
 use crate::client::{
-    AnnSearch, ColumnKind, ConnectOptions, DistanceFunc, Filter, ObVecClient, SeekdbPool, TableInfo,
+    AnnSearch, ColumnKind, ConnectOptions, Distance, Filter, ObVecClient, SeekdbPool, TableInfo,
 };
-use crate::ddl::{quote_ident, validate_ident, IdentKind, IndexParam, IndexParams, VectorIndex};
+use crate::ddl::{quote_ident, validate_ident, IdentKind, VectorIndex};
 use crate::error::{Error, Result};
 use crate::fragment::SqlFragment;
 use crate::Vector;
@@ -124,8 +125,8 @@ impl MilvusLikeClient {
         let mut schema = CollectionSchema::new();
         let mut pk = FieldSchema::new(&options.primary_field_name, options.id_type).primary();
         match options.id_type {
-            DataType::INT64 => pk = pk.auto_id(options.auto_id),
-            DataType::VARCHAR => {
+            DataType::Int64 => pk = pk.auto_id(options.auto_id),
+            DataType::VarChar => {
                 if options.auto_id {
                     return Err(Error::validation(
                         "auto_id",
@@ -143,7 +144,7 @@ impl MilvusLikeClient {
         }
         schema.add_field(pk);
         schema.add_field(
-            FieldSchema::new(&options.vector_field_name, DataType::FLOAT_VECTOR).dim(dimension),
+            FieldSchema::new(&options.vector_field_name, DataType::FloatVector).dim(dimension),
         );
         let mut index = IndexParams::new();
         index.add(
@@ -435,7 +436,7 @@ impl MilvusLikeClient {
             });
         }
         let metric = match &request.metric {
-            Some(m) => DistanceFunc::parse(m)?,
+            Some(m) => Distance::parse(m)?,
             None => Self::index_metric(&info, &request.anns_field)?,
         };
         let mut outputs = request.output_fields.clone();
@@ -524,16 +525,16 @@ impl MilvusLikeClient {
     }
 
     /// The metric of the vector index on `field` (l2 when there is none).
-    fn index_metric(info: &TableInfo, field: &str) -> Result<DistanceFunc> {
+    fn index_metric(info: &TableInfo, field: &str) -> Result<Distance> {
         info.require_column("anns_field", field)?;
         let distance = info
             .vector_index_on(field)
             .and_then(|i| i.distance.as_deref())
             .unwrap_or("L2");
         Ok(match distance {
-            "INNER_PRODUCT" => DistanceFunc::InnerProduct,
-            "COSINE" => DistanceFunc::Cosine,
-            _ => DistanceFunc::L2,
+            "INNER_PRODUCT" => Distance::InnerProduct,
+            "COSINE" => Distance::Cosine,
+            _ => Distance::L2,
         })
     }
 
@@ -573,7 +574,7 @@ impl Default for QuickCollection {
     fn default() -> Self {
         QuickCollection {
             primary_field_name: "id".into(),
-            id_type: DataType::INT64,
+            id_type: DataType::Int64,
             max_length: 1024,
             vector_field_name: "vector".into(),
             metric_type: "l2".into(),

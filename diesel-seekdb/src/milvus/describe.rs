@@ -2,6 +2,7 @@
 //! (`INT32`, `VARCHAR`, `ARRAY` of `INT64`, ...), vector index metrics and parameters,
 //! and the filter schema that Milvus expressions are checked against.
 
+use diesel_seekdb_rules::sql_type::{classify, TypeClass};
 use serde_json::{json, Map, Value};
 
 use super::filter::{FieldKind, FilterSchema, ScalarKind};
@@ -19,22 +20,20 @@ pub fn filter_schema(info: &TableInfo) -> FilterSchema {
     schema
 }
 
-/// The scalar kind of a server type name. `varbinary` is how the server shows the
-/// byte-exact VARCHAR keys of Milvus collections (`CHARACTER SET binary`).
+/// The scalar kind of a server type name, through the shared classification. Milvus
+/// has no exact-decimal or temporal type: DECIMAL/NUMERIC compare as DOUBLE, dates and
+/// times as strings. `varbinary` is how the server shows the byte-exact VARCHAR keys of
+/// Milvus collections (`CHARACTER SET binary`).
 fn scalar_of(type_name: &str) -> Option<ScalarKind> {
-    let t = type_name.trim().to_ascii_lowercase();
-    let base = t.split(['(', ' ']).next().unwrap_or_default();
-    Some(match base {
-        "tinyint" if t.starts_with("tinyint(1)") => ScalarKind::Bool,
-        "bool" | "boolean" => ScalarKind::Bool,
-        "tinyint" => ScalarKind::Int8,
-        "smallint" => ScalarKind::Int16,
-        "mediumint" | "int" | "integer" => ScalarKind::Int32,
-        "bigint" => ScalarKind::Int64,
-        "float" => ScalarKind::Float,
-        "double" | "decimal" | "real" => ScalarKind::Double,
-        "char" | "varchar" | "binary" | "varbinary" | "text" | "tinytext" | "mediumtext"
-        | "longtext" | "date" | "datetime" | "timestamp" | "time" | "enum" => ScalarKind::VarChar,
+    Some(match classify(type_name) {
+        TypeClass::Bool => ScalarKind::Bool,
+        TypeClass::Integer { bits: 8, .. } => ScalarKind::Int8,
+        TypeClass::Integer { bits: 16, .. } => ScalarKind::Int16,
+        TypeClass::Integer { bits: 64, .. } => ScalarKind::Int64,
+        TypeClass::Integer { .. } => ScalarKind::Int32,
+        TypeClass::Float => ScalarKind::Float,
+        TypeClass::Double | TypeClass::Decimal => ScalarKind::Double,
+        TypeClass::Text { .. } | TypeClass::Temporal => ScalarKind::VarChar,
         _ => return None,
     })
 }
@@ -51,11 +50,10 @@ fn field_kind(c: &ColumnInfo) -> Option<FieldKind> {
 
 /// The `n` of `varchar(n)` / `varbinary(n)` / `char(n)`.
 fn text_length(type_name: &str) -> Option<u64> {
-    let t = type_name.trim().to_ascii_lowercase();
-    let rest = ["varchar(", "varbinary(", "char(", "binary("]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))?;
-    rest.split(')').next()?.trim().parse().ok()
+    match classify(type_name) {
+        TypeClass::Text { length, .. } => length.map(u64::from),
+        _ => None,
+    }
 }
 
 /// The Milvus name of a scalar server type (`STRING` for other text and temporal types).
@@ -180,3 +178,7 @@ pub(crate) fn describe_indexes(info: &TableInfo, ddl: &str) -> Vec<Value> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "describe_tests.rs"]
+mod tests;

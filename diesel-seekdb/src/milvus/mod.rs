@@ -20,10 +20,12 @@ mod client;
 mod describe;
 pub mod filter;
 mod ids;
+mod index_param;
 mod schema;
 mod search;
 
 pub use client::{MilvusFilter, MilvusLikeClient, QuickCollection};
 pub use describe::filter_schema;
-pub use schema::{CollectionSchema, DataType, FieldSchema};
+pub use index_param::{IndexParam, IndexParams};
+pub use schema::{CollectionSchema, DataType, FieldSchema, MilvusCollection};
 pub use search::{Hit, SearchRequest};

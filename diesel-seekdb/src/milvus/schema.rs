@@ -1,42 +1,82 @@
 //! Milvus-style collection schemas: `DataType`, `FieldSchema`, `CollectionSchema`.
 
+use super::IndexParams;
 use crate::ddl::partition::Partition;
-use crate::ddl::{validate_ident, Column, ColumnType, CreateTable, IdentKind, IndexParams};
+use crate::ddl::{validate_ident, Column, ColumnType, CreateTable, IdentKind};
 use crate::error::{Error, Result};
 
 /// pymilvus's `DataType`, all 13 members, with the seekdb type each maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(non_camel_case_types)]
 pub enum DataType {
     /// `BOOL`.
-    BOOL,
+    Bool,
     /// `TINYINT` (pyobvector maps it to BOOL, which loses values).
-    INT8,
+    Int8,
     /// `SMALLINT`.
-    INT16,
+    Int16,
     /// `INT`.
-    INT32,
+    Int32,
     /// `BIGINT`.
-    INT64,
+    Int64,
     /// `FLOAT`.
-    FLOAT,
+    Float,
     /// `DOUBLE`.
-    DOUBLE,
+    Double,
     /// `LONGTEXT`.
-    STRING,
+    String,
     /// `VARCHAR(max_length)`.
-    VARCHAR,
+    VarChar,
     /// `ARRAY(element_type)`.
-    ARRAY,
+    Array,
     /// `JSON`.
-    JSON,
+    Json,
     /// `VECTOR(dim)`.
-    FLOAT_VECTOR,
+    FloatVector,
     /// `SPARSEVECTOR`.
-    SPARSE_FLOAT_VECTOR,
+    SparseFloatVector,
 }
 
 impl DataType {
+    /// Old name of [`DataType::Bool`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Bool")]
+    pub const BOOL: DataType = DataType::Bool;
+    /// Old name of [`DataType::Int8`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Int8")]
+    pub const INT8: DataType = DataType::Int8;
+    /// Old name of [`DataType::Int16`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Int16")]
+    pub const INT16: DataType = DataType::Int16;
+    /// Old name of [`DataType::Int32`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Int32")]
+    pub const INT32: DataType = DataType::Int32;
+    /// Old name of [`DataType::Int64`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Int64")]
+    pub const INT64: DataType = DataType::Int64;
+    /// Old name of [`DataType::Float`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Float")]
+    pub const FLOAT: DataType = DataType::Float;
+    /// Old name of [`DataType::Double`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Double")]
+    pub const DOUBLE: DataType = DataType::Double;
+    /// Old name of [`DataType::String`].
+    #[deprecated(since = "0.1.0", note = "use DataType::String")]
+    pub const STRING: DataType = DataType::String;
+    /// Old name of [`DataType::VarChar`].
+    #[deprecated(since = "0.1.0", note = "use DataType::VarChar")]
+    pub const VARCHAR: DataType = DataType::VarChar;
+    /// Old name of [`DataType::Array`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Array")]
+    pub const ARRAY: DataType = DataType::Array;
+    /// Old name of [`DataType::Json`].
+    #[deprecated(since = "0.1.0", note = "use DataType::Json")]
+    pub const JSON: DataType = DataType::Json;
+    /// Old name of [`DataType::FloatVector`].
+    #[deprecated(since = "0.1.0", note = "use DataType::FloatVector")]
+    pub const FLOAT_VECTOR: DataType = DataType::FloatVector;
+    /// Old name of [`DataType::SparseFloatVector`].
+    #[deprecated(since = "0.1.0", note = "use DataType::SparseFloatVector")]
+    pub const SPARSE_FLOAT_VECTOR: DataType = DataType::SparseFloatVector;
+
     /// Parses a name (`"INT64"`, `"int64"`, `"FloatVector"`, ...).
     pub fn parse(name: &str) -> Result<Self> {
         let n: String = name
@@ -45,19 +85,19 @@ impl DataType {
             .collect::<String>()
             .to_ascii_uppercase();
         Ok(match n.as_str() {
-            "BOOL" | "BOOLEAN" => DataType::BOOL,
-            "INT8" => DataType::INT8,
-            "INT16" => DataType::INT16,
-            "INT32" => DataType::INT32,
-            "INT64" => DataType::INT64,
-            "FLOAT" => DataType::FLOAT,
-            "DOUBLE" => DataType::DOUBLE,
-            "STRING" => DataType::STRING,
-            "VARCHAR" => DataType::VARCHAR,
-            "ARRAY" => DataType::ARRAY,
-            "JSON" => DataType::JSON,
-            "FLOATVECTOR" => DataType::FLOAT_VECTOR,
-            "SPARSEFLOATVECTOR" => DataType::SPARSE_FLOAT_VECTOR,
+            "BOOL" | "BOOLEAN" => DataType::Bool,
+            "INT8" => DataType::Int8,
+            "INT16" => DataType::Int16,
+            "INT32" => DataType::Int32,
+            "INT64" => DataType::Int64,
+            "FLOAT" => DataType::Float,
+            "DOUBLE" => DataType::Double,
+            "STRING" => DataType::String,
+            "VARCHAR" => DataType::VarChar,
+            "ARRAY" => DataType::Array,
+            "JSON" => DataType::Json,
+            "FLOATVECTOR" => DataType::FloatVector,
+            "SPARSEFLOATVECTOR" => DataType::SparseFloatVector,
             _ => {
                 return Err(Error::validation(
                     "datatype",
@@ -69,16 +109,16 @@ impl DataType {
 
     fn scalar_type(self) -> Option<ColumnType> {
         Some(match self {
-            DataType::BOOL => ColumnType::Bool,
-            DataType::INT8 => ColumnType::TinyInt,
-            DataType::INT16 => ColumnType::SmallInt,
-            DataType::INT32 => ColumnType::Int,
-            DataType::INT64 => ColumnType::BigInt,
-            DataType::FLOAT => ColumnType::Float,
-            DataType::DOUBLE => ColumnType::Double,
-            DataType::STRING => ColumnType::LongText,
-            DataType::JSON => ColumnType::Json,
-            DataType::SPARSE_FLOAT_VECTOR => ColumnType::SparseVector,
+            DataType::Bool => ColumnType::Bool,
+            DataType::Int8 => ColumnType::TinyInt,
+            DataType::Int16 => ColumnType::SmallInt,
+            DataType::Int32 => ColumnType::Int,
+            DataType::Int64 => ColumnType::BigInt,
+            DataType::Float => ColumnType::Float,
+            DataType::Double => ColumnType::Double,
+            DataType::String => ColumnType::LongText,
+            DataType::Json => ColumnType::Json,
+            DataType::SparseFloatVector => ColumnType::SparseVector,
             _ => return None,
         })
     }
@@ -86,29 +126,84 @@ impl DataType {
     /// The Milvus name (`INT64`, `FLOAT_VECTOR`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
-            DataType::BOOL => "BOOL",
-            DataType::INT8 => "INT8",
-            DataType::INT16 => "INT16",
-            DataType::INT32 => "INT32",
-            DataType::INT64 => "INT64",
-            DataType::FLOAT => "FLOAT",
-            DataType::DOUBLE => "DOUBLE",
-            DataType::STRING => "STRING",
-            DataType::VARCHAR => "VARCHAR",
-            DataType::ARRAY => "ARRAY",
-            DataType::JSON => "JSON",
-            DataType::FLOAT_VECTOR => "FLOAT_VECTOR",
-            DataType::SPARSE_FLOAT_VECTOR => "SPARSE_FLOAT_VECTOR",
+            DataType::Bool => "BOOL",
+            DataType::Int8 => "INT8",
+            DataType::Int16 => "INT16",
+            DataType::Int32 => "INT32",
+            DataType::Int64 => "INT64",
+            DataType::Float => "FLOAT",
+            DataType::Double => "DOUBLE",
+            DataType::String => "STRING",
+            DataType::VarChar => "VARCHAR",
+            DataType::Array => "ARRAY",
+            DataType::Json => "JSON",
+            DataType::FloatVector => "FLOAT_VECTOR",
+            DataType::SparseFloatVector => "SPARSE_FLOAT_VECTOR",
         }
+    }
+
+    /// The Milvus type of a column type, or `None` when Milvus has none (unsigned
+    /// integers, DECIMAL, CHAR, dates, arrays of other than numbers, BOOL or VARCHAR).
+    /// The inverse of the column type each data type creates.
+    pub fn of_column_type(ty: &ColumnType) -> Option<DataType> {
+        Some(match ty {
+            ColumnType::TinyInt => DataType::Int8,
+            ColumnType::SmallInt => DataType::Int16,
+            ColumnType::Int => DataType::Int32,
+            ColumnType::BigInt => DataType::Int64,
+            ColumnType::Float => DataType::Float,
+            ColumnType::Double => DataType::Double,
+            ColumnType::Bool => DataType::Bool,
+            ColumnType::Varchar(_) => DataType::VarChar,
+            ColumnType::Text | ColumnType::LongText => DataType::String,
+            ColumnType::Json => DataType::Json,
+            ColumnType::Vector(_) => DataType::FloatVector,
+            ColumnType::SparseVector => DataType::SparseFloatVector,
+            ColumnType::Array(e) => match DataType::of_column_type(e)? {
+                DataType::String | DataType::Json | DataType::Array => return None,
+                DataType::FloatVector | DataType::SparseFloatVector => return None,
+                _ => DataType::Array,
+            },
+            _ => return None,
+        })
     }
 
     /// Whether it is an integer type.
     pub fn is_int(self) -> bool {
         matches!(
             self,
-            DataType::INT8 | DataType::INT16 | DataType::INT32 | DataType::INT64
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64
         )
     }
+}
+
+impl std::fmt::Display for DataType {
+    /// The Milvus name (`FLOAT_VECTOR`), as pymilvus prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DataType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+/// A model struct that is also a Milvus-style collection: implemented by
+/// `#[derive(SeekdbTable)]` beside [`SeekdbTable`](crate::model::SeekdbTable), so the
+/// table layer does not depend on the Milvus layer.
+pub trait MilvusCollection: crate::model::SeekdbTable {
+    /// The table as a Milvus-style schema for
+    /// [`MilvusLikeClient::create_collection`](crate::milvus::MilvusLikeClient::create_collection).
+    /// Fails with [`Error::Validation`] naming the field when a column has no Milvus
+    /// data type (unsigned integers, dates, `DECIMAL`, ...).
+    fn milvus_schema() -> Result<CollectionSchema>;
+
+    /// The struct's vector indexes as Milvus-style index parameters (to pass with
+    /// [`MilvusCollection::milvus_schema`]).
+    fn milvus_index_params() -> Result<super::IndexParams>;
 }
 
 /// One field (column) of a collection.
@@ -171,6 +266,37 @@ impl FieldSchema {
         self
     }
 
+    /// The field for a table column (the schema model's column type mapped onto its
+    /// Milvus data type); fails naming the column when Milvus has no such type.
+    pub fn from_column(column: &Column) -> Result<Self> {
+        let ty = column.column_type();
+        let no_type = || {
+            Error::validation(
+                column.name(),
+                format!("{} has no Milvus data type", ty.to_sql()),
+            )
+        };
+        let dtype = DataType::of_column_type(ty).ok_or_else(no_type)?;
+        let mut f = FieldSchema::new(column.name(), dtype)
+            .auto_id(column.is_auto_increment())
+            .nullable(column.is_nullable());
+        match ty {
+            ColumnType::Varchar(n) => f = f.max_length(*n as usize),
+            ColumnType::Vector(d) => f = f.dim(*d as usize),
+            ColumnType::Array(e) => {
+                f = f.element_type(DataType::of_column_type(e).ok_or_else(no_type)?);
+                if let ColumnType::Varchar(n) = **e {
+                    f = f.max_length(n as usize);
+                }
+            }
+            _ => {}
+        }
+        if let Some(d) = column.get_comment() {
+            f = f.description(d);
+        }
+        Ok(f)
+    }
+
     /// `FLOAT_VECTOR` dimension.
     pub fn dim(mut self, dim: usize) -> Self {
         self.dim = Some(dim);
@@ -210,7 +336,7 @@ impl FieldSchema {
     pub fn column_type(&self) -> Result<ColumnType> {
         let p = |what: &str| format!("{}.{what}", self.name);
         Ok(match self.dtype {
-            DataType::VARCHAR => {
+            DataType::VarChar => {
                 let n = self.max_length.ok_or_else(|| {
                     Error::validation(p("max_length"), "VARCHAR fields need max_length")
                 })?;
@@ -222,7 +348,7 @@ impl FieldSchema {
                 }
                 ColumnType::Varchar(n as u32)
             }
-            DataType::FLOAT_VECTOR => {
+            DataType::FloatVector => {
                 let dim = self.dim.ok_or_else(|| {
                     Error::validation(p("dim"), "FLOAT_VECTOR fields need a dimension")
                 })?;
@@ -234,12 +360,12 @@ impl FieldSchema {
                 }
                 ColumnType::Vector(dim as u32)
             }
-            DataType::ARRAY => {
+            DataType::Array => {
                 let element = self.element_type.ok_or_else(|| {
                     Error::validation(p("element_type"), "ARRAY fields need an element_type")
                 })?;
                 let inner = match element {
-                    DataType::VARCHAR => {
+                    DataType::VarChar => {
                         let n = self.max_length.unwrap_or(255);
                         if n == 0 || n > 65_535 {
                             return Err(Error::validation(
@@ -249,13 +375,13 @@ impl FieldSchema {
                         }
                         ColumnType::Varchar(n as u32)
                     }
-                    DataType::BOOL
-                    | DataType::INT8
-                    | DataType::INT16
-                    | DataType::INT32
-                    | DataType::INT64
-                    | DataType::FLOAT
-                    | DataType::DOUBLE => element.scalar_type().unwrap_or(ColumnType::Int),
+                    DataType::Bool
+                    | DataType::Int8
+                    | DataType::Int16
+                    | DataType::Int32
+                    | DataType::Int64
+                    | DataType::Float
+                    | DataType::Double => element.scalar_type().unwrap_or(ColumnType::Int),
                     other => {
                         return Err(Error::validation(
                             p("element_type"),
@@ -285,7 +411,7 @@ impl FieldSchema {
             }
             column = column.auto_increment();
         }
-        if self.dtype == DataType::VARCHAR {
+        if self.dtype == DataType::VarChar {
             column = if self.is_primary {
                 column.charset("binary")
             } else {
@@ -334,6 +460,25 @@ impl CollectionSchema {
         self
     }
 
+    /// The collection a `CREATE TABLE` builder describes: one field a column (see
+    /// [`FieldSchema::from_column`]), its primary key and partitions. What
+    /// [`MilvusCollection::milvus_schema`] of a derived model returns.
+    pub fn from_create_table(table: &CreateTable) -> Result<Self> {
+        let pk = table.primary_key_columns();
+        let mut schema = CollectionSchema::new();
+        for c in table.column_list() {
+            let mut field = FieldSchema::from_column(c)?;
+            if pk.iter().any(|p| p.eq_ignore_ascii_case(c.name())) {
+                field = field.primary();
+            }
+            schema.add_field(field);
+        }
+        if let Some(p) = table.get_partition() {
+            schema.partitions(p.clone());
+        }
+        Ok(schema)
+    }
+
     /// The primary-key fields.
     pub fn primary_fields(&self) -> Vec<&FieldSchema> {
         self.fields.iter().filter(|f| f.is_primary).collect()
@@ -355,7 +500,7 @@ impl CollectionSchema {
             ));
         }
         for f in primary {
-            if !(f.dtype.is_int() || f.dtype == DataType::VARCHAR) {
+            if !(f.dtype.is_int() || f.dtype == DataType::VarChar) {
                 return Err(Error::validation(
                     format!("{}.is_primary", f.name),
                     format!(
@@ -387,10 +532,10 @@ impl CollectionSchema {
     ///
     /// ```
     /// use diesel_seekdb::milvus::{CollectionSchema, DataType, FieldSchema};
-    /// use diesel_seekdb::ddl::{IndexParam, IndexParams};
+    /// use diesel_seekdb::milvus::{IndexParam, IndexParams};
     /// let mut schema = CollectionSchema::new();
-    /// schema.add_field(FieldSchema::new("id", DataType::VARCHAR).max_length(64).primary());
-    /// schema.add_field(FieldSchema::new("v", DataType::FLOAT_VECTOR).dim(3));
+    /// schema.add_field(FieldSchema::new("id", DataType::VarChar).max_length(64).primary());
+    /// schema.add_field(FieldSchema::new("v", DataType::FloatVector).dim(3));
     /// let mut index = IndexParams::new();
     /// index.add(IndexParam::new("v_idx", "v", "HNSW").metric_type("cosine"))?;
     /// assert_eq!(
@@ -439,3 +584,7 @@ impl CollectionSchema {
         Ok(table)
     }
 }
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;

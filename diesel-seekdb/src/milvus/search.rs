@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::filter::FilterParams;
-use crate::client::DistanceFunc;
+use crate::client::Distance;
 use crate::ddl::quote_ident;
 use crate::error::{Error, Result};
 use crate::fragment::{BindValue, SqlFragment};
@@ -86,7 +86,7 @@ impl SearchRequest {
             let metric = metric.as_str().ok_or_else(|| {
                 Error::validation("search_params.metric_type", "must be a string")
             })?;
-            DistanceFunc::parse(metric)?;
+            Distance::parse(metric)?;
             self.metric = Some(metric.to_string());
         }
         if let Some(ef) = params.get("params").and_then(|p| p.get("ef")) {
@@ -110,8 +110,8 @@ impl SearchRequest {
 
 /// Refuses a query vector that has no distance under `metric`: the cosine distance of
 /// a zero vector is undefined (seekdb returns NULL for every row, Milvus NaN).
-pub(super) fn check_query_vector(metric: DistanceFunc, i: usize, vector: &[f32]) -> Result<()> {
-    if metric == DistanceFunc::Cosine && vector.iter().all(|x| *x == 0.0) {
+pub(super) fn check_query_vector(metric: Distance, i: usize, vector: &[f32]) -> Result<()> {
+    if metric == Distance::Cosine && vector.iter().all(|x| *x == 0.0) {
         return Err(Error::validation(
             format!("data[{i}]"),
             "a zero vector has no cosine distance; use a non-zero query vector",
@@ -123,7 +123,7 @@ pub(super) fn check_query_vector(metric: DistanceFunc, i: usize, vector: &[f32])
 /// `filter AND <distance> IS NOT NULL`: keeps rows whose stored vector is NULL (any
 /// metric) or zero (cosine) out of the ranking, where NULL would sort first.
 pub(super) fn without_null_distances(
-    metric: DistanceFunc,
+    metric: Distance,
     field: &str,
     vector: &[f32],
     filter: Option<&SqlFragment>,
@@ -134,7 +134,7 @@ pub(super) fn without_null_distances(
         out.append(f.clone());
         out.push_sql(") AND ");
     }
-    if metric == DistanceFunc::Cosine {
+    if metric == Distance::Cosine {
         out.push_sql(&format!("cosine_distance({}, ", quote_ident(field)));
         out.push_bind(BindValue::Vector(Vector::from(vector.to_vec())));
         out.push_sql(") IS NOT NULL");
@@ -172,18 +172,18 @@ mod tests {
 
     #[test]
     fn zero_vectors_are_refused_only_under_cosine() {
-        assert!(check_query_vector(DistanceFunc::Cosine, 0, &[0.0, 0.0]).is_err());
-        assert!(check_query_vector(DistanceFunc::Cosine, 0, &[0.0, 1e-30]).is_ok());
-        assert!(check_query_vector(DistanceFunc::L2, 0, &[0.0, 0.0]).is_ok());
+        assert!(check_query_vector(Distance::Cosine, 0, &[0.0, 0.0]).is_err());
+        assert!(check_query_vector(Distance::Cosine, 0, &[0.0, 1e-30]).is_ok());
+        assert!(check_query_vector(Distance::L2, 0, &[0.0, 0.0]).is_ok());
     }
 
     #[test]
     fn null_distance_filter_keeps_the_user_filter() {
         let user = SqlFragment::raw("`n` > 1");
-        let f = without_null_distances(DistanceFunc::Cosine, "v", &[1.0], Some(&user));
+        let f = without_null_distances(Distance::Cosine, "v", &[1.0], Some(&user));
         assert_eq!(f.sql, "(`n` > 1) AND cosine_distance(`v`, ?) IS NOT NULL");
         assert_eq!(f.binds.len(), 1);
-        let f = without_null_distances(DistanceFunc::L2, "v", &[1.0], None);
+        let f = without_null_distances(Distance::L2, "v", &[1.0], None);
         assert_eq!(f.sql, "`v` IS NOT NULL");
     }
 
