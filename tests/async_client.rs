@@ -482,7 +482,7 @@ fn ids(rows: &[serde_json::Map<String, Value>]) -> Vec<i32> {
 }
 
 async fn count(c: &AsyncObVecClient, table: &str) -> i64 {
-    c.perform_raw_text_sql(&format!("SELECT COUNT(*) AS n FROM `{table}`"))
+    c.raw_sql(&format!("SELECT COUNT(*) AS n FROM `{table}`"))
         .await
         .unwrap()[0]["n"]
         .as_i64()
@@ -493,11 +493,11 @@ async fn count(c: &AsyncObVecClient, table: &str) -> i64 {
 async fn async_client_ds_top5_dml_and_index_maintenance() {
     let db = TestDb::new("async_obv");
     let c = AsyncObVecClient::from_url(&db.url).await.unwrap();
-    assert!(!c.check_table_exists("items").await.unwrap());
-    c.create_table_with_index_params(ds_table("items"), Some(&l2_index()), &[])
+    assert!(!c.table_exists("items").await.unwrap());
+    c.create_table_with_indexes(ds_table("items"), Some(&l2_index()), &[])
         .await
         .unwrap();
-    assert!(c.check_table_exists("items").await.unwrap());
+    assert!(c.table_exists("items").await.unwrap());
     assert_eq!(
         c.insert("items", &ds_rows(FAR, [0.0; 3]), None)
             .await
@@ -604,10 +604,10 @@ async fn async_client_ds_top5_dml_and_index_maintenance() {
     assert_eq!(count(&c, "items").await, 13);
 
     // Session settings and index maintenance.
-    c.set_ob_hnsw_ef_search(100).await.unwrap();
-    assert_eq!(c.get_ob_hnsw_ef_search().await.unwrap(), 100);
+    c.set_ef_search(100).await.unwrap();
+    assert_eq!(c.ef_search().await.unwrap(), 100);
     assert!(matches!(
-        c.set_ob_hnsw_ef_search(0).await,
+        c.set_ef_search(0).await,
         Err(Error::Validation { .. })
     ));
     c.refresh_index("items", "vidx", 10000).await.unwrap();
@@ -642,15 +642,15 @@ async fn async_client_ds_top5_dml_and_index_maintenance() {
         .contains("VECTOR INDEX SCAN"));
     assert_eq!(ids(&c.ann_search(search()).await.unwrap()), DS_NEAR);
 
-    c.drop_table_if_exist("items").await.unwrap();
-    assert!(!c.check_table_exists("items").await.unwrap());
+    c.drop_table("items").await.unwrap();
+    assert!(!c.table_exists("items").await.unwrap());
 }
 
 #[tokio::test]
 async fn async_client_bad_input_is_typed_and_batches_are_atomic() {
     let db = TestDb::new("async_obv_bad");
     let c = AsyncObVecClient::from_url(&db.url).await.unwrap();
-    c.create_table_with_index_params(ds_table("items"), Some(&l2_index()), &[])
+    c.create_table_with_indexes(ds_table("items"), Some(&l2_index()), &[])
         .await
         .unwrap();
     c.insert("items", &ds_rows(FAR, [0.0; 3]), None)
@@ -704,10 +704,7 @@ async fn async_client_bad_input_is_typed_and_batches_are_atomic() {
             actual: 2
         })
     ));
-    let err = c
-        .perform_raw_text_sql("SELECT * FROM nosuch")
-        .await
-        .unwrap_err();
+    let err = c.raw_sql("SELECT * FROM nosuch").await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -722,13 +719,13 @@ async fn concurrent_searches_through_a_pool() {
     let db = TestDb::new("async_pool");
     let pool = AsyncObVecClient::pool(&db.url, 4).await.unwrap();
     let c = Arc::new(AsyncObVecClient::from_pool(pool));
-    c.create_table_with_index_params(ds_table("items"), Some(&l2_index()), &[])
+    c.create_table_with_indexes(ds_table("items"), Some(&l2_index()), &[])
         .await
         .unwrap();
     c.insert("items", &ds_rows(FAR, [0.0; 3]), None)
         .await
         .unwrap();
-    c.set_ob_hnsw_ef_search(123).await.unwrap();
+    c.set_ef_search(123).await.unwrap();
 
     let tasks: Vec<_> = (0..16)
         .map(|i| {
@@ -749,7 +746,7 @@ async fn concurrent_searches_through_a_pool() {
                     )
                     .await
                     .unwrap();
-                let ef = c.get_ob_hnsw_ef_search().await.unwrap();
+                let ef = c.ef_search().await.unwrap();
                 (ids(&rows), want_near, ef)
             })
         })
@@ -769,13 +766,13 @@ async fn concurrent_searches_through_a_pool() {
 async fn result_types_diesel_async_cannot_read_are_errors_not_panics() {
     let db = TestDb::new("async_geo");
     let c = AsyncObVecClient::from_url(&db.url).await.unwrap();
-    c.perform_raw_text_sql(
+    c.raw_sql(
         "CREATE TABLE places (id INT PRIMARY KEY, name VARCHAR(20), g GEOMETRY, \
          embedding VECTOR(3))",
     )
     .await
     .unwrap();
-    c.perform_raw_text_sql(
+    c.raw_sql(
         "INSERT INTO places VALUES (1, 'a', ST_GeomFromText('POINT(1 1)'), '[1,2,3]'), \
          (2, 'b', ST_GeomFromText('POINT(2 2)'), '[4,5,6]')",
     )
@@ -784,7 +781,7 @@ async fn result_types_diesel_async_cannot_read_are_errors_not_panics() {
     // diesel-async has no mapping for MYSQL_TYPE_GEOMETRY and panics on it; the JSON
     // row reader turns that into an error naming the column.
     let err = c
-        .perform_raw_text_sql("SELECT id, g FROM places ORDER BY id")
+        .raw_sql("SELECT id, g FROM places ORDER BY id")
         .await
         .unwrap_err();
     assert!(err.to_string().contains("column `g`"), "{err}");
@@ -792,7 +789,7 @@ async fn result_types_diesel_async_cannot_read_are_errors_not_panics() {
     assert!(err.to_string().contains("ST_AsText"), "{err}");
     // The connection is still usable, and the column reads as text.
     let rows = c
-        .perform_raw_text_sql("SELECT id, ST_AsText(g) AS g FROM places ORDER BY id")
+        .raw_sql("SELECT id, ST_AsText(g) AS g FROM places ORDER BY id")
         .await
         .unwrap();
     assert_eq!(rows[1]["g"], json!("POINT(2 2)"));
@@ -801,4 +798,69 @@ async fn result_types_diesel_async_cannot_read_are_errors_not_panics() {
         .await
         .unwrap();
     assert_eq!(rows[0]["embedding"], json!([4.0, 5.0, 6.0]));
+}
+
+/// pyobvector's method names (the `client::compat` layer) on the async client run the
+/// same operations as the Rust names.
+#[tokio::test]
+async fn async_pyobvector_names_work_through_the_compatibility_layer() {
+    use diesel_seekdb::ddl::FullTextIndex;
+    use diesel_seekdb::milvus::IndexParam;
+    let db = TestDb::new("async_obv_compat");
+    let c = AsyncObVecClient::from_url(&db.url).await.unwrap();
+    assert!(!c.check_table_exists("docs").await.unwrap());
+    let table = CreateTable::new("docs")
+        .column(Column::new("id", ColumnType::BigInt).primary_key())
+        .column(Column::new("body", ColumnType::Varchar(255)))
+        .column(Column::new("embedding", ColumnType::Vector(3)));
+    c.create_table_with_index_params(table, None, &[])
+        .await
+        .unwrap();
+    assert!(c.check_table_exists("docs").await.unwrap());
+    assert!(c.table_exists("docs").await.unwrap());
+
+    let param = IndexParam::new("vidx", "embedding", "HNSW").metric_type("L2");
+    c.create_vidx_with_vec_index_param("docs", &param)
+        .await
+        .unwrap();
+    let info = c.table_info("docs").await.unwrap();
+    let vidx = info.vector_index_on("embedding").unwrap();
+    assert_eq!(
+        (vidx.name.as_str(), vidx.distance.as_deref()),
+        ("vidx", Some("L2"))
+    );
+    c.create_fts_idx_with_fts_index_param("docs", &FullTextIndex::new("ft_body", ["body"]))
+        .await
+        .unwrap();
+    let info = c.table_info("docs").await.unwrap();
+    assert!(info
+        .indexes
+        .iter()
+        .any(|i| i.name == "ft_body" && i.index_type == "FULLTEXT"));
+
+    c.set_ob_hnsw_ef_search(77).await.unwrap();
+    assert_eq!(c.get_ob_hnsw_ef_search().await.unwrap(), 77);
+    assert_eq!(c.ef_search().await.unwrap(), 77);
+
+    c.insert(
+        "docs",
+        &[json!({ "id": 1, "body": "rust client", "embedding": [1, 0, 0] })],
+        None,
+    )
+    .await
+    .unwrap();
+    let rows = c
+        .perform_raw_text_sql("SELECT COUNT(*) AS n FROM docs")
+        .await
+        .unwrap();
+    assert_eq!(rows[0]["n"].as_i64(), Some(1));
+    assert_eq!(
+        rows,
+        c.raw_sql("SELECT COUNT(*) AS n FROM docs").await.unwrap()
+    );
+
+    c.drop_table_if_exist("docs").await.unwrap();
+    assert!(!c.check_table_exists("docs").await.unwrap());
+    // `IF EXISTS`: dropping a missing table is not an error.
+    c.drop_table_if_exist("docs").await.unwrap();
 }

@@ -69,7 +69,7 @@ macro_rules! transport {
     ($ty:ident $($aw:tt)*) => {
         impl Transport for $ty {
             async fn exists(&self, table: &str) -> Result<bool> {
-                self.0.check_table_exists(table) $($aw)*
+                self.0.table_exists(table) $($aw)*
             }
             async fn create(
                 &self,
@@ -77,7 +77,7 @@ macro_rules! transport {
                 vidx: Option<&IndexParams>,
                 fts: &[FullTextIndex],
             ) -> Result<()> {
-                self.0.create_table_with_index_params(table, vidx, fts) $($aw)*
+                self.0.create_table_with_indexes(table, vidx, fts) $($aw)*
             }
             async fn insert(&self, table: &str, rows: &[Value]) -> Result<usize> {
                 self.0.insert(table, rows, None) $($aw)*
@@ -130,13 +130,13 @@ macro_rules! transport {
                 self.0.rebuild_index(table, index, t) $($aw)*
             }
             async fn set_ef(&self, ef: u32) -> Result<()> {
-                self.0.set_ob_hnsw_ef_search(ef) $($aw)*
+                self.0.set_ef_search(ef) $($aw)*
             }
             async fn get_ef(&self) -> Result<u32> {
-                self.0.get_ob_hnsw_ef_search() $($aw)*
+                self.0.ef_search() $($aw)*
             }
             async fn raw(&self, sql: &str) -> Result<Rows> {
-                self.0.perform_raw_text_sql(sql) $($aw)*
+                self.0.raw_sql(sql) $($aw)*
             }
         }
     };
@@ -420,9 +420,9 @@ mod pools {
     async fn connect_pool_applies_client_settings_at_checkout() {
         let db = TestDb::new("cs_conn_pool");
         let c = AsyncObVecClient::connect_pool(&db.url, 2).await.unwrap();
-        c.set_ob_hnsw_ef_search(140).await.unwrap();
+        c.set_ef_search(140).await.unwrap();
         for _ in 0..4 {
-            assert_eq!(c.get_ob_hnsw_ef_search().await.unwrap(), 140);
+            assert_eq!(c.ef_search().await.unwrap(), 140);
         }
         {
             let mut conn = c.connection().await.unwrap();
@@ -432,7 +432,7 @@ mod pools {
                 .unwrap();
         }
         for _ in 0..4 {
-            assert_eq!(c.get_ob_hnsw_ef_search().await.unwrap(), 140);
+            assert_eq!(c.ef_search().await.unwrap(), 140);
         }
     }
 }

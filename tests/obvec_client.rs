@@ -44,7 +44,7 @@ fn ids(rows: &[serde_json::Map<String, Value>]) -> Vec<i64> {
 
 fn count(client: &ObVecClient, table: &str) -> i64 {
     client
-        .perform_raw_text_sql(&format!("SELECT COUNT(*) AS n FROM `{table}`"))
+        .raw_sql(&format!("SELECT COUNT(*) AS n FROM `{table}`"))
         .unwrap()[0]["n"]
         .as_i64()
         .unwrap()
@@ -250,12 +250,9 @@ fn string_keys_delete_and_get_with_json_filter() {
 fn ef_search_set_and_get_and_index_maintenance() {
     let db = TestDb::new("obv_ef");
     let c = client(&db);
-    c.set_ob_hnsw_ef_search(100).unwrap();
-    assert_eq!(c.get_ob_hnsw_ef_search().unwrap(), 100);
-    assert!(matches!(
-        c.set_ob_hnsw_ef_search(0),
-        Err(Error::Validation { .. })
-    ));
+    c.set_ef_search(100).unwrap();
+    assert_eq!(c.ef_search().unwrap(), 100);
+    assert!(matches!(c.set_ef_search(0), Err(Error::Validation { .. })));
 
     create_ds(&c, "items", "l2");
     c.insert("items", &ds_rows([1.0, 0.0, 0.0], [0.0; 3]), None)
@@ -278,8 +275,8 @@ fn ef_search_set_and_get_and_index_maintenance() {
         .is_none());
     c.drop_columns("items", &["meta"]).unwrap();
     assert!(c.table_info("items").unwrap().column("meta").is_none());
-    c.drop_table_if_exist("items").unwrap();
-    assert!(!c.check_table_exists("items").unwrap());
+    c.drop_table("items").unwrap();
+    assert!(!c.table_exists("items").unwrap());
 }
 
 #[test]
@@ -291,9 +288,9 @@ fn pool_applies_session_settings_on_checkout() {
         .build(manager)
         .unwrap();
     let c = ObVecClient::from_pool(pool);
-    c.set_ob_hnsw_ef_search(123).unwrap();
+    c.set_ef_search(123).unwrap();
     for _ in 0..5 {
-        assert_eq!(c.get_ob_hnsw_ef_search().unwrap(), 123);
+        assert_eq!(c.ef_search().unwrap(), 123);
     }
 }
 
@@ -479,7 +476,7 @@ fn hybrid_search_combines_text_and_vector_hits() {
     let mut vidx = IndexParams::new();
     vidx.add_index("embedding", "HNSW", "vidx", json!({ "metric_type": "L2" }))
         .unwrap();
-    c.create_table_with_index_params(
+    c.create_table_with_indexes(
         CreateTable::new("docs")
             .column(Column::new("doc_id", ColumnType::BigInt))
             .column(Column::new("body", ColumnType::Varchar(255)))
@@ -572,18 +569,75 @@ fn raw_text_sql_runs_statements_with_and_without_rows() {
     let db = TestDb::new("rawsql");
     let c = client(&db);
     let none = c
-        .perform_raw_text_sql("CREATE TABLE raw_t (id INT PRIMARY KEY, v VECTOR(2))")
+        .raw_sql("CREATE TABLE raw_t (id INT PRIMARY KEY, v VECTOR(2))")
         .unwrap();
     assert!(none.is_empty());
-    c.perform_raw_text_sql("INSERT INTO raw_t VALUES (1, '[1,2]'), (2, '[3,4]')")
+    c.raw_sql("INSERT INTO raw_t VALUES (1, '[1,2]'), (2, '[3,4]')")
         .unwrap();
-    let rows = c
-        .perform_raw_text_sql("SELECT id, v FROM raw_t ORDER BY id")
-        .unwrap();
+    let rows = c.raw_sql("SELECT id, v FROM raw_t ORDER BY id").unwrap();
     assert_eq!(ids(&rows), vec![1, 2]);
     assert_eq!(rows[1]["v"], json!("[3,4]"));
     assert_eq!(count(&c, "raw_t"), 2);
-    let err = c.perform_raw_text_sql("INSERT INTO raw_t VALUES (1, '[9,9]')");
+    let err = c.raw_sql("INSERT INTO raw_t VALUES (1, '[9,9]')");
     assert!(matches!(err, Err(Error::Database { .. })), "{err:?}");
     assert_eq!(count(&c, "raw_t"), 2);
+}
+
+/// pyobvector's method names (the `client::compat` layer) run the same operations as
+/// the Rust names, so code ported from Python keeps working.
+#[test]
+fn pyobvector_names_work_through_the_compatibility_layer() {
+    use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, FullTextIndex};
+    use diesel_seekdb::milvus::IndexParam;
+    let db = TestDb::new("obv_compat");
+    let c = client(&db);
+    assert!(!c.check_table_exists("docs").unwrap());
+    c.create_table_with_index_params(
+        CreateTable::new("docs")
+            .column(Column::new("id", ColumnType::BigInt).primary_key())
+            .column(Column::new("body", ColumnType::Varchar(255)))
+            .column(Column::new("embedding", ColumnType::Vector(3))),
+        None,
+        &[],
+    )
+    .unwrap();
+    assert!(c.check_table_exists("docs").unwrap());
+    assert!(c.table_exists("docs").unwrap());
+
+    let param = IndexParam::new("vidx", "embedding", "HNSW").metric_type("L2");
+    c.create_vidx_with_vec_index_param("docs", &param).unwrap();
+    let info = c.table_info("docs").unwrap();
+    let vidx = info.vector_index_on("embedding").unwrap();
+    assert_eq!(
+        (vidx.name.as_str(), vidx.distance.as_deref()),
+        ("vidx", Some("L2"))
+    );
+    c.create_fts_idx_with_fts_index_param("docs", &FullTextIndex::new("ft_body", ["body"]))
+        .unwrap();
+    let info = c.table_info("docs").unwrap();
+    assert!(info
+        .indexes
+        .iter()
+        .any(|i| i.name == "ft_body" && i.index_type == "FULLTEXT"));
+
+    c.set_ob_hnsw_ef_search(77).unwrap();
+    assert_eq!(c.get_ob_hnsw_ef_search().unwrap(), 77);
+    assert_eq!(c.ef_search().unwrap(), 77);
+
+    c.insert(
+        "docs",
+        &[json!({ "id": 1, "body": "rust client", "embedding": [1, 0, 0] })],
+        None,
+    )
+    .unwrap();
+    let rows = c
+        .perform_raw_text_sql("SELECT COUNT(*) AS n FROM docs")
+        .unwrap();
+    assert_eq!(rows[0]["n"].as_i64(), Some(1));
+    assert_eq!(rows, c.raw_sql("SELECT COUNT(*) AS n FROM docs").unwrap());
+
+    c.drop_table_if_exist("docs").unwrap();
+    assert!(!c.check_table_exists("docs").unwrap());
+    // `IF EXISTS`: dropping a missing table is not an error.
+    c.drop_table_if_exist("docs").unwrap();
 }

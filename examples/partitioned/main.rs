@@ -49,7 +49,7 @@ fn run() -> Result<(), BoxError> {
     let started = std::time::Instant::now();
     client.rebuild_index(TABLE, INDEX, 0.0)?;
     println!("rebuilt {INDEX} in {:.2}s", started.elapsed().as_secs_f64());
-    client.set_ob_hnsw_ef_search(200)?;
+    client.set_ef_search(200)?;
 
     let mut failures = Vec::new();
     // A query vector equal to one stored 2023 reading: the whole-table search must
@@ -164,7 +164,7 @@ fn run() -> Result<(), BoxError> {
 }
 
 fn create_table(client: &ObVecClient) -> Result<(), BoxError> {
-    client.drop_table_if_exist(TABLE)?;
+    client.drop_table(TABLE)?;
     let mut years = Partition::range("year");
     for year in &YEARS[..YEARS.len() - 1] {
         years = years.partition(PartitionDef::less_than(format!("p{year}"), year + 1));
@@ -214,7 +214,7 @@ fn load(client: &ObVecClient) -> Result<(), BoxError> {
     }
     let secs = progress.finish();
     println!("inserted {inserted} rows in {secs:.2}s");
-    let counts = client.perform_raw_text_sql(&format!(
+    let counts = client.raw_sql(&format!(
         "SELECT `year`, COUNT(*) AS n FROM `{TABLE}` GROUP BY `year` ORDER BY `year`"
     ))?;
     let per_year: Vec<String> = counts

@@ -37,7 +37,9 @@ use crate::error::Result;
 /// ([`AsyncObVecClient::from_pool`]) to run searches concurrently.
 ///
 /// Every operation is the blocking client's own (one implementation of each), so both
-/// clients send the same SQL and answer alike.
+/// clients send the same SQL and answer alike. pyobvector's method names
+/// (`check_table_exists`, `perform_raw_text_sql`, ...) are kept beside the Rust ones:
+/// see [`compat`](crate::client::compat).
 pub struct AsyncObVecClient {
     pub(super) source: AsyncSource,
     /// How to reopen the single connection, and the call bound.
@@ -96,7 +98,7 @@ impl AsyncObVecClient {
 
     /// Uses a bb8 pool. A pool from [`AsyncObVecClient::session_pool`] applies its
     /// settings at checkout; settings set through the client
-    /// ([`set_ob_hnsw_ef_search`](Self::set_ob_hnsw_ef_search)) are sent again on each
+    /// ([`set_ef_search`](Self::set_ef_search)) are sent again on each
     /// checkout.
     pub fn from_pool(pool: AsyncSeekdbPool) -> Self {
         Self::new(AsyncSource::Pool(pool))
@@ -175,7 +177,7 @@ impl AsyncObVecClient {
     // ---- metadata -------------------------------------------------------------------
 
     /// Whether `table` exists.
-    pub async fn check_table_exists(&self, table: &str) -> Result<bool> {
+    pub async fn table_exists(&self, table: &str) -> Result<bool> {
         self.exec(ops::table_exists(table)).await
     }
 
@@ -209,15 +211,15 @@ impl AsyncObVecClient {
         self.exec(ops::create_table(table)).await
     }
 
-    /// pyobvector's `create_table_with_index_params`: the table plus vector and
-    /// full-text indexes in one statement.
-    pub async fn create_table_with_index_params(
+    /// The table plus vector indexes (from [`IndexParams`](crate::milvus::IndexParams))
+    /// and full-text indexes, in one statement.
+    pub async fn create_table_with_indexes(
         &self,
         table: crate::ddl::CreateTable,
         vidxs: Option<&crate::milvus::IndexParams>,
         fts_idxs: &[crate::ddl::FullTextIndex],
     ) -> Result<()> {
-        self.exec(ops::create_table_with_index_params(table, vidxs, fts_idxs))
+        self.exec(ops::create_table_with_indexes(table, vidxs, fts_idxs))
             .await
     }
 
@@ -243,7 +245,7 @@ impl AsyncObVecClient {
 
     /// Creates a vector index from an [`IndexParam`](crate::milvus::IndexParam), checked
     /// against the column's dimension.
-    pub async fn create_vidx_with_vec_index_param(
+    pub async fn create_vector_index(
         &self,
         table: &str,
         param: &crate::milvus::IndexParam,
@@ -257,7 +259,7 @@ impl AsyncObVecClient {
     }
 
     /// Creates a full-text index.
-    pub async fn create_fts_idx_with_fts_index_param(
+    pub async fn create_fulltext_index(
         &self,
         table: &str,
         index: &crate::ddl::FullTextIndex,
@@ -271,7 +273,7 @@ impl AsyncObVecClient {
     }
 
     /// `DROP TABLE IF EXISTS`.
-    pub async fn drop_table_if_exist(&self, table: &str) -> Result<()> {
+    pub async fn drop_table(&self, table: &str) -> Result<()> {
         self.exec(ops::drop_table(table)).await
     }
 
@@ -312,13 +314,13 @@ impl AsyncObVecClient {
     }
 
     /// Sets `ob_hnsw_ef_search` for this client's searches (1..=160000).
-    pub async fn set_ob_hnsw_ef_search(&self, ef_search: u32) -> Result<()> {
+    pub async fn set_ef_search(&self, ef_search: u32) -> Result<()> {
         self.exec(ops::set_session(self.state.session().ef_search(ef_search)))
             .await
     }
 
     /// Reads `ob_hnsw_ef_search` from the session.
-    pub async fn get_ob_hnsw_ef_search(&self) -> Result<u32> {
+    pub async fn ef_search(&self) -> Result<u32> {
         self.exec(ops::get_ef_search()).await
     }
 
@@ -517,7 +519,7 @@ impl AsyncObVecClient {
     }
 
     /// Runs any statement; rows (if it returns any) come back as JSON objects.
-    pub async fn perform_raw_text_sql(&self, sql: &str) -> Result<Rows> {
+    pub async fn raw_sql(&self, sql: &str) -> Result<Rows> {
         self.exec(ops::raw_sql(sql)).await
     }
 }

@@ -8,6 +8,7 @@ mod async_meta;
 mod async_obvec;
 #[cfg(feature = "async")]
 mod async_source;
+pub mod compat;
 mod convert;
 #[cfg(feature = "async")]
 mod exec_async;

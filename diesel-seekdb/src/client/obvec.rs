@@ -29,6 +29,9 @@ use crate::error::Result;
 ///
 /// The async client (`AsyncObVecClient`) runs the very same operations (one
 /// implementation of each), so both clients send the same SQL and answer alike.
+///
+/// pyobvector's method names (`check_table_exists`, `perform_raw_text_sql`, ...) are
+/// kept beside the Rust ones: see [`compat`](crate::client::compat).
 pub struct ObVecClient {
     pub(super) source: Source,
     pub(super) state: ClientState,
@@ -73,7 +76,7 @@ impl ObVecClient {
 
     /// Uses a plain r2d2 pool. Its connections carry whatever session a previous
     /// borrower left; settings set through the client
-    /// ([`set_ob_hnsw_ef_search`](Self::set_ob_hnsw_ef_search)) are sent again on each
+    /// ([`set_ef_search`](Self::set_ef_search)) are sent again on each
     /// checkout. Prefer [`from_session_pool`](Self::from_session_pool).
     pub fn from_pool(pool: SeekdbPool) -> Self {
         Self::new(Source::Pool(pool))
@@ -118,7 +121,7 @@ impl ObVecClient {
     // ---- metadata -------------------------------------------------------------------
 
     /// Whether `table` exists.
-    pub fn check_table_exists(&self, table: &str) -> Result<bool> {
+    pub fn table_exists(&self, table: &str) -> Result<bool> {
         self.exec(ops::table_exists(table))
     }
 
@@ -150,16 +153,16 @@ impl ObVecClient {
         self.exec(ops::create_table(table))
     }
 
-    /// pyobvector's `create_table_with_index_params`: the table plus vector indexes
+    /// The table plus vector indexes
     /// from [`IndexParams`](crate::milvus::IndexParams) and full-text indexes, in one
     /// statement. Vector index dimensions are checked against their columns.
-    pub fn create_table_with_index_params(
+    pub fn create_table_with_indexes(
         &self,
         table: crate::ddl::CreateTable,
         vidxs: Option<&crate::milvus::IndexParams>,
         fts_idxs: &[crate::ddl::FullTextIndex],
     ) -> Result<()> {
-        self.exec(ops::create_table_with_index_params(table, vidxs, fts_idxs))
+        self.exec(ops::create_table_with_indexes(table, vidxs, fts_idxs))
     }
 
     /// pyobvector's `create_index`: a normal index, or (with `is_vec_index`) a vector
@@ -184,7 +187,7 @@ impl ObVecClient {
 
     /// Creates a vector index from an [`IndexParam`](crate::milvus::IndexParam), checked
     /// against the column's dimension.
-    pub fn create_vidx_with_vec_index_param(
+    pub fn create_vector_index(
         &self,
         table: &str,
         param: &crate::milvus::IndexParam,
@@ -193,7 +196,7 @@ impl ObVecClient {
     }
 
     /// Creates a full-text index.
-    pub fn create_fts_idx_with_fts_index_param(
+    pub fn create_fulltext_index(
         &self,
         table: &str,
         index: &crate::ddl::FullTextIndex,
@@ -207,7 +210,7 @@ impl ObVecClient {
     }
 
     /// `DROP TABLE IF EXISTS`.
-    pub fn drop_table_if_exist(&self, table: &str) -> Result<()> {
+    pub fn drop_table(&self, table: &str) -> Result<()> {
         self.exec(ops::drop_table(table))
     }
 
@@ -244,12 +247,12 @@ impl ObVecClient {
     }
 
     /// Sets `ob_hnsw_ef_search` for this client's searches (1..=160000).
-    pub fn set_ob_hnsw_ef_search(&self, ef_search: u32) -> Result<()> {
+    pub fn set_ef_search(&self, ef_search: u32) -> Result<()> {
         self.exec(ops::set_session(self.state.session().ef_search(ef_search)))
     }
 
     /// Reads `ob_hnsw_ef_search` from the session.
-    pub fn get_ob_hnsw_ef_search(&self) -> Result<u32> {
+    pub fn ef_search(&self) -> Result<u32> {
         self.exec(ops::get_ef_search())
     }
 
@@ -441,7 +444,7 @@ impl ObVecClient {
     }
 
     /// Runs any statement; rows (if it returns any) come back as JSON objects.
-    pub fn perform_raw_text_sql(&self, sql: &str) -> Result<Rows> {
+    pub fn raw_sql(&self, sql: &str) -> Result<Rows> {
         self.exec(ops::raw_sql(sql))
     }
 }

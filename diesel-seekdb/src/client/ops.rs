@@ -55,7 +55,7 @@ pub(crate) fn create_table<'a>(table: &crate::ddl::CreateTable) -> Result<Op<'a,
     table_ddl(table.name(), table.to_sql()?)
 }
 
-pub(crate) fn create_table_with_index_params<'a>(
+pub(crate) fn create_table_with_indexes<'a>(
     table: crate::ddl::CreateTable,
     vidxs: Option<&crate::milvus::IndexParams>,
     fts_idxs: &[crate::ddl::FullTextIndex],

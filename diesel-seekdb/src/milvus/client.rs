@@ -174,12 +174,12 @@ impl MilvusLikeClient {
 
     /// Whether the collection exists.
     pub fn has_collection(&self, collection_name: &str) -> Result<bool> {
-        self.inner.check_table_exists(collection_name)
+        self.inner.table_exists(collection_name)
     }
 
     /// Drops the collection (no error when it does not exist).
     pub fn drop_collection(&self, collection_name: &str) -> Result<()> {
-        self.inner.drop_table_if_exist(collection_name)
+        self.inner.drop_table(collection_name)
     }
 
     /// Renames a collection.
@@ -200,7 +200,7 @@ impl MilvusLikeClient {
 
     /// Collections in the current database.
     pub fn list_collections(&self) -> Result<Vec<String>> {
-        let rows = self.inner.perform_raw_text_sql(
+        let rows = self.inner.raw_sql(
             "SELECT TABLE_NAME AS name FROM information_schema.TABLES \
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
         )?;
@@ -214,7 +214,7 @@ impl MilvusLikeClient {
     /// `{"row_count": n}`.
     pub fn get_collection_stats(&self, collection_name: &str) -> Result<Value> {
         let info = self.require(collection_name)?;
-        let rows = self.inner.perform_raw_text_sql(&format!(
+        let rows = self.inner.raw_sql(&format!(
             "SELECT COUNT(*) AS n FROM {}",
             quote_ident(&info.name)
         ))?;
@@ -244,7 +244,7 @@ impl MilvusLikeClient {
             .any(|i| i.index_type.eq_ignore_ascii_case("VECTOR"))
         {
             self.inner
-                .perform_raw_text_sql(&format!("SHOW CREATE TABLE {}", quote_ident(&info.name)))?
+                .raw_sql(&format!("SHOW CREATE TABLE {}", quote_ident(&info.name)))?
                 .first()
                 .and_then(|r| r.get("Create Table"))
                 .and_then(Value::as_str)
@@ -514,7 +514,7 @@ impl MilvusLikeClient {
 
     /// Runs SQL directly; rows as JSON objects.
     pub fn perform_raw_text_sql(&self, sql: &str) -> Result<Vec<Map<String, Value>>> {
-        self.inner.perform_raw_text_sql(sql)
+        self.inner.raw_sql(sql)
     }
 
     // ---- helpers --------------------------------------------------------------------
