@@ -320,6 +320,7 @@ impl ConnectionUrl {
     }
 
     /// The URL mysql_async gets: Diesel-style options mapped to its names, or refused.
+    #[cfg(feature = "async")]
     pub(crate) fn async_url(&self) -> Result<String> {
         let mut url = format!(
             "mysql://{}/{}",

@@ -30,6 +30,7 @@ fn defaults() {
     assert_eq!(u.database_in_url(), Some("test"));
     assert_eq!(u.use_statement(), None);
     assert_eq!(u.diesel_url(), "mysql://root@127.0.0.1:2881/test");
+    #[cfg(feature = "async")]
     assert_eq!(u.async_url().unwrap(), "mysql://root@127.0.0.1:2881/test");
 }
 
@@ -93,6 +94,7 @@ fn unreachable_message_names_the_server_and_a_hint() {
 }
 
 #[test]
+#[cfg(feature = "async")]
 fn async_url_maps_or_refuses_options() {
     let u = ConnectionUrl::parse(
         "mysql://root@localhost/test?unix_socket=/tmp/s.sock&ssl_mode=disabled",
