@@ -8,10 +8,10 @@ use super::ann::push_partitions;
 use super::convert::{from_server, to_bind};
 use super::meta::{ColumnInfo, ColumnKind, TableInfo};
 use super::query::{DynQuery, Filter};
-use super::row::JsonRow;
 use crate::ddl::{quote_ident, validate_ident, IdentKind};
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
+use crate::row::JsonRow;
 
 /// What one statement may carry: the server's `max_allowed_packet` and the protocol's
 /// placeholder count. Larger writes are split into several statements in one transaction.
