@@ -7,7 +7,7 @@
 //! - [`fulltext`]: full-text parser names and their options.
 //! - [`sql_type`]: the column-type grammar (parse and render a type string) and the
 //!   classification of the type strings the server reports.
-//! - The constants below: dimension and storage limits.
+//! - The constants below: dimension, storage and search limits.
 //!
 //! Every rule here was checked against a real seekdb 1.4 server (errno 1235 when
 //! broken); the crate has no dependencies so the proc-macro crate can use it too.
@@ -30,6 +30,8 @@ pub const DEFAULT_LOB_INROW_THRESHOLD: u32 = 8192;
 pub const MAX_LOB_INROW_THRESHOLD: u32 = 786_432;
 /// Deepest `ARRAY(ARRAY(...))` nesting accepted (pyobvector's limit).
 pub const MAX_ARRAY_DEPTH: usize = 6;
+/// The largest `offset + limit` seekdb accepts with `APPROXIMATE`.
+pub const MAX_TOPK: usize = 16_384;
 /// Longest `VARCHAR(n)`.
 pub const MAX_VARCHAR_LEN: u32 = 262_144;
 /// Longest `CHAR(n)`.

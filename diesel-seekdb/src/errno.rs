@@ -10,8 +10,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{MysqlConnection, RunQueryDsl};
 use serde_json::Value;
 
-use crate::client::JsonRow;
 use crate::error::{Error, Result};
+use crate::row::JsonRow;
 
 /// What a server error means, for callers that branch on it; the number itself is
 /// [`Error::code`]. Non-exhaustive: more kinds may be named later.

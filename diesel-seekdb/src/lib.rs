@@ -79,6 +79,7 @@ mod array;
 mod array_codec;
 pub mod client;
 pub mod codec;
+mod connection;
 pub mod ddl;
 pub mod diesel_ext;
 mod errno;
@@ -90,6 +91,7 @@ pub mod fuzzing;
 pub mod migration;
 pub mod milvus;
 pub mod model;
+mod row;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 pub mod sparse;

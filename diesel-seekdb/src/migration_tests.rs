@@ -1,4 +1,5 @@
 use super::*;
+use crate::ddl::DropTable;
 
 #[test]
 fn version_is_derived_like_diesel_does() {

@@ -9,7 +9,7 @@ use crate::vector::{check_cosine_operand, check_dimensions};
 use crate::Vector;
 
 /// The largest `offset + limit` seekdb accepts with `APPROXIMATE`.
-pub const MAX_TOPK: usize = 16_384;
+pub const MAX_TOPK: usize = diesel_seekdb_rules::MAX_TOPK;
 
 /// The old name of [`Distance`] on the client side.
 #[deprecated(since = "0.1.0", note = "use diesel_seekdb::client::Distance")]

@@ -12,7 +12,7 @@ use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl};
 use futures_util::lock::{Mutex as AsyncMutex, MutexGuard as AsyncMutexGuard};
 use futures_util::FutureExt;
 
-use super::url::ConnectionUrl;
+use crate::connection::ConnectionUrl;
 use crate::error::{Error, Result};
 
 /// The last error a pool built here met while connecting (bb8 only logs it).

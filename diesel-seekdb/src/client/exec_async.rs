@@ -9,7 +9,7 @@ use super::async_obvec::AsyncObVecClient;
 use super::async_source::CallGuard;
 use super::plan::{Attempt, Op, Output, Plan, Statement};
 use super::source::is_connection_lost;
-use super::url::ConnectionUrl;
+use crate::connection::ConnectionUrl;
 use crate::error::{Error, Result};
 
 impl AsyncObVecClient {

@@ -6,9 +6,9 @@ use diesel::{MysqlConnection, RunQueryDsl};
 
 use super::obvec::ObVecClient;
 use super::plan::{Attempt, Op, Output, Plan, Statement};
-use super::row::JsonRow;
 use crate::errno::SeekdbResultExt;
 use crate::error::{Error, Result};
+use crate::row::JsonRow;
 
 impl ObVecClient {
     /// Executes `op`: reads the metadata it needs (cached), then runs its plan.

@@ -19,13 +19,12 @@ mod obvec;
 mod ops;
 mod plan;
 mod query;
-mod row;
 pub(crate) mod source;
 mod statements;
-mod url;
-pub(crate) mod watchdog;
 
+pub use crate::connection::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
 pub use crate::ddl::Distance;
+pub use crate::row::JsonRow;
 #[allow(deprecated)]
 pub use ann::DistanceFunc;
 pub use ann::{AnnSearch, MAX_TOPK};
@@ -39,6 +38,6 @@ pub use obvec::ObVecClient;
 #[cfg(feature = "fuzzing")]
 pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};
-pub use row::JsonRow;
 pub use source::{ConnectOptions, SeekdbPool};
-pub use url::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
+// `obvec.rs` and `async_obvec.rs` name the URL type through `super::url`.
+use crate::connection::url;

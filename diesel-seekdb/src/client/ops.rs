@@ -8,13 +8,13 @@ use super::ann::{AnnSearch, SearchMode};
 use super::meta::{TableInfo, TABLE_EXISTS_SQL};
 use super::plan::{affected, rows, Op, Output, Plan, Statement};
 use super::query::{DynQuery, Filter};
-use super::row::JsonRow;
 use super::statements as stmt;
 use super::HybridSearch;
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
+use crate::row::JsonRow;
 
 /// JSON objects, as the clients return rows.
 pub(crate) type Rows = Vec<Map<String, Value>>;

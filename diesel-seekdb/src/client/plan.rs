@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::meta::TableInfo;
 use super::query::DynQuery;
-use super::row::JsonRow;
 use super::statements::{BusyRetry, StatementLimits};
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::Result;
+use crate::row::JsonRow;
 
 /// One statement of a plan.
 pub(crate) enum Statement {

@@ -2,7 +2,7 @@
 //!
 //! Connections opened here (from a URL or [`ConnectOptions`]) are bounded as the
 //! [URL options](super::ConnectionUrl) say: opening by `connect_timeout`, each call by
-//! `read_timeout` + `write_timeout` (see [`super::watchdog`]). A single-connection
+//! `read_timeout` + `write_timeout` (see [`crate::connection::watchdog`]). A single-connection
 //! client whose connection was lost ("Server has gone away", "Lost connection", a
 //! timeout) reports that error and opens a new connection on its next call; the
 //! failed call is never retried, since a write may or may not have happened.
@@ -11,10 +11,9 @@ use std::sync::Mutex;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
-use diesel::{Connection, ConnectionError, MysqlConnection, RunQueryDsl};
+use diesel::{ConnectionError, MysqlConnection};
 
-use super::url::ConnectionUrl;
-use super::watchdog::{self, Socket};
+use crate::connection::{establish, open, watchdog, ConnectionUrl};
 use crate::diesel_ext::SessionManager;
 use crate::error::{Error, Result};
 
@@ -165,57 +164,6 @@ pub(crate) fn is_connection_lost(e: &Error) -> bool {
     .any(|m| text.contains(m))
 }
 
-/// Opens a connection within the URL's `connect_timeout`, selects a database Diesel
-/// could not take in its URL, and tags it with its socket for the call bounds.
-pub(crate) fn open(url: &ConnectionUrl) -> Result<MysqlConnection> {
-    let mut conn = establish(url)?;
-    if let Some(socket) = find_socket(&mut conn, url) {
-        watchdog::tag(&mut conn, socket);
-    }
-    Ok(conn)
-}
-
-/// Opens a connection within `connect_timeout` and selects the URL's database.
-///
-/// libmariadb has no connect bound we can set through Diesel, so the connect runs on
-/// a thread of its own; one that overruns is abandoned (it ends when the OS gives up)
-/// and the caller gets [`Error::Timeout`].
-pub(crate) fn establish(url: &ConnectionUrl) -> Result<MysqlConnection> {
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let diesel_url = url.diesel_url();
-    std::thread::Builder::new()
-        .name("seekdb-connect".into())
-        .spawn(move || {
-            let _ = tx.send(MysqlConnection::establish(&diesel_url));
-        })
-        .map_err(|e| url.connect_error(format!("cannot start a connect thread: {e}")))?;
-    let mut conn = match rx.recv_timeout(url.connect_timeout()) {
-        Ok(Ok(conn)) => conn,
-        Ok(Err(e)) => return Err(url.connect_error(e)),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return Err(url.connect_timed_out()),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            return Err(url.connect_error("the connect thread ended without an answer"))
-        }
-    };
-    if let Some(sql) = url.use_statement() {
-        conn.batch_execute(&sql).map_err(|e| url.connect_error(e))?;
-    }
-    Ok(conn)
-}
-
-fn find_socket(conn: &mut MysqlConnection, url: &ConnectionUrl) -> Option<Socket> {
-    let peer = url.tcp_port()?;
-    let host: Option<String> = diesel::select(diesel::dsl::sql::<
-        diesel::sql_types::Nullable<diesel::sql_types::Text>,
-    >(
-        "(SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID())",
-    ))
-    .get_result(conn)
-    .ok()?;
-    let local = host?.rsplit_once(':')?.1.parse().ok()?;
-    Socket::find(local, peer)
-}
-
 /// Connection parameters in pyobvector's shape (`uri`, `user`, `password`, `db_name`),
 /// with the bounds of the [URL options](super::ConnectionUrl).
 ///
@@ -291,7 +239,7 @@ impl ConnectOptions {
     /// undecoded; [`connect`](Self::connect), the clients and
     /// [`SessionManager`](crate::SessionManager) decode it.
     pub fn url(&self) -> String {
-        use super::url::encode;
+        use crate::connection::encode;
         let auth = if self.password.is_empty() {
             encode(&self.user)
         } else {

@@ -1,4 +1,6 @@
+use super::limits::{index_busy, DEFAULT_MAX_ALLOWED_PACKET};
 use super::*;
+use crate::client::Filter;
 
 fn column(name: &str, kind: ColumnKind, primary_key: bool) -> ColumnInfo {
     ColumnInfo {

@@ -14,6 +14,7 @@ pub mod distance;
 pub mod drop;
 pub mod fulltext;
 pub mod ident;
+mod index;
 pub mod partition;
 pub mod table;
 pub mod vector_index;

@@ -19,114 +19,11 @@ use super::column::{charset_sql, check_charset, check_keyable};
 pub use super::column::{Column, ColumnType, DefaultValue, MAX_ARRAY_DEPTH};
 use super::fulltext::FullTextIndex;
 use super::ident::{eq_ci, quote_ident, quote_string, validate_ident, IdentKind};
+use super::index::validate_columns;
+pub use super::index::Index;
 use super::partition::Partition;
 use super::vector_index::{SyncMode, VectorIndex, MAX_LOB_INROW_THRESHOLD};
 use crate::{Error, Result};
-
-/// A normal or unique secondary index.
-///
-/// ```
-/// use diesel_seekdb::ddl::Index;
-/// assert_eq!(Index::unique("uk", ["a", "b"]).to_inline_sql()?, "UNIQUE KEY `uk` (`a`, `b`)");
-/// assert_eq!(Index::new("k", ["a"]).to_create_sql("t")?, "CREATE INDEX `k` ON `t` (`a`)");
-/// # Ok::<(), diesel_seekdb::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Index {
-    name: String,
-    columns: Vec<String>,
-    unique: bool,
-}
-
-impl Index {
-    /// A normal index.
-    pub fn new<I, S>(name: impl Into<String>, columns: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Index {
-            name: name.into(),
-            columns: columns.into_iter().map(Into::into).collect(),
-            unique: false,
-        }
-    }
-
-    /// A unique index.
-    pub fn unique<I, S>(name: impl Into<String>, columns: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Index {
-            unique: true,
-            ..Self::new(name, columns)
-        }
-    }
-
-    /// The index name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The indexed columns.
-    pub fn columns(&self) -> &[String] {
-        &self.columns
-    }
-
-    fn validate(&self) -> Result<()> {
-        validate_ident("index_name", &self.name, IdentKind::Index)?;
-        validate_columns(&format!("indexes.{}", self.name), &self.columns)
-    }
-
-    fn cols(&self) -> String {
-        self.columns
-            .iter()
-            .map(|c| quote_ident(c))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// As a `CREATE TABLE` element: ``[UNIQUE] KEY `name` (`a`, ...)``.
-    pub fn to_inline_sql(&self) -> Result<String> {
-        self.validate()?;
-        Ok(format!(
-            "{}KEY {} ({})",
-            if self.unique { "UNIQUE " } else { "" },
-            quote_ident(&self.name),
-            self.cols()
-        ))
-    }
-
-    /// ``CREATE [UNIQUE] INDEX `name` ON `t` (`a`, ...)``.
-    pub fn to_create_sql(&self, table: &str) -> Result<String> {
-        validate_ident("table", table, IdentKind::Table)?;
-        self.validate()?;
-        Ok(format!(
-            "CREATE {}INDEX {} ON {} ({})",
-            if self.unique { "UNIQUE " } else { "" },
-            quote_ident(&self.name),
-            quote_ident(table),
-            self.cols()
-        ))
-    }
-}
-
-fn validate_columns(parameter: &str, columns: &[String]) -> Result<()> {
-    if columns.is_empty() {
-        return Err(Error::validation(parameter, "needs at least one column"));
-    }
-    for (i, c) in columns.iter().enumerate() {
-        validate_ident(&format!("{parameter}[{i}]"), c, IdentKind::Column)?;
-        if columns[..i].iter().any(|o| eq_ci(o, c)) {
-            return Err(Error::validation(
-                format!("{parameter}[{i}]"),
-                format!("column {c:?} is listed twice"),
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// `ORGANIZATION INDEX | HEAP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,8 +8,8 @@ use diesel::mysql::Mysql;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::QueryResult;
 
-use crate::client::MAX_TOPK;
 use crate::error::{Error, Result};
+use diesel_seekdb_rules::MAX_TOPK;
 
 /// One significant piece of SQL text outside quotes and identifiers.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,9 +13,7 @@ use diesel::MysqlConnection;
 use diesel::ConnectionError;
 
 use super::session::SessionSettings;
-use crate::client::source::open;
-use crate::client::watchdog;
-use crate::client::ConnectionUrl;
+use crate::connection::{open, watchdog, ConnectionUrl};
 use crate::error::Result;
 
 /// r2d2 manager for seekdb connections whose [`SessionSettings`] hold on every checkout.

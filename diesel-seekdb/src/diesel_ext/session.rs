@@ -116,7 +116,7 @@ pub(crate) fn setting_value(variable: &str, rows: Vec<Setting>) -> Result<u32> {
 }
 
 /// [`setting_value`] over rows read as JSON (the clients' plans read every row so).
-pub(crate) fn setting_value_json(variable: &str, rows: Vec<crate::client::JsonRow>) -> Result<u32> {
+pub(crate) fn setting_value_json(variable: &str, rows: Vec<crate::row::JsonRow>) -> Result<u32> {
     let mut settings = Vec::with_capacity(rows.len());
     for row in rows {
         let value = row

@@ -159,7 +159,7 @@ impl LocalSeekdb {
 
     /// Opens a Diesel connection to the server (within the URL's `connect_timeout`).
     pub fn connect(&self) -> Result<MysqlConnection> {
-        crate::client::source::establish(&crate::client::ConnectionUrl::parse(&self.url)?)
+        crate::connection::establish(&crate::connection::ConnectionUrl::parse(&self.url)?)
     }
 
     /// Stops the server: SIGTERM, then SIGKILL if it is still running after the stop

@@ -25,7 +25,7 @@
 //!
 //! Both clients bound one whole call by `read_timeout + write_timeout` (either `0`:
 //! unbounded). On the blocking client that bound is kept by a watchdog that shuts the
-//! socket of a call that overruns (Linux; see `client/watchdog.rs`); elsewhere only
+//! socket of a call that overruns (Linux; see `connection/watchdog.rs`); elsewhere only
 //! `connect_timeout` applies. Connections handed in by the user
 //! (`from_connection`) and pools of Diesel's own `ConnectionManager` are not bounded;
 //! [`SessionManager`](crate::SessionManager) pools get the connect bound.

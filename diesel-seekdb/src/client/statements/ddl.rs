@@ -1,0 +1,176 @@
+//! The DDL statements of `ObVecClient`: tables with indexes, indexes, columns, drops
+//! and the `DBMS_VECTOR` index procedures.
+
+use serde_json::Value;
+
+use crate::client::meta::{ColumnKind, TableInfo};
+use crate::client::query::DynQuery;
+use crate::ddl::{quote_ident, validate_ident, IdentKind};
+use crate::error::{Error, Result};
+use crate::fragment::BindValue;
+
+/// The table plus vector indexes from `vidxs` and full-text indexes.
+pub(crate) fn table_with_index_params(
+    table: crate::ddl::CreateTable,
+    vidxs: Option<&crate::milvus::IndexParams>,
+    fts_idxs: &[crate::ddl::FullTextIndex],
+) -> Result<crate::ddl::CreateTable> {
+    let mut table = table;
+    if let Some(params) = vidxs {
+        for index in params.to_vector_indexes()? {
+            table = table.vector_index(index);
+        }
+    }
+    for fts in fts_idxs {
+        table = table.fulltext_index(fts.clone());
+    }
+    Ok(table)
+}
+
+/// `CREATE INDEX` for pyobvector's `create_index`: a normal index, or a vector index
+/// whose `vidx_params` (`"distance=l2, type=hnsw, lib=vsag"`) are parsed and validated.
+pub(crate) fn create_index_sql(
+    info: &TableInfo,
+    is_vec_index: bool,
+    index_name: &str,
+    column_names: &[&str],
+    vidx_params: Option<&str>,
+) -> Result<String> {
+    if !is_vec_index {
+        return crate::ddl::Index::new(index_name, column_names.iter().copied())
+            .to_create_sql(&info.name);
+    }
+    let [column] = column_names else {
+        return Err(Error::validation(
+            "column_names",
+            "a vector index covers exactly one column",
+        ));
+    };
+    let mut params = serde_json::Map::new();
+    let mut index_type = "hnsw".to_string();
+    for pair in vidx_params.unwrap_or("distance=l2, type=hnsw").split(',') {
+        let pair = pair.trim();
+        if pair.is_empty() {
+            continue;
+        }
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            Error::validation("vidx_params", format!("`{pair}` is not key=value"))
+        })?;
+        let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
+        match key.as_str() {
+            "type" => index_type = value.to_string(),
+            "distance" => {
+                params.insert("metric_type".into(), Value::String(value.to_string()));
+            }
+            _ => {
+                let v = value
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .or_else(|_| value.parse::<f64>().map(Value::from))
+                    .unwrap_or_else(|_| Value::String(value.to_string()));
+                params.insert(key, v);
+            }
+        }
+    }
+    let param = crate::milvus::IndexParam::new(index_name, *column, index_type)
+        .params(Value::Object(params));
+    create_vidx_sql(info, &param)
+}
+
+/// `CREATE VECTOR INDEX` from an [`IndexParam`](crate::milvus::IndexParam), with the
+/// dimension taken from the column.
+pub(crate) fn create_vidx_sql(
+    info: &TableInfo,
+    param: &crate::milvus::IndexParam,
+) -> Result<String> {
+    let mut index = param.to_vector_index()?;
+    let column = info.require_column("field_name", index.column())?;
+    if let ColumnKind::Vector(dim) = column.kind {
+        index = index.dim(u32::try_from(dim).unwrap_or(u32::MAX));
+    }
+    index.to_create_sql(&info.name)
+}
+
+/// `ALTER TABLE t ADD COLUMN ...` for each column.
+pub(crate) fn add_columns_sql(table: &str, columns: Vec<crate::ddl::Column>) -> Result<String> {
+    let mut alter = crate::ddl::AlterTable::new(table);
+    for c in columns {
+        alter = alter.add_column(c);
+    }
+    alter.to_sql()
+}
+
+/// `DROP TABLE IF EXISTS`.
+pub(crate) fn drop_table_sql(table: &str) -> Result<String> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    Ok(format!("DROP TABLE IF EXISTS {}", quote_ident(table)))
+}
+
+/// `DROP INDEX index ON table`.
+pub(crate) fn drop_index_sql(table: &str, index: &str) -> Result<String> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    validate_ident("index_name", index, IdentKind::Index)?;
+    Ok(format!(
+        "DROP INDEX {} ON {}",
+        quote_ident(index),
+        quote_ident(table)
+    ))
+}
+
+/// `ALTER TABLE t DROP COLUMN a, DROP COLUMN b`.
+pub(crate) fn drop_columns_sql(table: &str, columns: &[&str]) -> Result<String> {
+    validate_ident("table_name", table, IdentKind::Table)?;
+    if columns.is_empty() {
+        return Err(Error::validation("column_names", "no columns given"));
+    }
+    let mut parts = Vec::new();
+    for c in columns {
+        validate_ident("column_names", c, IdentKind::Column)?;
+        parts.push(format!("DROP COLUMN {}", quote_ident(c)));
+    }
+    Ok(format!(
+        "ALTER TABLE {} {}",
+        quote_ident(table),
+        parts.join(", ")
+    ))
+}
+
+/// Checks `REBUILD_INDEX`'s threshold (seekdb does not).
+pub(crate) fn check_rebuild_threshold(trigger_threshold: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&trigger_threshold) {
+        return Err(Error::validation(
+            "trigger_threshold",
+            format!("{trigger_threshold} is outside 0..=1"),
+        ));
+    }
+    Ok(())
+}
+
+/// `CALL DBMS_VECTOR.<procedure>(index, table, '', threshold)` after checking the
+/// index exists (seekdb does not).
+pub(crate) fn index_procedure(
+    info: &TableInfo,
+    procedure: &str,
+    index: &str,
+    threshold: BindValue,
+) -> Result<DynQuery> {
+    if !info
+        .indexes
+        .iter()
+        .any(|i| i.name.eq_ignore_ascii_case(index))
+    {
+        return Err(Error::validation(
+            "index_name",
+            format!("table `{}` has no index `{index}`", info.name),
+        ));
+    }
+    let mut q = DynQuery::new();
+    q.sql(format!("CALL DBMS_VECTOR.{procedure}("))
+        .bind(BindValue::Text(index.to_string()))
+        .sql(", ")
+        .bind(BindValue::Text(info.name.clone()))
+        .sql(", '', ")
+        .bind(threshold)
+        .sql(")");
+    Ok(q)
+}

@@ -1,0 +1,106 @@
+//! How much one statement may carry, and how a client waits out a busy index.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::fragment::BindValue;
+use crate::row::JsonRow;
+
+/// What one statement may carry: the server's `max_allowed_packet` and the protocol's
+/// placeholder count. Larger writes are split into several statements in one transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatementLimits {
+    /// Estimated bytes (SQL text plus bound values) per statement.
+    pub(crate) max_bytes: usize,
+    /// Placeholders per statement.
+    pub(crate) max_binds: usize,
+}
+
+/// Reads the server's packet limit; run once per client and cached.
+pub(crate) const MAX_ALLOWED_PACKET_SQL: &str = "SELECT @@max_allowed_packet AS `value`";
+
+/// seekdb's and MySQL's default `max_allowed_packet`, used until the server has answered.
+pub(crate) const DEFAULT_MAX_ALLOWED_PACKET: u64 = 16 * 1024 * 1024;
+
+impl StatementLimits {
+    /// Limits for a server whose `max_allowed_packet` is `packet` bytes. Half of it is
+    /// used: the size is an estimate, and the protocol adds per-value headers.
+    pub(crate) fn for_packet(packet: u64) -> Self {
+        let half = usize::try_from(packet / 2).unwrap_or(usize::MAX);
+        StatementLimits {
+            max_bytes: half.max(4096),
+            max_binds: crate::client::query::BIND_BUDGET,
+        }
+    }
+
+    /// `@@max_allowed_packet` as a row of [`MAX_ALLOWED_PACKET_SQL`] gave it.
+    pub(crate) fn from_rows(rows: &[JsonRow]) -> Self {
+        let packet = rows
+            .first()
+            .and_then(|r| r.get("value"))
+            .and_then(|v| match v {
+                Value::Number(n) => n.as_u64(),
+                Value::String(s) => s.parse().ok(),
+                _ => None,
+            })
+            .unwrap_or(DEFAULT_MAX_ALLOWED_PACKET);
+        Self::for_packet(packet)
+    }
+}
+
+/// An upper bound on what `value` adds to a statement: its encoding plus the
+/// placeholder text and the protocol's type and length bytes.
+pub(super) fn bind_bytes(value: Option<&BindValue>) -> usize {
+    const OVERHEAD: usize = 16;
+    OVERHEAD
+        + match value {
+            None | Some(BindValue::Null | BindValue::Bool(_)) => 8,
+            Some(BindValue::Int(_) | BindValue::UInt(_) | BindValue::Float(_)) => 8,
+            Some(BindValue::Text(t)) => t.len(),
+            // A float's shortest text is at most 15 bytes ("-1.1754944e-38") plus a comma.
+            Some(BindValue::Vector(v)) => v.len() * 16 + 2,
+            Some(BindValue::Json(j)) => j.to_string().len(),
+        }
+}
+
+/// How a client retries a refresh or rebuild while another one holds the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BusyRetry {
+    /// Retries after the first attempt.
+    pub(crate) retries: u32,
+    /// The wait between attempts.
+    pub(crate) delay: std::time::Duration,
+}
+
+impl Default for BusyRetry {
+    /// Ten retries two seconds apart (seekdb needs about two seconds).
+    fn default() -> Self {
+        BusyRetry {
+            retries: 10,
+            delay: std::time::Duration::from_secs(2),
+        }
+    }
+}
+
+impl BusyRetry {
+    /// The wait before attempt `attempt + 1` when `result` failed with 4179 and retries
+    /// remain; `None` when `result` is final (success, another error, or still busy
+    /// after the last retry, which then reaches the caller as
+    /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy)).
+    pub(crate) fn wait_before_retry<T>(
+        &self,
+        attempt: u32,
+        result: &Result<T>,
+    ) -> Option<std::time::Duration> {
+        match result {
+            Err(e) if attempt < self.retries && index_busy(e) => Some(self.delay),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running" (by its
+/// number: messages change between versions).
+pub(crate) fn index_busy(err: &Error) -> bool {
+    err.kind() == Some(crate::ServerErrorKind::IndexBusy)
+}

@@ -1,0 +1,205 @@
+//! `SELECT`, `UPDATE` and `DELETE` by primary key and/or filter.
+
+use serde_json::{Map, Value};
+
+use super::check_cosine_value;
+use crate::client::ann::push_partitions;
+use crate::client::convert::to_bind;
+use crate::client::meta::{ColumnKind, TableInfo};
+use crate::client::query::{DynQuery, Filter};
+use crate::ddl::quote_ident;
+use crate::error::{Error, Result};
+use crate::fragment::BindValue;
+
+/// Which rows an `update` or `delete` that names no ids and no filter may touch.
+///
+/// One rule for both: without ids or a filter the call is refused, unless the caller
+/// opted into every row (`update_all_rows` / `delete_all_rows`). A forgotten filter
+/// must neither rewrite a whole table nor silently do nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowScope {
+    /// Only the rows the ids and/or filter select; one of them is required.
+    Selected,
+    /// Every row (in the partition, when one is given).
+    All,
+}
+
+fn check_scope(scope: RowScope, verb: &str, has_selection: bool) -> Result<()> {
+    if scope == RowScope::Selected && !has_selection {
+        return Err(Error::validation(
+            "filter",
+            format!(
+                "{verb} without ids or a filter would affect every row; \
+                 call {verb}_all_rows to do that on purpose"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `UPDATE table SET col = value, ... WHERE filter` (see [`RowScope`]).
+pub(crate) fn update_query(
+    info: &TableInfo,
+    values: &Map<String, Value>,
+    filter: Option<Filter>,
+    partition: Option<&str>,
+    scope: RowScope,
+) -> Result<DynQuery> {
+    if values.is_empty() {
+        return Err(Error::validation("values_clause", "nothing to update"));
+    }
+    check_scope(scope, "update", filter.is_some())?;
+    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql(format!("UPDATE {}", quote_ident(&info.name)));
+    push_partitions(&mut q, &partitions);
+    q.sql(" SET ");
+    for (i, (key, value)) in values.iter().enumerate() {
+        let column = info.require_column(&format!("values_clause.{key}"), key)?;
+        if i > 0 {
+            q.sql(", ");
+        }
+        q.sql(format!("{} = ", quote_ident(&column.name)));
+        let parameter = format!("values_clause.{key}");
+        let bind = to_bind(&parameter, column, value)?;
+        check_cosine_value(info, column, &parameter, &bind)?;
+        q.bind(bind);
+    }
+    if let Some(filter) = filter {
+        q.sql(" WHERE ");
+        q.filter(filter);
+    }
+    Ok(q)
+}
+
+/// `DELETE` by primary key and/or filter (see [`RowScope`]).
+pub(crate) fn delete_query(
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+    partition: Option<&str>,
+    scope: RowScope,
+) -> Result<DynQuery> {
+    check_scope(scope, "delete", !ids.is_empty() || filter.is_some())?;
+    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql(format!("DELETE FROM {}", quote_ident(&info.name)));
+    push_partitions(&mut q, &partitions);
+    push_where(&mut q, info, ids, filter)?;
+    Ok(q)
+}
+
+/// `SELECT` by primary key and/or filter; `output_columns` empty means every column.
+pub(crate) fn select_query(
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+    output_columns: &[&str],
+    partitions: &[&str],
+    limit: Option<usize>,
+) -> Result<DynQuery> {
+    let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql("SELECT ");
+    if output_columns.is_empty() {
+        let names: Vec<String> = info.columns.iter().map(|c| quote_ident(&c.name)).collect();
+        q.sql(names.join(", "));
+    } else {
+        let mut names = Vec::new();
+        for c in output_columns {
+            names.push(quote_ident(
+                &info.require_column("output_column_name", c)?.name,
+            ));
+        }
+        q.sql(names.join(", "));
+    }
+    q.sql(format!(" FROM {}", quote_ident(&info.name)));
+    push_partitions(&mut q, &partitions);
+    push_where(&mut q, info, ids, filter)?;
+    if let Some(limit) = limit {
+        q.sql(" LIMIT ")
+            .bind(BindValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    Ok(q)
+}
+
+/// Ids per statement when the key is not an integer (integers go inline past
+/// [`BIND_BUDGET`](crate::client::query::BIND_BUDGET), strings stay bound).
+pub(crate) const TEXT_IDS_PER_STATEMENT: usize = 30_000;
+
+/// `ids` cut so that each run fits one statement's placeholders: one run unless the
+/// key is not an integer and there are more than [`TEXT_IDS_PER_STATEMENT`]. Several
+/// runs need a filter that can be repeated (a fragment, not a Diesel expression).
+pub(crate) fn id_runs<'a>(
+    info: &TableInfo,
+    ids: &'a [Value],
+    filter: Option<&Filter>,
+) -> Result<Vec<&'a [Value]>> {
+    let integer_key = matches!(
+        info.primary_key().as_slice(),
+        [key] if matches!(key.kind, ColumnKind::Integer { .. })
+    );
+    if integer_key || ids.len() <= TEXT_IDS_PER_STATEMENT {
+        return Ok(vec![ids]);
+    }
+    if let Some(Filter::Expr(_)) = filter {
+        return Err(Error::validation(
+            "ids",
+            format!(
+                "{} ids of a non-integer key need several statements, and a Diesel \
+                 expression filter cannot be repeated; pass at most {TEXT_IDS_PER_STATEMENT} \
+                 ids per call or use a fragment filter",
+                ids.len()
+            ),
+        ));
+    }
+    Ok(ids.chunks(TEXT_IDS_PER_STATEMENT).collect())
+}
+
+/// A copy of a fragment filter for one more statement ([`id_runs`] refuses to cut
+/// when the filter is a Diesel expression, so none is lost here).
+pub(crate) fn repeat_filter(filter: &Option<Filter>) -> Option<Filter> {
+    match filter {
+        Some(Filter::Fragment(frag)) => Some(Filter::Fragment(frag.clone())),
+        _ => None,
+    }
+}
+
+/// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type.
+fn push_where(
+    q: &mut DynQuery,
+    info: &TableInfo,
+    ids: &[Value],
+    filter: Option<Filter>,
+) -> Result<()> {
+    let mut has_where = false;
+    if !ids.is_empty() {
+        let pk = info.primary_key();
+        let [key] = pk.as_slice() else {
+            return Err(Error::validation(
+                "ids",
+                format!(
+                    "table `{}` needs a single-column primary key to look rows up by id",
+                    info.name
+                ),
+            ));
+        };
+        q.sql(format!(" WHERE {} IN (", quote_ident(&key.name)));
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.bind(to_bind(&format!("ids[{i}]"), key, id)?);
+        }
+        q.sql(")");
+        has_where = true;
+    }
+    if let Some(filter) = filter {
+        q.sql(if has_where { " AND " } else { " WHERE " });
+        q.filter(filter);
+    }
+    Ok(())
+}
