@@ -369,6 +369,35 @@ fn signal(pid: u32, sig: &str) {
     assert!(status.success(), "kill -{sig} {pid} failed");
 }
 
+/// Waits until every thread of `pid` is stopped: `kill -STOP` returns once the signal
+/// is queued, and a thread that is running on another core can still answer a query.
+fn wait_stopped(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let all_stopped = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|tasks| {
+                tasks.filter_map(|t| t.ok()).all(|t| {
+                    std::fs::read_to_string(t.path().join("stat"))
+                        .ok()
+                        .and_then(|stat| {
+                            let state = stat.rsplit_once(") ")?.1.chars().next()?;
+                            Some(state == 'T' || state == 't')
+                        })
+                        .unwrap_or(true)
+                })
+            })
+            .unwrap_or(false);
+        if all_stopped {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "seekdb {pid} did not stop within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn pid_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -508,6 +537,7 @@ fn stopped(
 
     signal(pid, "STOP");
     let guard = Stopped(pid);
+    wait_stopped(pid);
 
     // The checkout's validity check is bounded (connect_timeout=2), within the
     // pool's connection_timeout.
