@@ -58,6 +58,9 @@ fn create_strings(c: &MilvusLikeClient, name: &str) {
     c.create_collection(name, &schema, Some(&index)).unwrap();
 }
 
+/// An empty filter string means no WHERE clause (Milvus filter rule 14): every row.
+const EVERY_ROW: &str = "";
+
 fn query_ids(c: &MilvusLikeClient, name: &str, filter: &str) -> Vec<String> {
     strings(
         &c.query(name, Some(filter.into()), &["id"], &[], None)
@@ -85,7 +88,7 @@ fn string_keys_and_values_are_exact() {
     assert_eq!(c.get_collection_stats("s").unwrap()["row_count"], 3);
     // Keys and values read back as strings, trailing space included.
     assert_eq!(
-        query_ids(&c, "s", ""),
+        query_ids(&c, "s", EVERY_ROW),
         vec!["ABC".to_string(), "abc".into(), "abc ".into()]
     );
 
@@ -149,13 +152,13 @@ fn string_keys_and_values_are_exact() {
         c.delete("s", &[json!("abc ")], None, None).unwrap(),
         json!({ "delete_count": 1 })
     );
-    assert_eq!(query_ids(&c, "s", ""), ids(&["ABC", "abc"]));
+    assert_eq!(query_ids(&c, "s", EVERY_ROW), ids(&["ABC", "abc"]));
     assert_eq!(
         c.delete("s", &[], Some(MilvusFilter::from(r#"id == "ABC""#)), None)
             .unwrap(),
         json!({ "delete_count": 1 })
     );
-    assert_eq!(query_ids(&c, "s", ""), ids(&["abc"]));
+    assert_eq!(query_ids(&c, "s", EVERY_ROW), ids(&["abc"]));
 
     // A key that differs only by a trailing space is a new key, not a duplicate.
     c.insert(
@@ -171,7 +174,7 @@ fn string_keys_and_values_are_exact() {
             None
         )
         .is_err());
-    assert_eq!(query_ids(&c, "s", ""), ids(&["abc", "abc  "]));
+    assert_eq!(query_ids(&c, "s", EVERY_ROW), ids(&["abc", "abc  "]));
 
     // Quick mode gets the same byte-exact key.
     c.create_collection_quick(

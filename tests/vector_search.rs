@@ -121,7 +121,7 @@ fn to_literal(bind: &str) -> String {
         .strip_prefix("Vector(")
         .and_then(|s| s.strip_suffix(')'))
     {
-        Some(list) => format!("'{}'", list.replace(' ', "")),
+        Some(list) => format!("'{}'", list.split_whitespace().collect::<String>()),
         None => bind.to_string(),
     }
 }
