@@ -3,6 +3,7 @@
 //! Every test gets a database of its own ([`TestDb`]), so tests run in parallel and
 //! against a shared server without seeing each other's tables.
 
+pub mod own_server;
 pub mod progress;
 pub mod schema;
 

@@ -15,7 +15,6 @@
 //!   errors never show the password; TLS options pass through the URL.
 
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -28,86 +27,11 @@ use diesel_seekdb::client::{AnnSearch, ConnectOptions, Distance, Filter, SeekdbP
 use diesel_seekdb::milvus::MilvusLikeClient;
 use diesel_seekdb::runtime::LocalSeekdb;
 use diesel_seekdb::{Error, ObVecClient};
+use diesel_seekdb_suite::own_server::{free_port, kill_and_wait, port_open, start, stop_leftover};
 use diesel_seekdb_suite::{url_with_database, TestDb};
 use serde_json::{json, Value};
 
 // ---- an own server ------------------------------------------------------------------
-
-fn port_open(port: u16) -> bool {
-    TcpStream::connect_timeout(
-        &SocketAddr::from(([127, 0, 0, 1], port)),
-        Duration::from_millis(500),
-    )
-    .is_ok()
-}
-
-fn free_port() -> u16 {
-    (2891..=2899)
-        .find(|p| !port_open(*p) && TcpListener::bind(("127.0.0.1", *p)).is_ok())
-        .expect("a free port between 2891 and 2899")
-}
-
-fn pid_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .map(|s| s.contains(") Z "))
-            .unwrap_or(false)
-}
-
-/// Stops a seekdb that an interrupted earlier run left running in `base_dir`.
-fn stop_leftover(base_dir: &Path) {
-    let Some(pid) = std::fs::read_to_string(base_dir.join("run/seekdb.pid"))
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-    else {
-        return;
-    };
-    let is_seekdb = std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|c| {
-            let program = c.split(|b| *b == 0).next().unwrap_or_default().to_vec();
-            String::from_utf8_lossy(&program).ends_with("/seekdb")
-        })
-        .unwrap_or(false);
-    if is_seekdb {
-        eprintln!("killing seekdb pid {pid} left over from an earlier run");
-        sigkill(pid);
-    }
-}
-
-fn sigkill(pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -KILL {pid} failed");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while pid_alive(pid) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn start(base_dir: &Path, port: u16) -> LocalSeekdb {
-    let started = Instant::now();
-    let server = LocalSeekdb::builder()
-        .base_dir(base_dir)
-        .port(port)
-        .datafile_size("2G")
-        .log_disk_size("2G")
-        .startup_timeout(Duration::from_secs(300))
-        .stop_timeout(Duration::from_secs(60))
-        .start()
-        .expect("start the fault-test seekdb");
-    assert!(
-        server.started(),
-        "must be our own server, not an attached one"
-    );
-    eprintln!(
-        "seekdb on port {port} up in {:.1} s (pid {:?})",
-        started.elapsed().as_secs_f32(),
-        server.pid()
-    );
-    server
-}
 
 fn count(c: &ObVecClient, table: &str) -> i64 {
     c.perform_raw_text_sql(&format!("SELECT COUNT(*) AS n FROM `{table}`"))
@@ -147,8 +71,8 @@ fn sigkill_mid_batch_then_pool_recovers_after_restart() {
         panic!("this test needs a seekdb binary of its own: {e} (run `scripts/dev setup`)");
     }
     let _ = std::fs::remove_dir_all(&base_dir);
-    let port = free_port();
-    let server = start(&base_dir, port);
+    let port = free_port(2891..=2899);
+    let server = start(&base_dir, port, "fault-test");
     let server = sigkill_mid_batch(server, &base_dir, port);
     let server = pool_recovers_after_restart(server, &base_dir, port);
     server.stop().expect("stop the fault-test seekdb");
@@ -224,7 +148,7 @@ fn sigkill_mid_batch(server: LocalSeekdb, base_dir: &Path, port: u16) -> LocalSe
     );
     let pid = server.pid().expect("our own server has a pid");
     let killed_at = Instant::now();
-    sigkill(pid);
+    kill_and_wait(pid);
     drop(server); // reaps the killed process
 
     let (result, took) = rx
@@ -246,7 +170,7 @@ fn sigkill_mid_batch(server: LocalSeekdb, base_dir: &Path, port: u16) -> LocalSe
     );
     assert!(!err.to_string().is_empty());
 
-    let server = start(base_dir, port);
+    let server = start(base_dir, port, "fault-test");
     let after = ObVecClient::from_url(&url).unwrap();
     let total = count(&after, "batch");
     assert!(
@@ -355,7 +279,7 @@ fn pool_recovers_after_restart(server: LocalSeekdb, base_dir: &Path, port: u16) 
     assert_eq!(pool.state().connections, 4);
 
     let pid = server.pid().expect("pid");
-    sigkill(pid);
+    kill_and_wait(pid);
     drop(server);
 
     // While the server is down, calls fail quickly with a typed error and no password.
@@ -376,7 +300,7 @@ fn pool_recovers_after_restart(server: LocalSeekdb, base_dir: &Path, port: u16) 
         );
     }
 
-    let server = start(base_dir, port);
+    let server = start(base_dir, port, "fault-test");
     let restarted = Instant::now();
     let mut attempts = 0;
     let mut last = None;

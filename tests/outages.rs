@@ -9,7 +9,7 @@
 //! * The other tests use a local socket that never answers, a port nothing listens
 //!   on, or the shared server (`SEEKDB_URL`).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,7 @@ use diesel_seekdb::client::{ConnectOptions, ConnectionUrl};
 use diesel_seekdb::milvus::MilvusLikeClient;
 use diesel_seekdb::runtime::LocalSeekdb;
 use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, SessionManager, SessionSettings};
+use diesel_seekdb_suite::own_server::{free_port, pid_alive, signal, start, stop_leftover};
 use diesel_seekdb_suite::{database_url, url_with_database, TestDb};
 use serde_json::json;
 
@@ -344,28 +345,6 @@ async fn url_options_are_used_or_refused_never_ignored() {
 
 // ---- an own server: SIGSTOP, SIGKILL, restart ---------------------------------------
 
-fn port_open(port: u16) -> bool {
-    TcpStream::connect_timeout(
-        &SocketAddr::from(([127, 0, 0, 1], port)),
-        Duration::from_millis(500),
-    )
-    .is_ok()
-}
-
-fn free_port() -> u16 {
-    (2901..=2909)
-        .find(|p| !port_open(*p) && TcpListener::bind(("127.0.0.1", *p)).is_ok())
-        .expect("a free port between 2901 and 2909")
-}
-
-fn signal(pid: u32, sig: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{sig}"), &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -{sig} {pid} failed");
-}
-
 /// Waits until every thread of `pid` is stopped: `kill -STOP` returns once the signal
 /// is queued, and a thread that is running on another core can still answer a query.
 fn wait_stopped(pid: u32) {
@@ -402,46 +381,6 @@ fn outside_server_note(text: &str) -> String {
         .join(" ")
 }
 
-fn pid_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .map(|s| s.contains(") Z "))
-            .unwrap_or(false)
-}
-
-fn stop_leftover(base_dir: &Path) {
-    let Some(pid) = std::fs::read_to_string(base_dir.join("run/seekdb.pid"))
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-    else {
-        return;
-    };
-    let is_seekdb = std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|c| {
-            let program = c.split(|b| *b == 0).next().unwrap_or_default().to_vec();
-            String::from_utf8_lossy(&program).ends_with("/seekdb")
-        })
-        .unwrap_or(false);
-    if is_seekdb {
-        signal(pid, "CONT");
-        signal(pid, "KILL");
-    }
-}
-
-fn start(base_dir: &Path, port: u16) -> LocalSeekdb {
-    let server = LocalSeekdb::builder()
-        .base_dir(base_dir)
-        .port(port)
-        .datafile_size("2G")
-        .log_disk_size("2G")
-        .startup_timeout(Duration::from_secs(300))
-        .stop_timeout(Duration::from_secs(60))
-        .start()
-        .expect("start the outage-test seekdb");
-    assert!(server.started(), "must be our own server");
-    server
-}
-
 /// SIGCONT when dropped, so a failing assertion never leaves the server stopped.
 struct Stopped(u32);
 
@@ -465,8 +404,8 @@ fn stopped_killed_and_restarted_server() {
         panic!("this test needs a seekdb binary of its own: {e} (run `scripts/dev setup`)");
     }
     let _ = std::fs::remove_dir_all(&base_dir);
-    let port = free_port();
-    let server = start(&base_dir, port);
+    let port = free_port(2901..=2909);
+    let server = start(&base_dir, port, "outage-test");
     server
         .connect()
         .unwrap()
@@ -642,7 +581,7 @@ fn killed_and_restarted(
         .expect_err("the server is gone");
     eprintln!("async while down: {err}");
 
-    let server = start(base_dir, port);
+    let server = start(base_dir, port, "outage-test");
     // The same clients serve again on their next call.
     assert_eq!(count(sync).expect("the sync client reconnects"), before);
     let rows = runtime

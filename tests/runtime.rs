@@ -10,13 +10,13 @@
 //! `SEEKDB_URL` on another host, or no seekdb binary, they fail and say why. Leave them
 //! out explicitly with `cargo test --test runtime -- --skip <name>` when that is intended.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use diesel::sql_types::{Double, Integer};
 use diesel::{QueryableByName, RunQueryDsl};
 use diesel_seekdb::runtime::{local_url, LocalSeekdb};
+use diesel_seekdb_suite::own_server::{free_port, port_open};
 
 /// The port of the shared local test server: `SEEKDB_URL`'s, or 2881 without it. Panics
 /// (failing the test) when `SEEKDB_URL` names another host or nothing listens there:
@@ -44,14 +44,6 @@ fn shared_port() -> u16 {
         "cannot run: no seekdb listens on 127.0.0.1:{port} (`scripts/dev test` starts one)"
     );
     port
-}
-
-fn port_open(port: u16) -> bool {
-    TcpStream::connect_timeout(
-        &SocketAddr::from(([127, 0, 0, 1], port)),
-        Duration::from_secs(1),
-    )
-    .is_ok()
 }
 
 #[test]
@@ -104,13 +96,6 @@ fn from_env_reuses_the_configured_server() {
     server.connect().expect("connect through from_env's URL");
 }
 
-/// A port near 2991 that nothing listens on.
-fn free_port() -> u16 {
-    (2991..3091)
-        .find(|p| !port_open(*p) && TcpListener::bind(("127.0.0.1", *p)).is_ok())
-        .expect("a free port between 2991 and 3090")
-}
-
 /// Stops a seekdb that an interrupted earlier run left running in `base_dir`.
 fn stop_leftover(base_dir: &std::path::Path) {
     let Some(pid) = std::fs::read_to_string(base_dir.join("run/seekdb.pid"))
@@ -160,7 +145,7 @@ fn starts_queries_and_stops_a_second_server() {
     });
     let _ = std::fs::remove_dir_all(&base_dir); // start from scratch every time
 
-    let port = free_port();
+    let port = free_port(2991..=3090);
     let started_at = Instant::now();
     let server = builder
         .binary(&binary)
