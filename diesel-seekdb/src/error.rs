@@ -125,6 +125,19 @@ impl Error {
         }
     }
 
+    /// What to do about a server error seekdb users commonly meet (a busy or missing
+    /// vector index, memory, timeouts); `Display` ends with it too.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Database {
+                code: Some(code),
+                message,
+                ..
+            } => crate::hints::for_server_error(*code, message),
+            _ => None,
+        }
+    }
+
     /// A server error with its number (and the kind that follows from it).
     pub(crate) fn with_code(self, number: u32) -> Self {
         match self {
@@ -160,7 +173,13 @@ impl fmt::Display for Error {
                 code: Some(code),
                 message,
                 ..
-            } => write!(f, "seekdb error {code}: {message}"),
+            } => {
+                write!(f, "seekdb error {code}: {message}")?;
+                match crate::hints::for_server_error(*code, message) {
+                    Some(hint) => write!(f, " (hint: {hint})"),
+                    None => Ok(()),
+                }
+            }
             Error::Database {
                 code: None,
                 message,

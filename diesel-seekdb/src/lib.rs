@@ -88,6 +88,7 @@ pub mod fragment;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod hints;
 pub mod migration;
 pub mod milvus;
 pub mod model;
@@ -96,6 +97,7 @@ mod row;
 pub mod runtime;
 pub mod sparse;
 pub mod sql_types;
+pub mod upkeep;
 mod vector;
 
 #[cfg(feature = "async")]

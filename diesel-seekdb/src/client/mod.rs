@@ -17,10 +17,12 @@ mod hybrid;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_upkeep;
 mod plan;
 mod query;
 pub(crate) mod source;
-mod statements;
+pub(crate) mod statements;
+mod upkeep_methods;
 
 pub use crate::connection::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
 pub use crate::ddl::Distance;
