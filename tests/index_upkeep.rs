@@ -1,13 +1,16 @@
 //! Index upkeep and memory on the real server: typed REFRESH_INDEX / REBUILD_INDEX with
 //! the 4179 retry (two rebuilds of one index at once), the memory advisor and
-//! `V$OB_VECTOR_MEMORY`, from the typed DSL and both clients.
+//! `V$OB_VECTOR_MEMORY`, from the typed DSL and both clients. The 20,000-row indexed
+//! table is built once and forked per test (`FORK TABLE`, well under a second, instead
+//! of a load and an index build each).
 
 use std::sync::{Arc, Barrier};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double};
-use diesel_seekdb::ddl::{Distance, VecIndexType, VectorIndex};
+use diesel_seekdb::ddl::{Distance, ForkTable, VecIndexType, VectorIndex};
+use diesel_seekdb::fork::Fork;
 use diesel_seekdb::upkeep::{self, IndexBusyRetry, RebuildIndex, RefreshIndex};
 use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, ServerErrorKind};
 use diesel_seekdb_suite::TestDb;
@@ -40,6 +43,47 @@ fn indexed_table(conn: &mut MysqlConnection) {
     .unwrap();
 }
 
+/// The indexed table, built once and shared by the tests running at the same time;
+/// each test works on a fork of it (independent rows and index, no second build).
+struct Prepared(std::sync::Mutex<TestDb>);
+
+static PREPARED: std::sync::Mutex<std::sync::Weak<Prepared>> =
+    std::sync::Mutex::new(std::sync::Weak::new());
+
+/// A fork of the prepared table named `big` in a database of its own; the returned
+/// `Arc` keeps the source alive while the fork is used.
+fn forked_big(prefix: &str) -> (TestDb, Arc<Prepared>) {
+    let prepared = {
+        let mut slot = PREPARED.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.upgrade() {
+            Some(p) => p,
+            None => {
+                let mut db = TestDb::new("upkeep_src");
+                indexed_table(&mut db.conn);
+                let p = Arc::new(Prepared(std::sync::Mutex::new(db)));
+                *slot = Arc::downgrade(&p);
+                p
+            }
+        }
+    };
+    let source = prepared
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .name
+        .clone();
+    let db = TestDb::new(prefix);
+    Fork::table_with(
+        &db.url,
+        ForkTable::new("big", "big")
+            .from_database(source)
+            .to_database(&db.name),
+    )
+    .unwrap()
+    .keep(); // dropped with the test's database
+    (db, prepared)
+}
+
 #[derive(QueryableByName)]
 struct Hit {
     #[diesel(sql_type = BigInt)]
@@ -61,8 +105,7 @@ fn nearest(conn: &mut MysqlConnection, v: &str) -> (i64, f64) {
 
 #[test]
 fn two_concurrent_rebuilds_of_one_index_both_succeed() {
-    let mut db = TestDb::new("upkeep_rebuild");
-    indexed_table(&mut db.conn);
+    let (mut db, _source) = forked_big("upkeep_rebuild");
     // New rows after the build: the rebuild folds them in.
     let fives = format!("[{}]", vec!["5"; DIM].join(","));
     db.conn
@@ -105,8 +148,7 @@ fn two_concurrent_rebuilds_of_one_index_both_succeed() {
 
 #[test]
 fn a_busy_index_without_retries_fails_with_4179_and_a_hint() {
-    let mut db = TestDb::new("upkeep_busy");
-    indexed_table(&mut db.conn);
+    let (mut db, _source) = forked_big("upkeep_busy");
     let url = db.url.clone();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = stop.clone();

@@ -84,6 +84,7 @@ pub mod ddl;
 pub mod diesel_ext;
 mod errno;
 mod error;
+pub mod fork;
 pub mod fragment;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -210,6 +210,12 @@ impl ConnectionUrl {
         self
     }
 
+    /// The same server and options with another default database (`None`: none).
+    pub fn with_database(mut self, database: Option<&str>) -> Self {
+        self.database = database.map(str::to_string);
+        self
+    }
+
     /// The user (percent-decoded).
     pub fn user(&self) -> &str {
         &self.user
