@@ -24,7 +24,9 @@ pub(crate) mod source;
 pub(crate) mod statements;
 mod upkeep_methods;
 
-pub use crate::connection::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
+pub use crate::connection::{
+    tenant_user, ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT,
+};
 pub use crate::ddl::Distance;
 pub use crate::row::JsonRow;
 #[allow(deprecated)]

@@ -5,6 +5,8 @@
 //!
 //! `mysql://user:password@host:port/database?option=value&...`; user, password and
 //! database are percent-decoded (`probe_a%20b` is the database `probe_a b`).
+//! An OceanBase tenant login (`user@tenant`, `user@tenant#cluster`) may be written
+//! plainly or percent-encoded (`user%40tenant%23cluster`); see [`tenant_user`].
 //!
 //! | option | meaning | default |
 //! |---|---|---|
@@ -81,7 +83,7 @@ pub struct ConnectionUrl {
 impl ConnectionUrl {
     /// Parses a `mysql://` URL; errors name the part at fault, never the password.
     pub fn parse(url: &str) -> Result<Self> {
-        let parsed = url::Url::parse(url)
+        let parsed = url::Url::parse(&tenant::encode_tenant_user(url))
             .map_err(|e| Error::validation("url", format!("not a valid URL: {e}")))?;
         if parsed.scheme() != "mysql" {
             return Err(Error::validation(
@@ -472,6 +474,9 @@ pub(crate) fn encode(s: &str) -> String {
     }
     out
 }
+
+mod tenant;
+pub use tenant::tenant_user;
 
 #[cfg(test)]
 mod tests;
