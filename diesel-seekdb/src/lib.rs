@@ -96,6 +96,7 @@ pub mod model;
 mod row;
 #[cfg(feature = "runtime")]
 pub mod runtime;
+pub mod server;
 pub mod sparse;
 pub mod sql_types;
 pub mod upkeep;

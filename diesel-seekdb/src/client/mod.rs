@@ -17,12 +17,13 @@ mod hybrid;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_server;
 mod ops_upkeep;
 mod plan;
 mod query;
 pub(crate) mod source;
 pub(crate) mod statements;
-mod upkeep_methods;
+mod upkeep_server_methods;
 
 pub use crate::connection::{
     tenant_user, ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT,
@@ -39,6 +40,7 @@ pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
+pub use ops_server::hybrid_search_table_sql;
 #[cfg(feature = "fuzzing")]
 pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};

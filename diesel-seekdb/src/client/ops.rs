@@ -52,7 +52,8 @@ pub(crate) fn table_ddl<'a>(table: &str, sql: String) -> Result<Op<'a, ()>> {
 }
 
 pub(crate) fn create_table<'a>(table: &crate::ddl::CreateTable) -> Result<Op<'a, ()>> {
-    table_ddl(table.name(), table.to_sql()?)
+    let (name, sql) = (table.name().to_string(), table.to_sql()?);
+    super::ops_server::with_fts_parsers(table.fulltext_indexes(), move || table_ddl(&name, sql))
 }
 
 pub(crate) fn create_table_with_indexes<'a>(
@@ -94,7 +95,10 @@ pub(crate) fn create_fts<'a>(
     table: &str,
     index: &'a crate::ddl::FullTextIndex,
 ) -> Result<Op<'a, ()>> {
-    ddl_on_table(table, move |info| index.to_create_sql(&info.name))
+    let table = table.to_string();
+    super::ops_server::with_fts_parsers(std::slice::from_ref(index), move || {
+        ddl_on_table(&table, move |info| index.to_create_sql(&info.name))
+    })
 }
 
 pub(crate) fn add_columns<'a>(table: &str, columns: Vec<crate::ddl::Column>) -> Result<Op<'a, ()>> {
