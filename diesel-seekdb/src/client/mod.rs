@@ -13,10 +13,13 @@ mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
 mod exec_sync;
+mod explain;
+mod guard_methods;
 mod hybrid;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_explain;
 mod plan;
 mod query;
 pub(crate) mod source;
@@ -32,6 +35,7 @@ pub use ann::{AnnSearch, MAX_TOPK};
 pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
+pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
