@@ -455,7 +455,7 @@ impl AsyncObVecClient {
             SearchMode::Approximate,
             self.state.strict(),
         ))
-            .await
+        .await
     }
 
     /// [`AsyncObVecClient::ann_search`] with typed rows (`#[derive(QueryableByName)]`).

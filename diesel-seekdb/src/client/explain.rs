@@ -219,7 +219,9 @@ pub(crate) fn predict(table: &TableInfo, shape: &SearchShape) -> Option<FullScan
         .iter()
         .filter(|i| {
             i.index_type.eq_ignore_ascii_case("VECTOR")
-                && i.columns.iter().any(|c| c.eq_ignore_ascii_case(&shape.column))
+                && i.columns
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(&shape.column))
         })
         .collect();
     if indexes.is_empty() {
@@ -255,8 +257,12 @@ fn serving_index(table: &TableInfo, shape: &SearchShape) -> Option<String> {
         .iter()
         .find(|i| {
             i.index_type.eq_ignore_ascii_case("VECTOR")
-                && i.columns.iter().any(|c| c.eq_ignore_ascii_case(&shape.column))
-                && i.distance.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(wanted))
+                && i.columns
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(&shape.column))
+                && i.distance
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(wanted))
         })
         .map(|i| i.name.clone())
 }

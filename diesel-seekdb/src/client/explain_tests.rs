@@ -79,7 +79,10 @@ fn errors_name_reason_and_fix() {
         .require_index()
         .unwrap_err()
         .to_string();
-    assert!(e.contains("built for L2") && e.contains("l2_distance or l2_squared"), "{e}");
+    assert!(
+        e.contains("built for L2") && e.contains("l2_distance or l2_squared"),
+        "{e}"
+    );
 }
 
 const SCAN: &str = "\

@@ -13,7 +13,7 @@ mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
 mod exec_sync;
-mod explain;
+pub(crate) mod explain;
 mod guard_methods;
 mod hybrid;
 mod meta;

@@ -396,10 +396,10 @@ impl ObVecClient {
         T: QueryableByName<Mysql> + 'static,
     {
         let q = self.exec(super::ops_explain::search_query(
-                search,
-                SearchMode::Approximate,
-                self.state.strict(),
-            ))?;
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))?;
         self.with_connection(|conn| Ok(q.load::<T>(conn)?))
     }
 

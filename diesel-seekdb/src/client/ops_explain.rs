@@ -57,7 +57,11 @@ fn checked<'a, R: 'a>(
 }
 
 /// [`ops::search`] under strict mode.
-pub(crate) fn search<'a>(search: AnnSearch, mode: SearchMode, strict: bool) -> Result<Op<'a, Rows>> {
+pub(crate) fn search<'a>(
+    search: AnnSearch,
+    mode: SearchMode,
+    strict: bool,
+) -> Result<Op<'a, Rows>> {
     checked(search, mode, strict, ops::search)
 }
 

@@ -7,6 +7,7 @@ mod array;
 mod array_text;
 mod fulltext;
 mod functions;
+mod guard;
 mod pool;
 pub(crate) mod session;
 mod sparse;
@@ -30,6 +31,9 @@ pub use functions::{
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+#[cfg(feature = "async")]
+pub use guard::explain_search_async;
+pub use guard::{explain_search, require_vector_index, IndexGuardDsl};
 pub use pool::SessionManager;
 pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,

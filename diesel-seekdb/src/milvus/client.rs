@@ -439,6 +439,9 @@ impl MilvusLikeClient {
             Some(m) => Distance::parse(m)?,
             None => Self::index_metric(&info, &request.anns_field)?,
         };
+        if !request.exact {
+            super::search::check_index_metric(&info, &request.anns_field, metric)?;
+        }
         let mut outputs = request.output_fields.clone();
         for f in &outputs {
             info.require_column("output_fields", f)?;
@@ -476,7 +479,11 @@ impl MilvusLikeClient {
                 if let Some(f) = filter {
                     search = search.filter(f);
                 }
-                self.inner.ann_search(search)
+                if request.exact {
+                    self.inner.precise_search(search)
+                } else {
+                    self.inner.ann_search(search)
+                }
             };
             let mut rows = run(filter.clone())?;
             // NULL sorts first: a NULL (or, under cosine, zero) stored vector would take

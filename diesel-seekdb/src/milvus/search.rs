@@ -39,6 +39,7 @@ pub struct SearchRequest {
     pub(super) ef: Option<u32>,
     pub(super) partitions: Vec<String>,
     pub(super) filter: Option<(String, Option<FilterParams>)>,
+    pub(super) exact: bool,
 }
 
 impl SearchRequest {
@@ -53,7 +54,16 @@ impl SearchRequest {
             ef: None,
             partitions: Vec::new(),
             filter: None,
+            exact: false,
         }
+    }
+
+    /// An exact search (every row, no index): allowed with any metric. Without it, a
+    /// `metric_type` that differs from the field's index is refused, as Milvus refuses
+    /// it, instead of silently scanning every row.
+    pub fn exact_search(mut self, exact: bool) -> Self {
+        self.exact = exact;
+        self
     }
 
     /// Hits per query vector.
@@ -106,6 +116,33 @@ impl SearchRequest {
         self.partitions = p.into_iter().map(Into::into).collect();
         self
     }
+}
+
+/// Refuses a metric the field's vector index was not built for (Milvus: "metric type
+/// not match"); seekdb would silently scan every row.
+pub(super) fn check_index_metric(
+    info: &crate::client::TableInfo,
+    field: &str,
+    metric: Distance,
+) -> Result<()> {
+    let Some(index) = info.vector_index_on(field) else {
+        return Ok(());
+    };
+    let Some(index_metric) = index.distance.as_deref() else {
+        return Ok(());
+    };
+    if index_metric.eq_ignore_ascii_case(metric.index_distance()) {
+        return Ok(());
+    }
+    Err(Error::validation(
+        "search_params.metric_type",
+        format!(
+            "metric type not match: index `{}` on `{field}` is {index_metric} but the search \
+             asks for {metric}; search with metric_type {index_metric}, or ask for an exact \
+             search (SearchRequest::exact_search), which scans every row",
+            index.name
+        ),
+    ))
 }
 
 /// Refuses a query vector that has no distance under `metric`: the cosine distance of
