@@ -16,6 +16,8 @@ mod exec_sync;
 pub(crate) mod explain;
 mod guard_methods;
 mod hybrid;
+mod iter;
+mod iter_methods;
 mod meta;
 mod obvec;
 mod ops;
@@ -37,6 +39,8 @@ pub use async_meta::{describe_table_async, table_exists_async};
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
+pub use iter::{QueryIter, SearchIter, DEFAULT_BATCH_SIZE};
+pub use iter_methods::Pages;
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
 #[cfg(feature = "fuzzing")]
