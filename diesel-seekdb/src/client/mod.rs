@@ -14,6 +14,8 @@ mod convert;
 mod exec_async;
 mod exec_sync;
 pub(crate) mod explain;
+mod group;
+mod group_methods;
 mod guard_methods;
 mod hybrid;
 mod iter;
@@ -38,6 +40,7 @@ pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
+pub use group::{GroupedSearch, SearchGroup};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use iter::{QueryIter, SearchIter, DEFAULT_BATCH_SIZE};
 pub use iter_methods::Pages;

@@ -7,6 +7,7 @@ mod array;
 mod array_text;
 mod fulltext;
 mod functions;
+mod group;
 mod guard;
 mod pool;
 pub(crate) mod session;
@@ -31,6 +32,7 @@ pub use functions::{
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+pub use group::group_nearest;
 #[cfg(feature = "async")]
 pub use guard::explain_search_async;
 pub use guard::{explain_search, require_vector_index, IndexGuardDsl};

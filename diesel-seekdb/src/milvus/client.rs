@@ -451,6 +451,15 @@ impl MilvusLikeClient {
                 outputs.insert(0, key.clone());
             }
         }
+        if let Some(g) = &request.group_by {
+            let f = info
+                .require_column("group_by_field", &g.field)?
+                .name
+                .clone();
+            if !outputs.iter().any(|o| o.eq_ignore_ascii_case(&f)) {
+                outputs.push(f);
+            }
+        }
         if request.data.is_empty() {
             return Err(Error::validation("data", "no query vectors"));
         }
@@ -479,7 +488,9 @@ impl MilvusLikeClient {
                 if let Some(f) = filter {
                     search = search.filter(f);
                 }
-                if request.exact {
+                if let Some(group) = &request.group_by {
+                    super::search::grouped(&self.inner, search, group, request.exact)
+                } else if request.exact {
                     self.inner.precise_search(search)
                 } else {
                     self.inner.ann_search(search)

@@ -40,6 +40,15 @@ pub struct SearchRequest {
     pub(super) partitions: Vec<String>,
     pub(super) filter: Option<(String, Option<FilterParams>)>,
     pub(super) exact: bool,
+    pub(super) group_by: Option<GroupBy>,
+}
+
+/// Grouping options of a search.
+#[derive(Debug, Clone)]
+pub(super) struct GroupBy {
+    pub(super) field: String,
+    pub(super) size: usize,
+    pub(super) strict: bool,
 }
 
 impl SearchRequest {
@@ -55,7 +64,37 @@ impl SearchRequest {
             partitions: Vec::new(),
             filter: None,
             exact: false,
+            group_by: None,
         }
+    }
+
+    /// Milvus's grouping search: `limit` groups by this field's value, ranked by their
+    /// best hit, each with up to [`group_size`](Self::group_size) hits (see
+    /// [`GroupedSearch`](crate::client::GroupedSearch)). Hits come group by group, and
+    /// carry the field in their entity.
+    pub fn group_by_field(mut self, field: &str) -> Self {
+        self.group_by_mut().field = field.to_string();
+        self
+    }
+
+    /// Hits per group (default 1).
+    pub fn group_size(mut self, size: usize) -> Self {
+        self.group_by_mut().size = size;
+        self
+    }
+
+    /// Fill each group up to `group_size` when the collection has that many.
+    pub fn strict_group_size(mut self, strict: bool) -> Self {
+        self.group_by_mut().strict = strict;
+        self
+    }
+
+    fn group_by_mut(&mut self) -> &mut GroupBy {
+        self.group_by.get_or_insert_with(|| GroupBy {
+            field: String::new(),
+            size: 1,
+            strict: false,
+        })
     }
 
     /// An exact search (every row, no index): allowed with any metric. Without it, a
@@ -116,6 +155,22 @@ impl SearchRequest {
         self.partitions = p.into_iter().map(Into::into).collect();
         self
     }
+}
+
+/// Runs `search` grouped as `group` asks, as one flat hit list (group by group).
+pub(super) fn grouped(
+    client: &crate::client::ObVecClient,
+    search: crate::client::AnnSearch,
+    group: &GroupBy,
+    exact: bool,
+) -> Result<Vec<Map<String, Value>>> {
+    let groups = client.grouped_search(
+        crate::client::GroupedSearch::new(search, &group.field)
+            .group_size(group.size)
+            .strict_group_size(group.strict)
+            .exact(exact),
+    )?;
+    Ok(groups.into_iter().flat_map(|g| g.rows).collect())
 }
 
 /// Refuses a metric the field's vector index was not built for (Milvus: "metric type
