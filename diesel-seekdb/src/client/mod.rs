@@ -28,6 +28,8 @@ mod plan;
 mod query;
 pub(crate) mod source;
 mod statements;
+mod tuning;
+mod tuning_methods;
 
 pub use crate::connection::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
 pub use crate::ddl::Distance;
@@ -50,5 +52,6 @@ pub use obvec::ObVecClient;
 pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};
 pub use source::{ConnectOptions, SeekdbPool};
+pub use tuning::{RecallReport, RecallSample, SearchKnob, Tuned};
 // `obvec.rs` and `async_obvec.rs` name the URL type through `super::url`.
 use crate::connection::url;
