@@ -6,7 +6,8 @@
 //! seekdb has no grouped vector search, so candidates come from an ordinary search
 //! whose k grows (by 4x) until enough groups are found, and under
 //! `strict_group_size` until each of them is full, the table is exhausted or k
-//! reaches its limit (16384 through the index). Candidates arrive nearest first, so
+//! reaches 16384 (seekdb's largest `LIMIT` with `APPROXIMATE`, and the client's
+//! top-k bound). Candidates arrive nearest first, so
 //! groups are ranked by their first (best) hit.
 
 use serde_json::Value;
@@ -62,8 +63,8 @@ impl GroupedSearch {
         self
     }
 
-    /// Exact candidates (no index, no 16384 limit on the candidates) instead of
-    /// `APPROXIMATE` ones.
+    /// Exact candidates (a full scan, every filter honoured exactly) instead of
+    /// `APPROXIMATE` ones; at most 16384 candidates either way.
     pub fn exact(mut self, exact: bool) -> Self {
         self.exact = exact;
         self
@@ -138,11 +139,8 @@ impl Grouping {
         } else {
             SearchMode::Approximate
         };
-        let cap = if exact && repeatable {
-            usize::MAX
-        } else {
-            MAX_TOPK
-        };
+        // Exact searches take at most 16384 rows too (one statement's LIMIT).
+        let cap = MAX_TOPK;
         let first = if repeatable {
             (groups * group_size * 2).max(groups * 4).max(16)
         } else {
@@ -216,3 +214,7 @@ impl Grouping {
         Ok(Step::Again(k.saturating_mul(4).min(self.cap)))
     }
 }
+
+#[cfg(test)]
+#[path = "group_tests.rs"]
+mod tests;
