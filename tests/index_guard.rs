@@ -278,3 +278,29 @@ fn milvus_search_refuses_a_metric_the_index_was_not_built_for() {
         serde_json::json!(4)
     );
 }
+
+#[tokio::test]
+async fn typed_queries_explained_on_diesel_async() {
+    use diesel_async::{AsyncConnection, AsyncMysqlConnection};
+    use diesel_seekdb::diesel_ext::explain_search_async;
+    let mut db = TestDb::new("guard_dsl_async");
+    items(&mut db.conn, Some("distance=cosine, type=hnsw"));
+    let mut conn = AsyncMysqlConnection::establish(&db.url).await.unwrap();
+    let cosine = items::table
+        .select(items::id)
+        .filter(items::c.eq(1))
+        .order(items::v.cosine_distance(q()).approximate())
+        .limit(3);
+    let plan = explain_search_async(&mut conn, &cosine).await.unwrap();
+    assert_eq!(index_of(&plan).0.as_deref(), Some("vx"));
+    assert_ne!(index_of(&plan).1, IndexFilter::None, "{}", plan.text);
+    let l2 = items::table
+        .select(items::id)
+        .order(items::v.l2_distance(q()).approximate())
+        .limit(3);
+    let plan = explain_search_async(&mut conn, &l2).await.unwrap();
+    assert!(matches!(
+        reason(&plan),
+        FullScanReason::MetricMismatch { ref index_metric, .. } if index_metric == "COSINE"
+    ));
+}
