@@ -17,6 +17,7 @@ mod targets;
 #[cfg(test)]
 mod tests;
 mod threads;
+mod tune;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -305,6 +306,14 @@ fn run(args: Args) -> Result<(), String> {
     if failure.is_none() && !args.ef.is_empty() {
         match bench.sweep(args.sweep_rounds) {
             Ok(points) => sweep = points,
+            Err(e) => failure = Some(e),
+        }
+    }
+    if failure.is_none() {
+        match bench.tune() {
+            Ok(tuned) => {
+                results.insert("tuned_ef_search".into(), tuned);
+            }
             Err(e) => failure = Some(e),
         }
     }

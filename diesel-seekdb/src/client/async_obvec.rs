@@ -450,8 +450,12 @@ impl AsyncObVecClient {
     /// Approximate nearest neighbours through the vector index
     /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
     pub async fn ann_search(&self, search: AnnSearch) -> Result<Rows> {
-        self.exec(ops::search(search, SearchMode::Approximate))
-            .await
+        self.exec(super::ops_explain::search(
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))
+        .await
     }
 
     /// [`AsyncObVecClient::ann_search`] with typed rows (`#[derive(QueryableByName)]`).
@@ -460,7 +464,11 @@ impl AsyncObVecClient {
         T: QueryableByName<Mysql> + Send + 'static,
     {
         let q = self
-            .exec(ops::search_query(search, SearchMode::Approximate))
+            .exec(super::ops_explain::search_query(
+                search,
+                SearchMode::Approximate,
+                self.state.strict(),
+            ))
             .await?;
         self.run(|c| async move { Ok(q.load(c).await?) }.boxed())
             .await

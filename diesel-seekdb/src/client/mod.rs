@@ -13,16 +13,25 @@ mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
 mod exec_sync;
+pub(crate) mod explain;
+mod group;
+mod group_methods;
+mod guard_methods;
 mod hybrid;
+mod iter;
+mod iter_methods;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_explain;
 mod ops_server;
 mod ops_upkeep;
 mod plan;
 mod query;
 pub(crate) mod source;
 pub(crate) mod statements;
+mod tuning;
+mod tuning_methods;
 mod upkeep_server_methods;
 
 pub use crate::connection::{
@@ -37,7 +46,11 @@ pub use ann::{AnnSearch, MAX_TOPK};
 pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
+pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
+pub use group::{GroupedSearch, SearchGroup};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
+pub use iter::{QueryIter, SearchIter, DEFAULT_BATCH_SIZE};
+pub use iter_methods::Pages;
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
 pub use ops_server::hybrid_search_table_sql;
@@ -45,5 +58,6 @@ pub use ops_server::hybrid_search_table_sql;
 pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};
 pub use source::{ConnectOptions, SeekdbPool};
+pub use tuning::{RecallReport, RecallSample, SearchKnob, Tuned};
 // `obvec.rs` and `async_obvec.rs` name the URL type through `super::url`.
 use crate::connection::url;

@@ -383,7 +383,11 @@ impl ObVecClient {
     /// Approximate nearest neighbours through the vector index
     /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
     pub fn ann_search(&self, search: AnnSearch) -> Result<Rows> {
-        self.exec(ops::search(search, SearchMode::Approximate))
+        self.exec(super::ops_explain::search(
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))
     }
 
     /// [`ObVecClient::ann_search`] with typed rows (`#[derive(QueryableByName)]`).
@@ -391,7 +395,11 @@ impl ObVecClient {
     where
         T: QueryableByName<Mysql> + 'static,
     {
-        let q = self.exec(ops::search_query(search, SearchMode::Approximate))?;
+        let q = self.exec(super::ops_explain::search_query(
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))?;
         self.with_connection(|conn| Ok(q.load::<T>(conn)?))
     }
 

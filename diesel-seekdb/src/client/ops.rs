@@ -333,7 +333,7 @@ pub(crate) fn explain<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, 
     })
 }
 
-fn plan_text(lines: Vec<JsonRow>) -> String {
+pub(crate) fn plan_text(lines: Vec<JsonRow>) -> String {
     lines
         .into_iter()
         .filter_map(|mut r| match r.0.remove("Query Plan") {

@@ -161,6 +161,7 @@ pub(crate) struct ClientState {
     limits: OnceLock<StatementLimits>,
     busy: Mutex<BusyRetry>,
     server: OnceLock<Arc<crate::server::ServerInfo>>,
+    strict_index_use: std::sync::atomic::AtomicBool,
 }
 
 /// A poisoned lock still guards whole values: a panic cannot leave one half-written.
@@ -224,6 +225,18 @@ impl ClientState {
 
     pub(crate) fn set_busy(&self, retry: BusyRetry) {
         *lock(&self.busy) = retry;
+    }
+
+    /// Strict mode of the index-use guard: approximate searches that would scan every
+    /// row are refused.
+    pub(crate) fn strict(&self) -> bool {
+        self.strict_index_use
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_strict(&self, strict: bool) {
+        self.strict_index_use
+            .store(strict, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Before a plan runs: DDL forgets its table's description.

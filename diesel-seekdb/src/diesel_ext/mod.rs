@@ -7,6 +7,8 @@ mod array;
 mod array_text;
 mod fulltext;
 mod functions;
+mod group;
+mod guard;
 mod pool;
 pub(crate) mod session;
 mod sparse;
@@ -30,6 +32,10 @@ pub use functions::{
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+pub use group::group_nearest;
+#[cfg(feature = "async")]
+pub use guard::explain_search_async;
+pub use guard::{explain_search, require_vector_index, IndexGuardDsl};
 pub use pool::SessionManager;
 pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,

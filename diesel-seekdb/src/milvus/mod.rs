@@ -21,6 +21,7 @@ mod describe;
 pub mod filter;
 mod ids;
 mod index_param;
+mod iterators;
 mod schema;
 mod search;
 
