@@ -17,6 +17,16 @@ pub fn filter_schema(info: &TableInfo) -> FilterSchema {
             schema.add_field(c.name.clone(), kind);
         }
     }
+    // Functional indexes over JSON paths: the filter then tests their expression.
+    for index in &info.indexes {
+        let parsed = index
+            .expression
+            .as_deref()
+            .and_then(crate::ddl::json_index::parse_expression);
+        if let Some((column, path, cast)) = parsed {
+            schema = schema.json_index(column, &path, cast);
+        }
+    }
     schema
 }
 
