@@ -6,6 +6,7 @@ mod approximate_check;
 mod array;
 mod array_text;
 mod fulltext;
+mod index_hint;
 mod functions;
 mod pool;
 pub(crate) mod session;
@@ -25,6 +26,7 @@ pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,
 };
+pub use index_hint::{index_hint, IndexHint};
 pub use functions::{
     CosineDistance, CosineSimilarity, InnerProduct, L1Distance, L2Distance, L2Squared,
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
