@@ -21,6 +21,7 @@ impl ObVecClient {
                 Op::Table(table, then) => then(self.table_info(&table)?)?,
                 Op::Limits(then) => then(self.statement_limits()?)?,
                 Op::RetryBusy(attempt) => return self.retry_busy(attempt),
+                Op::Chain(plan) => self.run_plan(plan)?,
             }
         }
     }

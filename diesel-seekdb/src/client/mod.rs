@@ -13,10 +13,12 @@ mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
 mod exec_sync;
+pub mod filtered;
 mod hybrid;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_filtered;
 mod plan;
 mod query;
 pub(crate) mod source;
@@ -32,6 +34,7 @@ pub use ann::{AnnSearch, MAX_TOPK};
 pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
+pub use filtered::{filtered_ef_search, SearchReport, FILTERED_EF_SEARCH};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;

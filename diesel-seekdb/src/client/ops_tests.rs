@@ -41,6 +41,7 @@ fn resolve<'a, R>(
             Op::Table(_, then) => then(info.clone()).unwrap(),
             Op::Limits(then) => then(limits).unwrap(),
             Op::RetryBusy(mut attempt) => return Ok(attempt().unwrap()),
+            Op::Chain(_) => panic!("a chained plan needs the server's outputs"),
         }
     }
 }

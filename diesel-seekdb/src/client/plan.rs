@@ -104,6 +104,9 @@ pub(crate) enum Op<'a, R> {
     /// Run, and again while the vector index is busy (seekdb 4179), as the client's
     /// [`BusyRetry`] says.
     RetryBusy(Attempt<'a, R>),
+    /// Run this plan; its outputs decide the next step (e.g. a count that only a
+    /// short search result needs).
+    Chain(Plan<'a, Op<'a, R>>),
 }
 
 impl<'a, R: 'a> Op<'a, R> {

@@ -6,8 +6,8 @@ mod approximate_check;
 mod array;
 mod array_text;
 mod fulltext;
-mod index_hint;
 mod functions;
+mod index_hint;
 mod pool;
 pub(crate) mod session;
 mod sparse;
@@ -26,12 +26,12 @@ pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,
 };
-pub use index_hint::{index_hint, IndexHint};
 pub use functions::{
     CosineDistance, CosineSimilarity, InnerProduct, L1Distance, L2Distance, L2Squared,
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+pub use index_hint::{index_hint, IndexHint};
 pub use pool::SessionManager;
 pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,
