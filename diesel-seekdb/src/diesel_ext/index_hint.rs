@@ -17,6 +17,22 @@ use diesel::QueryResult;
 
 use crate::ddl::{quote_ident, validate_ident, IdentKind};
 
+/// Index names in a hint: letters, digits, `_` and `$` only. The hint is a comment,
+/// and quoting cannot keep a `*/` inside a name from ending it.
+fn check_hint_name(index: &str) -> crate::Result<()> {
+    validate_ident("index_hint", index, IdentKind::Index)?;
+    if !index
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    {
+        return Err(crate::Error::validation(
+            "index_hint",
+            format!("{index:?}: an index named in a hint may hold letters, digits, _ and $ only"),
+        ));
+    }
+    Ok(())
+}
+
 /// A selection preceded by `/*+ INDEX(table index) */`; see [`index_hint`].
 #[derive(Debug, Clone)]
 pub struct IndexHint<T, S> {
@@ -88,7 +104,7 @@ where
     S: QueryFragment<Mysql>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
-        validate_ident("index_hint", &self.index, IdentKind::Index)
+        check_hint_name(&self.index)
             .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
         // The table as the FROM clause names it (`items`), which is what a hint refers to.
         let mut table = MysqlQueryBuilder::new();
