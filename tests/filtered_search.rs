@@ -542,3 +542,71 @@ fn json_index_ddl_runs() {
         .unwrap_err();
     assert!(err.to_string().contains("not JSON"), "{err}");
 }
+
+/// The fast layout declared on a model: a key on a typed column and functional
+/// indexes on JSON paths.
+#[derive(diesel_seekdb_derive::SeekdbTable)]
+#[seekdb(table = "notes")]
+#[allow(dead_code)]
+struct Note {
+    #[seekdb(primary_key)]
+    id: i64,
+    #[seekdb(vector(dim = 3), index)]
+    v: Vector,
+    #[seekdb(key)]
+    page: i32,
+    #[seekdb(
+        json_index(path = "$.page"),
+        json_index(path = "$.tag", cast = "char(16)", name = "jidx_tag")
+    )]
+    meta: serde_json::Value,
+}
+
+#[test]
+fn derive_declares_the_fast_layout() {
+    use diesel_seekdb::model::SeekdbTable;
+    let sql = Note::create_table().to_sql().unwrap();
+    assert!(sql.contains(", KEY `idx_page` (`page`)"), "{sql}");
+    assert!(
+        sql.contains(", KEY `jidx_meta_page` ((CAST(JSON_EXTRACT(`meta`, '$.page') AS SIGNED)))"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains(
+            ", KEY `jidx_tag` ((CAST(JSON_UNQUOTE(JSON_EXTRACT(`meta`, '$.tag')) AS CHAR(16))))"
+        ),
+        "{sql}"
+    );
+    let db = TestDb::new("fs_derive");
+    let client = ObVecClient::from_url(&db.url).unwrap();
+    client.create_table(&Note::create_table()).unwrap();
+    let rows: Vec<Value> = (0..50)
+        .map(|id| {
+            json!({ "id": id, "v": [id as f32, 1.0, 0.5], "page": id % 5,
+                    "meta": { "page": id % 5, "tag": format!("t{}", id % 5) } })
+        })
+        .collect();
+    client.insert("notes", &rows, None).unwrap();
+    let info = client.table_info("notes").unwrap();
+    let schema = filter_schema(&info);
+    for (filter, index) in [
+        (r#"meta["page"] == 2"#, "jidx_meta_page"),
+        (r#"meta["tag"] == "t2""#, "jidx_tag"),
+    ] {
+        let frag = compile(filter, &schema, None).unwrap().unwrap();
+        let s = || {
+            AnnSearch::new("notes", "v", vec![10.0, 1.0, 0.5])
+                .topk(3)
+                .output_columns(["id"])
+                .filter(Filter::from(frag.clone()))
+        };
+        let plan = client.explain_ann_search(s()).unwrap();
+        assert!(
+            plan.contains(&format!("notes({index})")),
+            "{filter}:\n{plan}"
+        );
+        // Page 2 is ids 2, 7, 12, 17, ...; nearest to 10 first.
+        let got = ids(&client.ann_search(s()).unwrap());
+        assert_eq!(got, vec![12, 7, 17], "{filter}");
+    }
+}
