@@ -610,3 +610,85 @@ fn derive_declares_the_fast_layout() {
         assert_eq!(got, vec![12, 7, 17], "{filter}");
     }
 }
+
+/// pymilvus's scalar indexes: `STL_SORT` on a scalar field, `INVERTED` with a
+/// `json_path` on a JSON field; filters then find their rows through them.
+#[test]
+fn milvus_scalar_index_params_build_the_fast_layout() {
+    use diesel_seekdb::milvus::{DataType, FieldSchema};
+    let db = TestDb::new("fs_mv_scalar");
+    let milvus = MilvusLikeClient::from_url(&db.url).unwrap();
+    let mut schema = MilvusLikeClient::create_schema();
+    schema
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(DIM))
+        .add_field(FieldSchema::new("bucket", DataType::Int32))
+        .add_field(FieldSchema::new("meta", DataType::Json));
+    let mut index = MilvusLikeClient::prepare_index_params();
+    index
+        .add_index("v", "HNSW", "vidx", json!({ "metric_type": "L2" }))
+        .unwrap();
+    index
+        .add_index("bucket", "STL_SORT", "idx_bucket", Value::Null)
+        .unwrap();
+    index
+        .add_index(
+            "meta",
+            "INVERTED",
+            "jidx_page",
+            json!({ "json_path": "meta[\"page\"]", "json_cast_type": "double" }),
+        )
+        .unwrap();
+    milvus
+        .create_collection("items", &schema, Some(&index))
+        .unwrap();
+    let rows: Vec<Value> = (0..N)
+        .map(|id| json!({ "id": id, "v": vector(id as u64), "bucket": id % 100, "meta": { "page": id % 10 } }))
+        .collect();
+    milvus.insert("items", &rows, None).unwrap();
+    // A tag index added later, on the existing collection.
+    let mut later = MilvusLikeClient::prepare_index_params();
+    later
+        .add_index(
+            "meta",
+            "Trie",
+            "jidx_tag",
+            json!({ "json_path": "meta['tag']", "json_cast_type": "varchar", "max_length": 16 }),
+        )
+        .unwrap();
+    milvus.create_index("items", &later).unwrap();
+    let described = milvus.describe_collection("items").unwrap();
+    let indexes = described["indexes"].as_array().unwrap();
+    let page = indexes
+        .iter()
+        .find(|i| i["index_name"] == "jidx_page")
+        .unwrap();
+    assert_eq!(page["field_name"], json!("meta"), "{page}");
+    assert_eq!(page["params"]["json_cast_type"], json!("double"), "{page}");
+    assert!(
+        indexes.iter().any(|i| i["index_name"] == "jidx_tag"),
+        "{indexes:?}"
+    );
+
+    let client = ObVecClient::from_url(&db.url).unwrap();
+    let info = client.table_info("items").unwrap();
+    let schema = filter_schema(&info);
+    let frag = compile(r#"meta["page"] == 3"#, &schema, None)
+        .unwrap()
+        .unwrap();
+    let plan = client
+        .explain_ann_search(search(Filter::from(frag)))
+        .unwrap();
+    assert!(plan.contains("items(jidx_page)"), "{plan}");
+    let hits = milvus
+        .search(
+            "items",
+            SearchRequest::new("v", vec![query()])
+                .limit(K)
+                .filter(r#"meta["page"] == 3"#),
+        )
+        .unwrap();
+    let got: Vec<i64> = hits[0].iter().map(|h| h.id.as_i64().unwrap()).collect();
+    let expected: Vec<i64> = exact_top_k(|id| id % 10 == 3).iter().map(|e| e.0).collect();
+    assert_eq!(got, expected);
+}
