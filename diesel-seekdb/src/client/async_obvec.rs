@@ -458,6 +458,13 @@ impl AsyncObVecClient {
         .await
     }
 
+    /// [`AsyncObVecClient::ann_search`] that returns a short filtered result with the
+    /// count of rows its filter matches instead of failing (see [`super::filtered`]).
+    pub async fn ann_search_report(&self, search: AnnSearch) -> Result<super::SearchReport> {
+        self.exec(ops::search_report(search, SearchMode::Approximate))
+            .await
+    }
+
     /// [`AsyncObVecClient::ann_search`] with typed rows (`#[derive(QueryableByName)]`).
     pub async fn ann_search_as<T>(&self, search: AnnSearch) -> Result<Vec<T>>
     where

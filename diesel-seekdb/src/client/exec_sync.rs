@@ -22,6 +22,7 @@ impl ObVecClient {
                 Op::Limits(then) => then(self.statement_limits()?)?,
                 Op::RetryBusy(attempt) => return self.retry_busy(attempt),
                 Op::Server(then) => then(self.server_info()?)?,
+                Op::Chain(plan) => self.run_plan(plan)?,
             }
         }
     }

@@ -390,6 +390,12 @@ impl ObVecClient {
         ))
     }
 
+    /// [`ObVecClient::ann_search`] that returns a short filtered result with the count
+    /// of rows its filter matches instead of failing (see [`super::filtered`]).
+    pub fn ann_search_report(&self, search: AnnSearch) -> Result<super::SearchReport> {
+        self.exec(ops::search_report(search, SearchMode::Approximate))
+    }
+
     /// [`ObVecClient::ann_search`] with typed rows (`#[derive(QueryableByName)]`).
     pub fn ann_search_as<T>(&self, search: AnnSearch) -> Result<Vec<T>>
     where

@@ -306,13 +306,15 @@ pub(crate) fn search_query<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op
 }
 
 pub(crate) fn search<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, Rows>> {
-    let table = search.table.clone();
-    Op::with_table(&table, move |info| {
-        let q = search.build(&info, mode)?;
-        Op::run(Plan::new(vec![Statement::Load(q)], move |out| {
-            stmt::json_rows(&info, rows(out))
-        }))
-    })
+    super::ops_filtered::search_reported(search, mode, |report, table| report.into_rows(table))
+}
+
+/// [`search`] with the short-result count in the answer instead of an error.
+pub(crate) fn search_report<'a>(
+    search: AnnSearch,
+    mode: SearchMode,
+) -> Result<Op<'a, super::SearchReport>> {
+    super::ops_filtered::search_reported(search, mode, |report, _| Ok(report))
 }
 
 pub(crate) fn search_sql<'a>(search: AnnSearch, mode: SearchMode) -> Result<Op<'a, String>> {

@@ -106,6 +106,9 @@ pub(crate) enum Op<'a, R> {
     RetryBusy(Attempt<'a, R>),
     /// Needs to know the server (read once per client).
     Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
+    /// Run this plan; its outputs decide the next step (e.g. a count that only a
+    /// short search result needs).
+    Chain(Plan<'a, Op<'a, R>>),
 }
 
 impl<'a, R: 'a> Op<'a, R> {

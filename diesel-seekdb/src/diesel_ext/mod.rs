@@ -9,6 +9,7 @@ mod fulltext;
 mod functions;
 mod group;
 mod guard;
+mod index_hint;
 mod pool;
 pub(crate) mod session;
 mod sparse;
@@ -36,6 +37,7 @@ pub use group::group_nearest;
 #[cfg(feature = "async")]
 pub use guard::explain_search_async;
 pub use guard::{explain_search, require_vector_index, IndexGuardDsl};
+pub use index_hint::{index_hint, IndexHint};
 pub use pool::SessionManager;
 pub use session::{
     ef_search, ivf_nprobes, set_ef_search, set_ivf_nprobes, SessionSettings, EF_SEARCH_RANGE,

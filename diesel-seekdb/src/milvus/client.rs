@@ -276,6 +276,11 @@ impl MilvusLikeClient {
             self.inner
                 .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
         }
+        for index in index_params.to_scalar_indexes()? {
+            info.require_column("field_name", index.field())?;
+            self.inner
+                .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
+        }
         Ok(())
     }
 
