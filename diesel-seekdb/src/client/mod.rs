@@ -8,6 +8,8 @@ mod async_meta;
 mod async_obvec;
 #[cfg(feature = "async")]
 mod async_source;
+mod bulk_encode;
+mod bulk_load;
 pub mod compat;
 mod convert;
 #[cfg(feature = "async")]
@@ -32,6 +34,7 @@ pub use ann::{AnnSearch, MAX_TOPK};
 pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
+pub use bulk_load::{BulkLoadOptions, BulkLoadPhase, BulkLoadProgress, BulkLoadReport, LoadMethod};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
