@@ -199,7 +199,7 @@ pub(crate) fn push_tsv_line(out: &mut Vec<u8>, values: &[BindValue]) {
             out.push(b'\t');
         }
         match v {
-            BindValue::Null => out.extend_from_slice(b"\\N"),
+            BindValue::Null | BindValue::Json(Value::Null) => out.extend_from_slice(b"\\N"),
             BindValue::Text(s) => push_tsv_text(out, s),
             BindValue::Json(j) => push_tsv_text(out, &j.to_string()),
             BindValue::Vector(vec) => crate::codec::encode_unchecked(vec.as_slice(), out),
@@ -239,13 +239,15 @@ pub(crate) fn push_literal(out: &mut String, value: &BindValue) {
         BindValue::UInt(n) => {
             let _ = write!(out, "{n}");
         }
-        // `to_bind` refuses non-finite numbers; Display never uses an exponent.
+        // `to_bind` refuses non-finite numbers. Always with an exponent: a double
+        // literal, as a bound double would be, and short for 1e300.
         BindValue::Float(f) if f.is_finite() => {
-            let _ = write!(out, "{f}");
+            let _ = write!(out, "{f:e}");
         }
         BindValue::Float(_) => out.push_str("NULL"),
         BindValue::Bool(b) => out.push(if *b { '1' } else { '0' }),
         BindValue::Text(s) => push_text_literal(out, s),
+        BindValue::Json(Value::Null) => out.push_str("NULL"),
         BindValue::Json(j) => push_text_literal(out, &j.to_string()),
         BindValue::Vector(v) => {
             let mut bytes = Vec::with_capacity(v.len() * 12 + 4);

@@ -45,5 +45,5 @@ fn literals_hex_encode_strings_with_quotes_or_backslashes() {
     push_literal(&mut out, &BindValue::Float(0.25));
     out.push(',');
     push_literal(&mut out, &BindValue::Bool(true));
-    assert_eq!(out, "'plain text',_utf8mb4 X'69742773',0.25,1");
+    assert_eq!(out, "'plain text',_utf8mb4 X'69742773',2.5e-1,1");
 }

@@ -757,6 +757,20 @@ pub(crate) fn serialized<'a, T: serde::Serialize>(
     })
 }
 
+/// Runs `job` to its end on the caller's connection (the typed API).
+pub(crate) fn drive_on(
+    conn: &mut diesel::MysqlConnection,
+    mut job: BulkJob<'_>,
+) -> Result<BulkLoadReport> {
+    let mut last = None;
+    loop {
+        match job.next(last.take()) {
+            Next::Run(op) => last = Some(super::exec_on(conn, Ok(op))),
+            Next::Finished(result) => return result,
+        }
+    }
+}
+
 impl super::ObVecClient {
     /// Runs `job` to its end, each step on a connection of the client.
     pub(super) fn drive_bulk(&self, mut job: BulkJob<'_>) -> Result<BulkLoadReport> {

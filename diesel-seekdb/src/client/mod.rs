@@ -12,6 +12,7 @@ mod bulk_encode;
 mod bulk_load;
 pub mod compat;
 mod convert;
+mod exec_conn;
 #[cfg(feature = "async")]
 mod exec_async;
 mod exec_sync;
@@ -34,6 +35,10 @@ pub use ann::{AnnSearch, MAX_TOPK};
 pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
+pub(crate) use bulk_load::{drive_on, serialized, BulkJob};
+pub(crate) use ops::write_rows as write_rows_op;
+pub(crate) use statements::to_values;
+pub(crate) use exec_conn::exec_on;
 pub use bulk_load::{BulkLoadOptions, BulkLoadPhase, BulkLoadProgress, BulkLoadReport, LoadMethod};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};

@@ -3,6 +3,7 @@
 
 mod approximate;
 mod approximate_check;
+mod bulk;
 mod array;
 mod array_text;
 mod fulltext;
@@ -16,6 +17,7 @@ mod vector;
 pub use crate::array::SqlArray;
 pub use crate::array_codec::{decode_array, encode_array, ArrayElement};
 pub use approximate::{AnnOrdering, Approximate};
+pub use bulk::{bulk_load, bulk_load_model, insert_rows};
 pub use approximate_check::{check_approximate, ApproximateQueryDsl, CheckedApproximate};
 pub use array::{
     ArrayContains, ArrayExpressionMethods, ArrayLength, ArrayListPredicate, ArraySqlType,
