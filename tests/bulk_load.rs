@@ -145,7 +145,12 @@ async fn tables<T: Transport>(c: &T) -> Vec<String> {
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|r| r.values().next().and_then(Value::as_str).map(str::to_string))
+        .filter_map(|r| {
+            r.values()
+                .next()
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .collect();
     names.sort();
     names
@@ -392,13 +397,22 @@ fn unknown_tables_and_hostile_names_are_refused() {
     let err = c
         .bulk_load("no_such", vec![row(1)], BulkLoadOptions::new())
         .unwrap_err();
-    assert!(matches!(err, Error::CollectionNotFound { .. } | Error::Database { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::CollectionNotFound { .. } | Error::Database { .. }
+        ),
+        "{err:?}"
+    );
     let err = c
         .bulk_load("a`b; DROP", vec![row(1)], BulkLoadOptions::new())
         .unwrap_err();
     // Refused before any SQL runs with it, or quoted and not found.
     assert!(
-        matches!(err, Error::Validation { .. } | Error::CollectionNotFound { .. }),
+        matches!(
+            err,
+            Error::Validation { .. } | Error::CollectionNotFound { .. }
+        ),
         "{err:?}"
     );
 }
@@ -444,10 +458,9 @@ fn a_killed_server_leaves_the_table_as_it_was() {
                 kill_and_wait(pid);
             }
         });
-    let err = c
-        .0
-        .bulk_load("docs", (0..3000).map(row), options)
-        .unwrap_err();
+    let err =
+        c.0.bulk_load("docs", (0..3000).map(row), options)
+            .unwrap_err();
     eprintln!("the load failed as it should: {err}");
     drop(server); // reaps the killed process
 

@@ -75,7 +75,10 @@ fn typed_insert_rows_and_bulk_load_model() {
     // Checked before sending: a wrong dimension names the row, nothing is written.
     let bad = vec![json!({"id": 900, "title": "x", "embedding": [1.0, 2.0]})];
     let err = insert_rows(&mut db.conn, "papers", &bad).unwrap_err();
-    assert!(matches!(err, Error::Validation { .. } | Error::Dimension { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation { .. } | Error::Dimension { .. }),
+        "{err:?}"
+    );
 
     let phases = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = phases.clone();
@@ -162,7 +165,9 @@ fn blocking_text_inserts_keep_every_value() {
         .insert("notes", &[json!({"id": 6}), json!({"id": 1})], None)
         .unwrap_err();
     assert_eq!(err.code(), Some(1062), "{err:?}");
-    let n = c.perform_raw_text_sql("SELECT COUNT(*) AS n FROM notes").unwrap();
+    let n = c
+        .perform_raw_text_sql("SELECT COUNT(*) AS n FROM notes")
+        .unwrap();
     assert_eq!(n[0]["n"].as_i64(), Some(5));
 }
 

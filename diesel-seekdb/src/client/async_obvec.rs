@@ -12,10 +12,10 @@ use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
-use super::bulk_load::{serialized, BulkJob, LoadMethod};
 use super::async_meta::describe_table_async;
 use super::async_source::{build_pool, establish_async, AsyncSource, CheckoutSql, LastError};
 pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
+use super::bulk_load::{serialized, BulkJob, LoadMethod};
 use super::meta::TableInfo;
 use super::ops::{self, Rows};
 use super::plan::ClientState;
@@ -378,8 +378,13 @@ impl AsyncObVecClient {
         I::IntoIter: Send + 'a,
     {
         let rows = rows.into_iter().map(Ok);
-        self.drive_bulk(BulkJob::new(table, rows, options, LoadMethod::MultiRowInsert)?)
-            .await
+        self.drive_bulk(BulkJob::new(
+            table,
+            rows,
+            options,
+            LoadMethod::MultiRowInsert,
+        )?)
+        .await
     }
 
     /// [`bulk_load`](Self::bulk_load) for serializable values (model structs).
@@ -395,8 +400,13 @@ impl AsyncObVecClient {
         I::IntoIter: Send + 'a,
     {
         let rows = serialized(rows.into_iter());
-        self.drive_bulk(BulkJob::new(table, rows, options, LoadMethod::MultiRowInsert)?)
-            .await
+        self.drive_bulk(BulkJob::new(
+            table,
+            rows,
+            options,
+            LoadMethod::MultiRowInsert,
+        )?)
+        .await
     }
 
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.

@@ -108,7 +108,11 @@ impl RowEncoder {
             .ok_or_else(|| Error::validation(parameter, "each row must be a JSON object"))?;
         if object.len() != self.columns.len() {
             for key in object.keys() {
-                if !self.columns.iter().any(|c| c.name.eq_ignore_ascii_case(key)) {
+                if !self
+                    .columns
+                    .iter()
+                    .any(|c| c.name.eq_ignore_ascii_case(key))
+                {
                     return Err(Error::validation(
                         format!("{parameter}.{key}"),
                         "every row of a bulk load must have the first row's columns, and no others",

@@ -9,12 +9,13 @@ mod async_obvec;
 #[cfg(feature = "async")]
 mod async_source;
 mod bulk_encode;
+mod bulk_job;
 mod bulk_load;
 pub mod compat;
 mod convert;
-mod exec_conn;
 #[cfg(feature = "async")]
 mod exec_async;
+mod exec_conn;
 mod exec_sync;
 mod hybrid;
 mod meta;
@@ -36,16 +37,16 @@ pub use async_meta::{describe_table_async, table_exists_async};
 #[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub(crate) use bulk_load::{drive_on, serialized, BulkJob};
-pub(crate) use ops::write_rows as write_rows_op;
-pub(crate) use statements::to_values;
-pub(crate) use exec_conn::exec_on;
 pub use bulk_load::{BulkLoadOptions, BulkLoadPhase, BulkLoadProgress, BulkLoadReport, LoadMethod};
+pub(crate) use exec_conn::exec_on;
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
+pub(crate) use ops::write_rows as write_rows_op;
 #[cfg(feature = "fuzzing")]
 pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};
 pub use source::{ConnectOptions, SeekdbPool};
+pub(crate) use statements::to_values;
 // `obvec.rs` and `async_obvec.rs` name the URL type through `super::url`.
 use crate::connection::url;

@@ -9,9 +9,7 @@
 use diesel::MysqlConnection;
 use serde::Serialize;
 
-use crate::client::{
-    drive_on, exec_on, serialized, BulkLoadOptions, BulkLoadReport, LoadMethod,
-};
+use crate::client::{drive_on, exec_on, serialized, BulkLoadOptions, BulkLoadReport, LoadMethod};
 use crate::error::Result;
 use crate::model::SeekdbTable;
 
@@ -62,5 +60,8 @@ pub fn insert_rows<T: Serialize>(
     rows: &[T],
 ) -> Result<usize> {
     let values = crate::client::to_values(rows)?;
-    exec_on(conn, crate::client::write_rows_op("INSERT INTO", table, &values, None))
+    exec_on(
+        conn,
+        crate::client::write_rows_op("INSERT INTO", table, &values, None),
+    )
 }

@@ -3,9 +3,9 @@
 
 mod approximate;
 mod approximate_check;
-mod bulk;
 mod array;
 mod array_text;
+mod bulk;
 mod fulltext;
 mod functions;
 mod pool;
@@ -17,12 +17,12 @@ mod vector;
 pub use crate::array::SqlArray;
 pub use crate::array_codec::{decode_array, encode_array, ArrayElement};
 pub use approximate::{AnnOrdering, Approximate};
-pub use bulk::{bulk_load, bulk_load_model, insert_rows};
 pub use approximate_check::{check_approximate, ApproximateQueryDsl, CheckedApproximate};
 pub use array::{
     ArrayContains, ArrayExpressionMethods, ArrayLength, ArrayListPredicate, ArraySqlType,
 };
 pub use array_text::{array_to_string, ArrayToString, ArrayToStringInput};
+pub use bulk::{bulk_load, bulk_load_model, insert_rows};
 pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,

@@ -67,7 +67,10 @@ type Converted = Vec<Vec<Option<BindValue>>>;
 
 /// The columns `rows` name (in first-seen order) and each row's values, converted and
 /// checked.
-fn convert_rows<'i>(info: &'i TableInfo, rows: &[Value]) -> Result<(Vec<&'i ColumnInfo>, Converted)> {
+fn convert_rows<'i>(
+    info: &'i TableInfo,
+    rows: &[Value],
+) -> Result<(Vec<&'i ColumnInfo>, Converted)> {
     let mut columns: Vec<&ColumnInfo> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let object = row.as_object().ok_or_else(|| {
