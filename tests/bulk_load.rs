@@ -476,3 +476,23 @@ fn a_killed_server_leaves_the_table_as_it_was() {
     server.stop().expect("stop the bulk-load seekdb");
     let _ = std::fs::remove_dir_all(&base_dir);
 }
+
+#[test]
+fn milvus_client_bulk_loads_into_an_existing_collection() {
+    let db = TestDb::new("bulk_milvus");
+    let c = diesel_seekdb::milvus::MilvusLikeClient::from_url(&db.url).unwrap();
+    let err = c
+        .bulk_load("absent", vec![row(1)], BulkLoadOptions::new())
+        .unwrap_err();
+    assert!(matches!(err, Error::CollectionNotFound { .. }), "{err:?}");
+    let plain = ObVecClient::from_url(&db.url).unwrap();
+    plain.perform_raw_text_sql(CREATE).unwrap();
+    let report = c
+        .bulk_load("docs", (0..500).map(row), BulkLoadOptions::new())
+        .unwrap();
+    assert_eq!((report.rows_loaded, report.rows_total), (500, 500));
+    let n = plain
+        .perform_raw_text_sql("SELECT COUNT(*) AS n FROM docs")
+        .unwrap();
+    assert_eq!(n[0]["n"].as_i64(), Some(500));
+}
