@@ -15,6 +15,7 @@ use super::ann::{AnnSearch, SearchMode};
 use super::async_meta::describe_table_async;
 use super::async_source::{build_pool, establish_async, AsyncSource, CheckoutSql, LastError};
 pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
+use super::bulk_load::{serialized, BulkJob, LoadMethod};
 use super::meta::TableInfo;
 use super::ops::{self, Rows};
 use super::plan::ClientState;
@@ -361,6 +362,51 @@ impl AsyncObVecClient {
     ) -> Result<usize> {
         let values = stmt::to_values(rows)?;
         self.insert(table, &values, partition).await
+    }
+
+    /// The blocking client's [`bulk_load`](super::ObVecClient::bulk_load), all or
+    /// nothing alike; the rows go as text-protocol multi-row `INSERT`s (the async
+    /// driver has no `LOCAL INFILE`) into the staging copy.
+    pub async fn bulk_load<'a, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = rows.into_iter().map(Ok);
+        self.drive_bulk(BulkJob::new(
+            table,
+            rows,
+            options,
+            LoadMethod::MultiRowInsert,
+        )?)
+        .await
+    }
+
+    /// [`bulk_load`](Self::bulk_load) for serializable values (model structs).
+    pub async fn bulk_load_serialize<'a, T, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        T: serde::Serialize,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = serialized(rows.into_iter());
+        self.drive_bulk(BulkJob::new(
+            table,
+            rows,
+            options,
+            LoadMethod::MultiRowInsert,
+        )?)
+        .await
     }
 
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.

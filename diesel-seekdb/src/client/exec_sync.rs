@@ -73,7 +73,10 @@ impl ObVecClient {
 
 /// Each statement's output; a failure gets its errno before anything else (a
 /// rollback) runs on the connection.
-fn run_statements(conn: &mut MysqlConnection, statements: Vec<Statement>) -> Result<Vec<Output>> {
+pub(super) fn run_statements(
+    conn: &mut MysqlConnection,
+    statements: Vec<Statement>,
+) -> Result<Vec<Output>> {
     statements
         .into_iter()
         .map(|s| run_one(conn, s).with_errno(conn))

@@ -9,6 +9,7 @@ use diesel::{MysqlConnection, RunQueryDsl};
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
+use super::bulk_load::{serialized, BulkJob, LoadMethod};
 use super::meta::{describe_table, TableInfo};
 use super::ops::{self, Rows};
 use super::plan::ClientState;
@@ -281,6 +282,45 @@ impl ObVecClient {
         partition: Option<&str>,
     ) -> Result<usize> {
         self.insert(table, &stmt::to_values(rows)?, partition)
+    }
+
+    /// Loads `rows` (JSON objects keyed by column) all or nothing and leaves `table`
+    /// with its vector indexes built and serving searches at full speed: rows go through
+    /// `LOAD DATA /*+ direct */ LOCAL INFILE` into a staging copy, the indexes are built
+    /// with `CREATE /*+ parallel(N) */ VECTOR INDEX`, and the copy replaces the table in
+    /// one `RENAME`. A bad row (type, dimensions, NaN, length, duplicate key) is named in
+    /// the error (`rows[17].embedding`) and leaves the table as it was, as does a timeout
+    /// or a lost server. Rows written to `table` by others during the load are lost: see
+    /// [`BulkLoadOptions`](super::BulkLoadOptions) and the `bulk_load` module notes.
+    pub fn bulk_load<'a, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = rows.into_iter().map(Ok);
+        self.drive_bulk(BulkJob::new(table, rows, options, LoadMethod::DirectLoad)?)
+    }
+
+    /// [`bulk_load`](Self::bulk_load) for serializable values (model structs), each
+    /// converted as the load reaches it.
+    pub fn bulk_load_serialize<'a, T, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        T: serde::Serialize,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = serialized(rows.into_iter());
+        self.drive_bulk(BulkJob::new(table, rows, options, LoadMethod::DirectLoad)?)
     }
 
     /// `INSERT INTO` like [`Self::insert`], returning for each statement the rows it

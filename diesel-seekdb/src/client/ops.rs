@@ -176,6 +176,15 @@ pub(crate) fn write_rows<'a>(
     }
     Op::with_table(table, move |info| {
         Op::with_limits(move |limits| {
+            if verb == "INSERT INTO" {
+                // Text protocol, values written in: one round trip per statement and no
+                // prepare (issue 14: the prepared path ran at 0.71-0.82x of raw SQL). An
+                // INSERT without IGNORE either adds every row or fails.
+                let n = rows.len();
+                let statements = stmt::insert_text_statements(&info, rows, partition, limits)?;
+                let statements = statements.into_iter().map(Statement::Batch).collect();
+                return Op::run(Plan::new(statements, move |_| Ok(n)).atomic());
+            }
             let statements = stmt::write_statements(verb, &info, rows, partition, limits)?;
             let statements = statements.into_iter().map(Statement::Execute).collect();
             Op::run(Plan::new(statements, affected).atomic())

@@ -5,6 +5,7 @@ mod approximate;
 mod approximate_check;
 mod array;
 mod array_text;
+mod bulk;
 mod fulltext;
 mod functions;
 mod group;
@@ -24,6 +25,7 @@ pub use array::{
     ArrayContains, ArrayExpressionMethods, ArrayLength, ArrayListPredicate, ArraySqlType,
 };
 pub use array_text::{array_to_string, ArrayToString, ArrayToStringInput};
+pub use bulk::{bulk_load, bulk_load_model, insert_rows};
 pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,

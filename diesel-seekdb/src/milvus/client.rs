@@ -342,6 +342,22 @@ impl MilvusLikeClient {
         Ok(json!({ "insert_count": ids.len(), "ids": ids }))
     }
 
+    /// Loads rows into an existing collection all or nothing and leaves its vector index
+    /// built and serving searches: [`ObVecClient::bulk_load`].
+    pub fn bulk_load<'a, I>(
+        &self,
+        collection_name: &str,
+        data: I,
+        options: crate::client::BulkLoadOptions<'a>,
+    ) -> Result<crate::client::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        self.require(collection_name)?;
+        self.inner.bulk_load(collection_name, data, options)
+    }
+
     /// Inserts serializable rows (structs become rows by field name); returns what
     /// [`Self::insert`] does.
     pub fn insert_serialize<T: serde::Serialize>(
