@@ -84,6 +84,7 @@ pub mod ddl;
 pub mod diesel_ext;
 mod errno;
 mod error;
+mod fixed_vector;
 pub mod fragment;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -107,6 +108,7 @@ pub use diesel_ext::{
 };
 pub use errno::SeekdbResultExt;
 pub use error::{Error, Result, ServerErrorKind};
+pub use fixed_vector::FixedVector;
 pub use sparse::SparseVector;
 pub use vector::Vector;
 
@@ -119,5 +121,5 @@ pub mod prelude {
     pub use crate::sql_types::{
         Array as ArrayType, SparseVector as SparseVectorType, Vector as VectorType,
     };
-    pub use crate::{SessionManager, SessionSettings, SparseVector, Vector};
+    pub use crate::{FixedVector, SessionManager, SessionSettings, SparseVector, Vector};
 }

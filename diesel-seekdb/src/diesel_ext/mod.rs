@@ -5,6 +5,7 @@ mod approximate;
 mod approximate_check;
 mod array;
 mod array_text;
+mod fixed;
 mod fulltext;
 mod functions;
 mod pool;
