@@ -159,8 +159,14 @@ impl fmt::Display for Error {
             Error::Database {
                 code: Some(code),
                 message,
-                ..
-            } => write!(f, "seekdb error {code}: {message}"),
+                kind,
+            } => {
+                write!(f, "seekdb error {code}: {message}")?;
+                match kind.hint() {
+                    Some(hint) => write!(f, " ({hint})"),
+                    None => Ok(()),
+                }
+            }
             Error::Database {
                 code: None,
                 message,

@@ -92,6 +92,7 @@ pub mod fuzzing;
 pub mod migration;
 pub mod milvus;
 pub mod model;
+pub mod point;
 mod row;
 #[cfg(feature = "runtime")]
 pub mod runtime;
@@ -109,17 +110,19 @@ pub use diesel_ext::{
 pub use errno::SeekdbResultExt;
 pub use error::{Error, Result, ServerErrorKind};
 pub use fixed_vector::FixedVector;
+pub use point::Point;
 pub use sparse::SparseVector;
 pub use vector::Vector;
 
 /// Everything needed to write vector queries: `use diesel_seekdb::prelude::*;`.
 pub mod prelude {
     pub use crate::diesel_ext::{
-        match_against, ArrayExpressionMethods, SparseVectorExpressionMethods, SqlArray,
-        VectorExpressionMethods,
+        match_against, ArrayExpressionMethods, PointExpressionMethods,
+        SparseVectorExpressionMethods, SqlArray, VectorExpressionMethods,
     };
     pub use crate::sql_types::{
-        Array as ArrayType, SparseVector as SparseVectorType, Vector as VectorType,
+        Array as ArrayType, Point as PointType, SparseVector as SparseVectorType,
+        Vector as VectorType, VectorOf,
     };
-    pub use crate::{FixedVector, SessionManager, SessionSettings, SparseVector, Vector};
+    pub use crate::{FixedVector, Point, SessionManager, SessionSettings, SparseVector, Vector};
 }

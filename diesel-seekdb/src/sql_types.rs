@@ -64,3 +64,16 @@ pub struct Array;
 )]
 #[diesel(mysql_type(name = "String"))]
 pub struct VectorOf<const N: usize>;
+
+/// seekdb `POINT` (a `GEOMETRY` column holding points), read and written as the
+/// server's stored form: SRID then WKB.
+///
+/// The C client reads such a column directly. diesel-async's driver cannot read a
+/// `GEOMETRY` result at all (it panics in the driver), so through it select
+/// [`readable()`](crate::diesel_ext::PointExpressionMethods::readable), which is
+/// `CAST(p AS BINARY)` (the same bytes, typed as a blob), or `st_astext(p)`.
+#[derive(
+    Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
+)]
+#[diesel(mysql_type(name = "Blob"))]
+pub struct Point;

@@ -8,6 +8,7 @@ mod array_text;
 mod fixed;
 mod fulltext;
 mod functions;
+mod gis;
 mod pool;
 pub(crate) mod session;
 mod sparse;
@@ -30,6 +31,10 @@ pub use functions::{
     CosineDistance, CosineSimilarity, InnerProduct, L1Distance, L2Distance, L2Squared,
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
+};
+pub use gis::{
+    st_astext, st_distance, st_dwithin, st_geomfromtext, PointExpressionMethods, PointSqlType,
+    PointValue, Readable, StAsText, StDWithin, StDistance, StGeomFromText,
 };
 pub use pool::SessionManager;
 pub use session::{
