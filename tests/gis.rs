@@ -259,3 +259,166 @@ mod through_diesel_async {
         );
     }
 }
+
+// ---- the clients: POINT columns as JSON, spatial search, both transports ------------
+
+mod clients {
+    use super::*;
+    use diesel_seekdb::client::{Filter, SpatialSearch};
+    use diesel_seekdb::{AsyncObVecClient, ObVecClient};
+    use serde_json::{json, Map, Value};
+
+    type Rows = Vec<Map<String, Value>>;
+
+    /// Every JSON form a POINT column takes: an object (SRID optional), `[x, y]`, WKT.
+    fn client_rows() -> Vec<Value> {
+        vec![
+            json!({"id": 1, "name": "a", "location": {"x": 1.5, "y": 2}}),
+            json!({"id": 2, "name": "b", "location": [3, 4], "maybe": {"x": 0.25, "y": -0.125, "srid": 0}}),
+            json!({"id": 3, "name": "c", "location": "POINT(-1 0.5)"}),
+            json!({"id": 4, "name": "d", "location": {"x": 10, "y": 10, "srid": 0}}),
+        ]
+    }
+
+    fn point(x: f64, y: f64) -> Value {
+        json!({"x": x, "y": y, "srid": 0})
+    }
+
+    fn ids(rows: &Rows) -> Vec<i64> {
+        rows.iter().map(|r| r["id"].as_i64().unwrap()).collect()
+    }
+
+    fn check_all(rows: &Rows) {
+        assert_eq!(ids(rows), [1, 2, 3, 4]);
+        assert_eq!(rows[0]["location"], point(1.5, 2.0));
+        assert_eq!(rows[1]["location"], point(3.0, 4.0));
+        assert_eq!(rows[1]["maybe"], point(0.25, -0.125));
+        assert_eq!(rows[2]["location"], point(-1.0, 0.5));
+        assert_eq!(rows[0]["maybe"], Value::Null);
+    }
+
+    fn check_near(rows: &Rows) {
+        assert_eq!(ids(rows), NEAR_ORIGIN.map(i64::from));
+        let d: Vec<f64> = rows
+            .iter()
+            .map(|r| r["distance"].as_f64().unwrap())
+            .collect();
+        assert!(
+            (d[0] - 1.25f64.sqrt()).abs() < 1e-9 && (d[1] - 2.5).abs() < 1e-9,
+            "{d:?}"
+        );
+        assert_eq!(rows[1]["location"], point(1.5, 2.0));
+    }
+
+    fn near_origin() -> SpatialSearch {
+        SpatialSearch::new("places", "location", Point::new(0.0, 0.0), 10).within(3.0)
+    }
+
+    fn within_filter() -> Filter {
+        Filter::expr(places::location.st_dwithin(Point::new(10.0, 9.0), 1.5))
+    }
+
+    fn wgs84_row() -> Vec<Value> {
+        vec![json!({"id": 9, "name": "w", "location": {"x": 116.4, "y": 39.9, "srid": 4326}})]
+    }
+
+    #[test]
+    fn obvec_client_reads_writes_and_searches_points() {
+        let db = TestDb::new("gis_client");
+        let client = ObVecClient::from_url(&db.url).unwrap();
+        client.execute_table_ddl("places", CREATE).unwrap();
+        assert_eq!(client.insert("places", &client_rows(), None).unwrap(), 4);
+        check_all(&client.get("places", &[], None, &[], &[]).unwrap());
+        check_near(&client.spatial_search(near_origin()).unwrap());
+        let nearest = client
+            .spatial_search(
+                SpatialSearch::new("places", "location", Point::new(9.0, 9.0), 1)
+                    .output_columns(&["id"]),
+            )
+            .unwrap();
+        assert_eq!(ids(&nearest), [4]);
+        assert_eq!(nearest[0].len(), 2, "id and distance: {:?}", nearest[0]);
+        let filtered = client
+            .get(
+                "places",
+                &[],
+                Some(within_filter()),
+                &["id", "location"],
+                &[],
+            )
+            .unwrap();
+        assert_eq!(ids(&filtered), [4]);
+
+        let err = client.insert("places", &wgs84_row(), None).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            Some(ServerErrorKind::UnknownSpatialReference),
+            "{err}"
+        );
+        let err = client
+            .insert(
+                "places",
+                &[json!({"id": 9, "name": "x", "location": {"x": 1}})],
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Validation { ref parameter, .. } if parameter.ends_with("location.y")),
+            "{err}"
+        );
+        let err = client
+            .spatial_search(SpatialSearch::new(
+                "places",
+                "name",
+                Point::new(0.0, 0.0),
+                1,
+            ))
+            .unwrap_err();
+        assert!(err.to_string().contains("not a POINT"), "{err}");
+        assert_eq!(
+            client.get("places", &[], None, &["id"], &[]).unwrap().len(),
+            4
+        );
+    }
+
+    #[tokio::test]
+    async fn async_client_reads_writes_and_searches_points() {
+        let db = TestDb::new("gis_async_client");
+        let client = AsyncObVecClient::from_url(&db.url).await.unwrap();
+        client.execute_table_ddl("places", CREATE).await.unwrap();
+        assert_eq!(
+            client.insert("places", &client_rows(), None).await.unwrap(),
+            4
+        );
+        check_all(&client.get("places", &[], None, &[], &[]).await.unwrap());
+        check_near(&client.spatial_search(near_origin()).await.unwrap());
+        let filtered = client
+            .get(
+                "places",
+                &[],
+                Some(within_filter()),
+                &["id", "location"],
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&filtered), [4]);
+        let err = client
+            .insert("places", &wgs84_row(), None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            Some(ServerErrorKind::UnknownSpatialReference),
+            "{err}"
+        );
+        assert_eq!(
+            client
+                .get("places", &[], None, &["id"], &[])
+                .await
+                .unwrap()
+                .len(),
+            4
+        );
+    }
+}

@@ -13,10 +13,12 @@ mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
 mod exec_sync;
+mod gis;
 mod hybrid;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_gis;
 mod plan;
 mod query;
 pub(crate) mod source;
@@ -35,6 +37,7 @@ pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
+pub use ops_gis::SpatialSearch;
 #[cfg(feature = "fuzzing")]
 pub(crate) use query::placeholders;
 pub use query::{BoxedFilter, DynQuery, Filter};

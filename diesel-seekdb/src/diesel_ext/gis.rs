@@ -12,8 +12,7 @@ use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::is_nullable::{IsOneNullable, IsSqlTypeNullable, MaybeNullable};
 use diesel::sql_types::{
-    Blob, Bool, Double, Integer, MaybeNullableType, Nullable, OneIsNullable, SqlType, Text,
-    Unsigned,
+    Bool, Double, Integer, MaybeNullableType, Nullable, OneIsNullable, SqlType, Text, Unsigned,
 };
 use diesel::QueryResult;
 use std::borrow::Borrow;
@@ -26,7 +25,6 @@ use crate::Point;
 #[derive(Debug, Clone, diesel::query_builder::QueryId)]
 pub struct PointValue<ST> {
     point: Point,
-    wkb: Vec<u8>,
     sql_type: std::marker::PhantomData<ST>,
 }
 
@@ -34,10 +32,35 @@ impl<ST> PointValue<ST> {
     fn new(point: Point) -> Self {
         PointValue {
             point,
-            wkb: point.to_wkb(),
             sql_type: std::marker::PhantomData,
         }
     }
+}
+
+/// A point's WKB as a bound blob (the SRID goes separately).
+#[derive(diesel::sql_types::SqlType)]
+#[diesel(mysql_type(name = "Blob"))]
+struct Wkb;
+
+impl ToSql<Wkb, Mysql> for Point {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
+        out.write_all(&self.to_wkb())?;
+        Ok(IsNull::No)
+    }
+}
+
+/// `ST_GeomFromWKB(?, ?)` for `point`, after refusing NaN and infinity (no geometry
+/// holds them) before anything is sent.
+pub(crate) fn walk_point<'b>(point: &'b Point, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+    point
+        .validate()
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    out.push_sql("ST_GeomFromWKB(");
+    out.push_bind_param::<Wkb, Point>(point)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Unsigned<Integer>, u32>(&point.srid)?;
+    out.push_sql(")");
+    Ok(())
 }
 
 impl<ST: SqlType + diesel::expression::TypedExpressionType> Expression for PointValue<ST> {
@@ -54,17 +77,8 @@ impl<ST, QS> AppearsOnTable<QS> for PointValue<ST> where Self: Expression {}
 impl<ST, QS> SelectableExpression<QS> for PointValue<ST> where Self: Expression {}
 
 impl<ST> QueryFragment<Mysql> for PointValue<ST> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
-        // Refused before anything is sent: no geometry holds NaN or infinity.
-        self.point
-            .validate()
-            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-        out.push_sql("ST_GeomFromWKB(");
-        out.push_bind_param::<Blob, Vec<u8>>(&self.wkb)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Unsigned<Integer>, u32>(&self.point.srid)?;
-        out.push_sql(")");
-        Ok(())
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        walk_point(&self.point, out)
     }
 }
 

@@ -32,6 +32,7 @@ pub use functions::{
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+pub(crate) use gis::walk_point;
 pub use gis::{
     st_astext, st_distance, st_dwithin, st_geomfromtext, PointExpressionMethods, PointSqlType,
     PointValue, Readable, StAsText, StDWithin, StDistance, StGeomFromText,
