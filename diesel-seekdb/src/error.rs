@@ -184,10 +184,10 @@ impl fmt::Display for Error {
             Error::Database {
                 code: Some(code),
                 message,
-                ..
+                kind,
             } => {
                 write!(f, "seekdb error {code}: {message}")?;
-                match crate::hints::for_server_error(*code, message) {
+                match crate::hints::for_server_error(*code, message).or_else(|| kind.hint()) {
                     Some(hint) => write!(f, " (hint: {hint})"),
                     None => Ok(()),
                 }

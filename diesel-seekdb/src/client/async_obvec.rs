@@ -493,6 +493,11 @@ impl AsyncObVecClient {
 
     // ---- search ---------------------------------------------------------------------
 
+    /// [`ObVecClient::spatial_search`](super::ObVecClient::spatial_search).
+    pub async fn spatial_search(&self, search: super::SpatialSearch) -> Result<Rows> {
+        self.exec(super::ops_gis::spatial_search(search)).await
+    }
+
     /// Approximate nearest neighbours through the vector index
     /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
     pub async fn ann_search(&self, search: AnnSearch) -> Result<Rows> {

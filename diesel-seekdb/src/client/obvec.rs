@@ -420,6 +420,12 @@ impl ObVecClient {
 
     // ---- search ---------------------------------------------------------------------
 
+    /// The rows nearest to a point by a POINT column (`st_distance`, optionally only
+    /// those `_st_dwithin` a distance), nearest first, each with its `distance`.
+    pub fn spatial_search(&self, search: super::SpatialSearch) -> Result<Rows> {
+        self.exec(super::ops_gis::spatial_search(search))
+    }
+
     /// Approximate nearest neighbours through the vector index
     /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
     pub fn ann_search(&self, search: AnnSearch) -> Result<Rows> {

@@ -6,8 +6,10 @@ mod approximate_check;
 mod array;
 mod array_text;
 mod bulk;
+mod fixed;
 mod fulltext;
 mod functions;
+mod gis;
 mod group;
 mod guard;
 mod index_hint;
@@ -34,6 +36,11 @@ pub use functions::{
     CosineDistance, CosineSimilarity, InnerProduct, L1Distance, L2Distance, L2Squared,
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
+};
+pub(crate) use gis::walk_point;
+pub use gis::{
+    st_astext, st_distance, st_dwithin, st_geomfromtext, PointExpressionMethods, PointSqlType,
+    PointValue, Readable, StAsText, StDWithin, StDistance, StGeomFromText,
 };
 pub use group::group_nearest;
 #[cfg(feature = "async")]
