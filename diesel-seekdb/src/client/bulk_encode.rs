@@ -253,6 +253,13 @@ pub(crate) fn push_literal(out: &mut String, value: &BindValue) {
         BindValue::Text(s) => push_text_literal(out, s),
         BindValue::Json(Value::Null) => out.push_str("NULL"),
         BindValue::Json(j) => push_text_literal(out, &j.to_string()),
+        // `to_bind` refuses non-finite coordinates, as for floats.
+        BindValue::Point(p) if p.validate().is_ok() => {
+            out.push_str("ST_GeomFromText(");
+            push_text_literal(out, &p.to_wkt());
+            let _ = write!(out, ", {})", p.srid);
+        }
+        BindValue::Point(_) => out.push_str("NULL"),
         BindValue::Vector(v) => {
             let mut bytes = Vec::with_capacity(v.len() * 12 + 4);
             bytes.push(b'\'');

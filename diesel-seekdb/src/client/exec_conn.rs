@@ -22,6 +22,11 @@ pub(crate) fn exec_on<R>(conn: &mut MysqlConnection, op: Result<Op<'_, R>>) -> R
             Op::Table(table, then) => then(Arc::new(describe_table(conn, &table)?))?,
             Op::Limits(then) => then(run_plan_on(conn, ops::read_limits())?)?,
             Op::RetryBusy(mut attempt) => return run_plan_on(conn, attempt()?),
+            Op::Server(then) => then(Arc::new(run_plan_on(
+                conn,
+                super::ops_server::read_server(),
+            )?))?,
+            Op::Chain(plan) => run_plan_on(conn, plan)?,
         }
     }
 }
