@@ -7,9 +7,7 @@ use diesel::mysql::Mysql;
 use diesel::sql_types::{Nullable, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 
-use diesel_seekdb_rules::sql_type::{classify, TypeClass};
-
-use crate::ddl::quote_ident;
+use crate::ddl::{quote_ident, ColumnType};
 use crate::error::{Error, Result};
 
 /// The kind of value a column holds, as far as value conversion is concerned.
@@ -30,7 +28,7 @@ pub enum ColumnKind {
     /// `JSON`.
     Json,
     /// `VECTOR(dim)`.
-    Vector(usize),
+    Vector(u32),
     /// `SPARSEVECTOR`.
     SparseVector,
     /// `ARRAY(element)`; the element type as the server spells it.
@@ -42,30 +40,60 @@ pub enum ColumnKind {
 }
 
 impl ColumnKind {
-    /// Classifies an `information_schema.COLUMNS.COLUMN_TYPE` value.
+    /// Classifies an `information_schema.COLUMNS.COLUMN_TYPE` value (read with
+    /// [`ColumnType::from_server`]; a type it does not model is [`ColumnKind::Other`]).
     ///
     /// ```
     /// use diesel_seekdb::client::ColumnKind;
     /// assert_eq!(ColumnKind::from_column_type("VECTOR(768)"), ColumnKind::Vector(768));
     /// assert_eq!(ColumnKind::from_column_type("bigint(20) unsigned"), ColumnKind::Integer { unsigned: true });
     /// assert_eq!(ColumnKind::from_column_type("ARRAY(VARCHAR(20))"), ColumnKind::Array("VARCHAR(20)".into()));
+    /// assert_eq!(ColumnKind::from_column_type("blob"), ColumnKind::Other("blob".into()));
     /// ```
     pub fn from_column_type(column_type: &str) -> ColumnKind {
-        // One classification for the clients, the Milvus layer and the derive: the
-        // shared rule table's.
-        match classify(column_type) {
-            TypeClass::Integer { unsigned, .. } => ColumnKind::Integer { unsigned },
-            TypeClass::Bool => ColumnKind::Bool,
-            TypeClass::Float | TypeClass::Double | TypeClass::Decimal => ColumnKind::Float,
+        Self::classify(ColumnType::from_server(column_type).as_ref(), column_type)
+    }
+
+    /// The kind of a column type.
+    ///
+    /// ```
+    /// use diesel_seekdb::client::ColumnKind;
+    /// use diesel_seekdb::ddl::ColumnType;
+    /// assert_eq!(ColumnKind::of_type(&ColumnType::Decimal(10, 2)), ColumnKind::Float);
+    /// assert_eq!(ColumnKind::of_type(&ColumnType::Year), ColumnKind::Temporal);
+    /// ```
+    pub fn of_type(ty: &ColumnType) -> ColumnKind {
+        Self::classify(Some(ty), &ty.to_sql())
+    }
+
+    // The one classification of column types for the clients and the Milvus layer;
+    // `spelled` is what `Other` reports.
+    fn classify(ty: Option<&ColumnType>, spelled: &str) -> ColumnKind {
+        let Some(ty) = ty else {
+            return ColumnKind::Other(spelled.to_string());
+        };
+        match ty {
+            ColumnType::Bool => ColumnKind::Bool,
+            t if t.is_integer() => ColumnKind::Integer {
+                unsigned: t.is_unsigned(),
+            },
+            ColumnType::Float | ColumnType::Double | ColumnType::Decimal(..) => ColumnKind::Float,
             // Byte strings are bound as they are, not as text.
-            TypeClass::Text { binary: true, .. } => ColumnKind::Other(column_type.to_string()),
-            TypeClass::Text { .. } => ColumnKind::Text,
-            TypeClass::Json => ColumnKind::Json,
-            TypeClass::Vector(d) => ColumnKind::Vector(d as usize),
-            TypeClass::SparseVector => ColumnKind::SparseVector,
-            TypeClass::Array(element) => ColumnKind::Array(element),
-            TypeClass::Temporal => ColumnKind::Temporal,
-            TypeClass::Other => ColumnKind::Other(column_type.to_string()),
+            ColumnType::Binary(_) | ColumnType::VarBinary(_) => {
+                ColumnKind::Other(spelled.to_string())
+            }
+            t if t.is_text() => ColumnKind::Text,
+            ColumnType::Enum(_) | ColumnType::Set(_) => ColumnKind::Text,
+            ColumnType::Json => ColumnKind::Json,
+            ColumnType::Vector(d) => ColumnKind::Vector(*d),
+            ColumnType::SparseVector => ColumnKind::SparseVector,
+            ColumnType::Array(element) => ColumnKind::Array(element.to_sql()),
+            ColumnType::DateTime
+            | ColumnType::Timestamp
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Year => ColumnKind::Temporal,
+            _ => ColumnKind::Other(spelled.to_string()),
         }
     }
 }
@@ -77,6 +105,9 @@ pub struct ColumnInfo {
     pub name: String,
     /// The type as the server prints it (`VECTOR(3)`, `bigint(20)`, ...).
     pub column_type: String,
+    /// The type, parsed ([`ColumnType::from_server`]); `None` for a type
+    /// [`ColumnType`] does not model (`BLOB`, `BIT`, `GEOMETRY`, ...).
+    pub parsed_type: Option<ColumnType>,
     /// The classified type.
     pub kind: ColumnKind,
     /// Whether NULL is allowed.
@@ -275,14 +306,18 @@ pub(crate) fn columns_from_rows(
         .into_iter()
         // seekdb's hidden bookkeeping columns (`__pk_increment`, ...) are not the user's.
         .filter(|r| !r.name.starts_with("__"))
-        .map(|r| ColumnInfo {
-            kind: ColumnKind::from_column_type(&r.column_type),
-            nullable: r.is_nullable.eq_ignore_ascii_case("YES"),
-            primary_key: r.column_key.eq_ignore_ascii_case("PRI"),
-            auto_increment: r.extra.to_ascii_lowercase().contains("auto_increment"),
-            name: r.name,
-            column_type: r.column_type,
-            comment: r.comment,
+        .map(|r| {
+            let parsed_type = ColumnType::from_server(&r.column_type);
+            ColumnInfo {
+                kind: ColumnKind::classify(parsed_type.as_ref(), &r.column_type),
+                parsed_type,
+                nullable: r.is_nullable.eq_ignore_ascii_case("YES"),
+                primary_key: r.column_key.eq_ignore_ascii_case("PRI"),
+                auto_increment: r.extra.to_ascii_lowercase().contains("auto_increment"),
+                name: r.name,
+                column_type: r.column_type,
+                comment: r.comment,
+            }
         })
         .collect();
     Ok((stored_name, columns))

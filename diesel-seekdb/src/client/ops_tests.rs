@@ -12,6 +12,7 @@ fn text_table() -> Arc<TableInfo> {
     let column = |name: &str, primary_key: bool| ColumnInfo {
         name: name.into(),
         column_type: "varchar(64)".into(),
+        parsed_type: Some(crate::ddl::ColumnType::Varchar(64)),
         kind: ColumnKind::Text,
         nullable: !primary_key,
         primary_key,
