@@ -132,3 +132,55 @@ async fn async_table_info_parses_column_types() {
         &c.table_info("extra").await.unwrap(),
     );
 }
+
+/// A table with a vector index (its distance comes from `SHOW CREATE TABLE`) and a
+/// partitioning, for the free functions on a bare connection.
+const INDEXED_SQL: &str = "CREATE TABLE indexed (id INT PRIMARY KEY, v VECTOR(3), \
+                           VECTOR INDEX vidx (v) WITH (distance=inner_product, type=hnsw)) \
+                           PARTITION BY HASH(id) PARTITIONS 2";
+
+fn check_indexed(info: &TableInfo) {
+    assert_eq!(info.name, "indexed");
+    assert_eq!(info.column("v").unwrap().parsed_type, Some(T::Vector(3)));
+    let vidx = info.vector_index_on("v").unwrap();
+    assert_eq!(vidx.name, "vidx");
+    assert_eq!(vidx.distance.as_deref(), Some("INNER_PRODUCT"));
+    assert_eq!(info.partitions, ["p0", "p1"]);
+    assert!(info.indexes.iter().any(|i| i.name == "PRIMARY" && i.unique));
+}
+
+#[test]
+fn describe_table_on_a_bare_connection() {
+    use diesel::connection::SimpleConnection;
+    let db = TestDb::new("describe_table_on_a_bare_connection");
+    let mut conn = diesel_seekdb_suite::connect(&db.url);
+    conn.batch_execute(INDEXED_SQL).unwrap();
+    check_indexed(&diesel_seekdb::client::describe_table(&mut conn, "indexed").unwrap());
+    assert!(diesel_seekdb::client::table_exists(&mut conn, "INDEXED").unwrap());
+    assert!(!diesel_seekdb::client::table_exists(&mut conn, "nope").unwrap());
+    assert!(matches!(
+        diesel_seekdb::client::describe_table(&mut conn, "nope"),
+        Err(diesel_seekdb::Error::CollectionNotFound { name }) if name == "nope"
+    ));
+}
+
+#[tokio::test]
+async fn describe_table_async_on_a_bare_connection() {
+    use diesel_async::{AsyncConnection, AsyncMysqlConnection, SimpleAsyncConnection};
+    let db = TestDb::new("describe_table_async_on_a_bare_connection");
+    let mut conn = AsyncMysqlConnection::establish(&db.url).await.unwrap();
+    conn.batch_execute(INDEXED_SQL).await.unwrap();
+    let info = diesel_seekdb::client::describe_table_async(&mut conn, "indexed")
+        .await
+        .unwrap();
+    check_indexed(&info);
+    assert!(
+        diesel_seekdb::client::table_exists_async(&mut conn, "indexed")
+            .await
+            .unwrap()
+    );
+    assert!(matches!(
+        diesel_seekdb::client::describe_table_async(&mut conn, "nope").await,
+        Err(diesel_seekdb::Error::CollectionNotFound { .. })
+    ));
+}

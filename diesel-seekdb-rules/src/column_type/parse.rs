@@ -174,7 +174,8 @@ fn parse_in(text: &str, server: bool) -> Result<ColumnType, String> {
         }
     };
     let numeric = matches!(base, "FLOAT" | "DOUBLE" | "REAL" | "DECIMAL" | "NUMERIC");
-    if unsigned && !base.ends_with("INT") && !base.ends_with("INTEGER") && !(server && numeric) {
+    let integer_base = base.ends_with("INT") || base.ends_with("INTEGER");
+    if unsigned && !integer_base && !(server && numeric) {
         return Err(format!("`{base}` cannot be UNSIGNED"));
     }
     let none = |t: ColumnType| -> Result<ColumnType, String> {

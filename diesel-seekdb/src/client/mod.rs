@@ -3,8 +3,6 @@
 
 mod ann;
 #[cfg(feature = "async")]
-mod async_meta;
-#[cfg(feature = "async")]
 mod async_obvec;
 #[cfg(feature = "async")]
 mod async_source;
@@ -17,6 +15,7 @@ mod hybrid;
 mod meta;
 mod obvec;
 mod ops;
+mod ops_meta;
 mod plan;
 mod query;
 pub(crate) mod source;
@@ -29,11 +28,12 @@ pub use crate::row::JsonRow;
 pub use ann::DistanceFunc;
 pub use ann::{AnnSearch, MAX_TOPK};
 #[cfg(feature = "async")]
-pub use async_meta::{describe_table_async, table_exists_async};
-#[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
+#[cfg(feature = "async")]
+pub use exec_async::{describe_table_async, table_exists_async};
+pub use exec_sync::{describe_table, table_exists};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
-pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
+pub use meta::{ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
 #[cfg(feature = "fuzzing")]
 pub(crate) use query::placeholders;

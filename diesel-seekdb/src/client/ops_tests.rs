@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::*;
 use crate::client::meta::{ColumnInfo, ColumnKind};
-use crate::client::plan::Output;
+use crate::client::ops_meta::Next;
+use crate::client::plan::{ClientState, Output};
 
 fn text_table() -> Arc<TableInfo> {
     let column = |name: &str, primary_key: bool| ColumnInfo {
@@ -27,22 +28,22 @@ fn text_table() -> Arc<TableInfo> {
     })
 }
 
-/// The plan `op` comes to once the executor supplied `info` and `limits`; `Err` holds
-/// a value known without statements.
-fn resolve<'a, R>(
+/// The plan `op` comes to once the client state holds `info` and `limits` (resolved by
+/// the executors' own [`ClientState::next`]); `Err` holds a value known without
+/// statements.
+fn resolve<'a, R: 'a>(
     op: Result<Op<'a, R>>,
     info: &Arc<TableInfo>,
     limits: stmt::StatementLimits,
 ) -> std::result::Result<Plan<'a, R>, R> {
-    let mut op = op.unwrap();
-    loop {
-        op = match op {
-            Op::Ready(r) => return Err(r),
-            Op::Run(plan) => return Ok(plan),
-            Op::Table(_, then) => then(info.clone()).unwrap(),
-            Op::Limits(then) => then(limits).unwrap(),
-            Op::RetryBusy(mut attempt) => return Ok(attempt().unwrap()),
-        }
+    let state = ClientState::default();
+    state.remember_table(&info.name, (**info).clone());
+    state.keep_limits(limits);
+    match state.next(op.unwrap()).unwrap() {
+        Next::Done(r) => Err(r),
+        Next::Run(plan) => Ok(plan),
+        Next::Step(_) => panic!("the table and the limits are cached: nothing is read"),
+        Next::RetryBusy(mut attempt) => Ok(attempt().unwrap()),
     }
 }
 
