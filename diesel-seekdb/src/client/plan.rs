@@ -128,7 +128,10 @@ pub(crate) enum Op<'a, R> {
     /// Needs to know the server (read once per client).
     Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
     /// The server was read: keep what it is, then go on.
-    KeepServer(crate::server::ServerInfo, Then<'a, Arc<crate::server::ServerInfo>, R>),
+    KeepServer(
+        crate::server::ServerInfo,
+        Then<'a, Arc<crate::server::ServerInfo>, R>,
+    ),
 }
 
 impl<'a, R: 'a> Op<'a, R> {
