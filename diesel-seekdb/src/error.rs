@@ -79,6 +79,18 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A filtered approximate search returned fewer rows than asked while more rows
+    /// match its filter: the search lost rows (see `client::filtered`).
+    ShortResult {
+        /// The table searched.
+        table: String,
+        /// Rows the search returned.
+        returned: usize,
+        /// Rows the filter matches, counted up to `topk`.
+        matching: usize,
+        /// Rows asked for.
+        topk: usize,
+    },
 }
 
 /// seekdb's number for "inconsistent dimension".
@@ -172,10 +184,10 @@ impl fmt::Display for Error {
             Error::Database {
                 code: Some(code),
                 message,
-                ..
+                kind,
             } => {
                 write!(f, "seekdb error {code}: {message}")?;
-                match crate::hints::for_server_error(*code, message) {
+                match crate::hints::for_server_error(*code, message).or_else(|| kind.hint()) {
                     Some(hint) => write!(f, " (hint: {hint})"),
                     None => Ok(()),
                 }
@@ -195,6 +207,17 @@ impl fmt::Display for Error {
                 )
             }
             Error::Runtime { reason } => write!(f, "local seekdb: {reason}"),
+            Error::ShortResult {
+                table,
+                returned,
+                matching,
+                topk,
+            } => write!(
+                f,
+                "the filtered search of `{table}` returned {returned} of {topk} rows while \
+                 {matching} match the filter; raise ef_search, or run it exactly \
+                 (precise_search)"
+            ),
         }
     }
 }

@@ -46,6 +46,7 @@ fn resolve<'a, R>(
                 "OceanBase 4.3.5.3 seekdb (r1.4.0.0)",
             )))
             .unwrap(),
+            Op::Chain(_) => panic!("a chained plan needs the server's outputs"),
         }
     }
 }

@@ -106,6 +106,9 @@ pub(crate) enum Op<'a, R> {
     RetryBusy(Attempt<'a, R>),
     /// Needs to know the server (read once per client).
     Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
+    /// Run this plan; its outputs decide the next step (e.g. a count that only a
+    /// short search result needs).
+    Chain(Plan<'a, Op<'a, R>>),
 }
 
 impl<'a, R: 'a> Op<'a, R> {
@@ -161,6 +164,7 @@ pub(crate) struct ClientState {
     limits: OnceLock<StatementLimits>,
     busy: Mutex<BusyRetry>,
     server: OnceLock<Arc<crate::server::ServerInfo>>,
+    strict_index_use: std::sync::atomic::AtomicBool,
 }
 
 /// A poisoned lock still guards whole values: a panic cannot leave one half-written.
@@ -224,6 +228,18 @@ impl ClientState {
 
     pub(crate) fn set_busy(&self, retry: BusyRetry) {
         *lock(&self.busy) = retry;
+    }
+
+    /// Strict mode of the index-use guard: approximate searches that would scan every
+    /// row are refused.
+    pub(crate) fn strict(&self) -> bool {
+        self.strict_index_use
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_strict(&self, strict: bool) {
+        self.strict_index_use
+            .store(strict, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Before a plan runs: DDL forgets its table's description.
