@@ -12,7 +12,7 @@ use diesel::sql_types::{BigInt, Double};
 use diesel_seekdb::ddl::{Distance, ForkTable, VecIndexType, VectorIndex};
 use diesel_seekdb::fork::Fork;
 use diesel_seekdb::upkeep::{self, IndexBusyRetry, RebuildIndex, RefreshIndex};
-use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, ServerErrorKind};
+use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, SeekdbResultExt, ServerErrorKind};
 use diesel_seekdb_suite::TestDb;
 
 const DIM: usize = 64;
@@ -210,6 +210,14 @@ fn wrong_index_or_table_names_say_what_to_check() {
         "{err}"
     );
     RefreshIndex::new("vi", "t").execute(&mut db.conn).unwrap();
+    // A second vector index on the same column: the hint says why and what to do.
+    let err = db
+        .conn
+        .batch_execute("CREATE VECTOR INDEX vi2 ON t (v) WITH (distance=l2, type=hnsw, lib=vsag)")
+        .with_errno(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(err.code(), Some(1235), "{err}");
+    assert!(err.to_string().contains("one per column"), "{err}");
 }
 
 #[test]

@@ -30,6 +30,11 @@ pub(crate) fn for_server_error(code: u32, message: &str) -> Option<&'static str>
         1210 if message.contains("table name") => {
             "the table does not exist in the connection's database: check its name"
         }
+        1235 if message.contains("has vector index") => {
+            "the column already has a vector index (seekdb allows one per column): drop it \
+             first (ddl::DropIndex), or skip the step when the index exists (builder \
+             migrations do)"
+        }
         1235 if message.contains("vector index") => {
             "seekdb refused these vector index parameters: see ddl::VectorIndex for the \
              kinds, distances and parameters it accepts"
@@ -56,5 +61,13 @@ mod tests {
             None
         );
         assert_eq!(for_server_error(1062, "Duplicate entry"), None);
+        let twice = "create vector index on column has vector index is not supported";
+        assert!(for_server_error(1235, twice)
+            .unwrap()
+            .contains("one per column"));
+        let params = "the vector index params of distance not set is not supported";
+        assert!(for_server_error(1235, params)
+            .unwrap()
+            .contains("parameters"));
     }
 }

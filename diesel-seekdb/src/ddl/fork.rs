@@ -155,7 +155,7 @@ mod tests {
         assert!(matches!(e, Error::Validation { ref parameter, .. } if parameter == "target"));
         let e = ForkTable::new("items", "ITEMS").to_sql().unwrap_err();
         assert!(matches!(e, Error::Validation { ref parameter, .. } if parameter == "target"));
-        let e = ForkDatabase::new("a", &"x".repeat(129))
+        let e = ForkDatabase::new("a", "x".repeat(129))
             .to_sql()
             .unwrap_err();
         assert!(matches!(e, Error::Validation { ref parameter, .. } if parameter == "target"));
