@@ -226,8 +226,7 @@ fn milvus_iterators() {
         let hits: Vec<i64> = client
             .search_iterator("pts", request, batch, None)
             .unwrap()
-            .map(|page| page.unwrap())
-            .flatten()
+            .flat_map(|page| page.unwrap())
             .map(|h| {
                 assert!(h.distance.is_some() && h.entity.contains_key("g"));
                 h.id.as_i64().unwrap()
