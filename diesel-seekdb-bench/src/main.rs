@@ -5,6 +5,7 @@
 
 mod data;
 mod decode;
+mod loading;
 mod phases;
 mod plot;
 mod python;
@@ -284,7 +285,7 @@ fn run(args: Args) -> Result<(), String> {
         env[k] = v;
     }
     let mut failure = None;
-    for step in 0..8 {
+    for step in 0..9 {
         let r = match step {
             0 => bench.create(),
             1 => bench.insert(),
@@ -293,7 +294,8 @@ fn run(args: Args) -> Result<(), String> {
             4 => bench.ann_threads(),
             5 => bench.exact(),
             6 => bench.filtered(),
-            _ => bench.decode(),
+            7 => bench.decode(),
+            _ => bench.time_to_searchable(),
         };
         if let Err(e) = r {
             failure = Some(e);

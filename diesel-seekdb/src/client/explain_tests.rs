@@ -21,6 +21,7 @@ fn table(indexes: &[(&str, &str)]) -> TableInfo {
                 index_type: "VECTOR".into(),
                 unique: false,
                 distance: Some(metric.to_string()),
+                expression: None,
             })
             .collect(),
         partitions: Vec::new(),

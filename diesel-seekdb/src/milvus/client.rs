@@ -276,6 +276,11 @@ impl MilvusLikeClient {
             self.inner
                 .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
         }
+        for index in index_params.to_scalar_indexes()? {
+            info.require_column("field_name", index.field())?;
+            self.inner
+                .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
+        }
         Ok(())
     }
 
@@ -335,6 +340,22 @@ impl MilvusLikeClient {
             }
         };
         Ok(json!({ "insert_count": ids.len(), "ids": ids }))
+    }
+
+    /// Loads rows into an existing collection all or nothing and leaves its vector index
+    /// built and serving searches: [`ObVecClient::bulk_load`].
+    pub fn bulk_load<'a, I>(
+        &self,
+        collection_name: &str,
+        data: I,
+        options: crate::client::BulkLoadOptions<'a>,
+    ) -> Result<crate::client::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        self.require(collection_name)?;
+        self.inner.bulk_load(collection_name, data, options)
     }
 
     /// Inserts serializable rows (structs become rows by field name); returns what
