@@ -226,8 +226,7 @@ fn milvus_iterators() {
         let hits: Vec<i64> = client
             .search_iterator("pts", request, batch, None)
             .unwrap()
-            .map(|page| page.unwrap())
-            .flatten()
+            .flat_map(|page| page.unwrap())
             .map(|h| {
                 assert!(h.distance.is_some() && h.entity.contains_key("g"));
                 h.id.as_i64().unwrap()
@@ -237,4 +236,42 @@ fn milvus_iterators() {
     }
     let two = SearchRequest::new("v", vec![QUERY.to_vec(), QUERY.to_vec()]);
     assert!(client.search_iterator("pts", two, 10, None).is_err());
+}
+
+#[test]
+fn composite_keys_page_in_key_order() {
+    let mut db = TestDb::new("iter_composite");
+    let values: Vec<String> = (0..40)
+        .map(|i| format!("({}, {}, '[{}, 1]')", i % 4, i / 4, i % 3))
+        .collect();
+    db.conn
+        .batch_execute(&format!(
+            "CREATE TABLE kk (a INT, b INT, v VECTOR(2), PRIMARY KEY (a, b));
+             INSERT INTO kk VALUES {};",
+            values.join(", ")
+        ))
+        .unwrap();
+    let mut want: Vec<(i64, i64)> = (0..40).map(|i| (i % 4, i / 4)).collect();
+    want.sort();
+    let client = ObVecClient::from_url(&db.url).unwrap();
+    for batch in [1, 3, 7, 40] {
+        let got: Vec<(i64, i64)> = client
+            .query_iter(QueryIter::new("kk").batch_size(batch))
+            .flat_map(|page| page.unwrap())
+            .map(|r| (r["a"].as_i64().unwrap(), r["b"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(got, want, "batch {batch}");
+        // Searches: distance, then the key; every row once.
+        let got: Vec<(i64, i64)> = client
+            .search_iter(SearchIter::new("kk", "v", vec![0.0, 1.0]).batch_size(batch))
+            .flat_map(|page| page.unwrap())
+            .map(|r| (r["a"].as_i64().unwrap(), r["b"].as_i64().unwrap()))
+            .collect();
+        // Row i is at distance i % 3 from the query; ties in (a, b) order.
+        let mut by_distance: Vec<(i64, i64, i64)> =
+            (0..40).map(|i| (i % 3, i % 4, i / 4)).collect();
+        by_distance.sort();
+        let by_distance: Vec<(i64, i64)> = by_distance.iter().map(|t| (t.1, t.2)).collect();
+        assert_eq!(got, by_distance, "batch {batch}");
+    }
 }

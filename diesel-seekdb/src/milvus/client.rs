@@ -472,15 +472,7 @@ impl MilvusLikeClient {
                 outputs.insert(0, key.clone());
             }
         }
-        if let Some(g) = &request.group_by {
-            let f = info
-                .require_column("group_by_field", &g.field)?
-                .name
-                .clone();
-            if !outputs.iter().any(|o| o.eq_ignore_ascii_case(&f)) {
-                outputs.push(f);
-            }
-        }
+        super::search::add_group_field(&info, &request, &mut outputs)?;
         if request.data.is_empty() {
             return Err(Error::validation("data", "no query vectors"));
         }
@@ -509,13 +501,7 @@ impl MilvusLikeClient {
                 if let Some(f) = filter {
                     search = search.filter(f);
                 }
-                if let Some(group) = &request.group_by {
-                    super::search::grouped(&self.inner, search, group, request.exact)
-                } else if request.exact {
-                    self.inner.precise_search(search)
-                } else {
-                    self.inner.ann_search(search)
-                }
+                super::search::run(&self.inner, search, &request)
             };
             let mut rows = run(filter.clone())?;
             // NULL sorts first: a NULL (or, under cosine, zero) stored vector would take

@@ -157,20 +157,42 @@ impl SearchRequest {
     }
 }
 
-/// Runs `search` grouped as `group` asks, as one flat hit list (group by group).
-pub(super) fn grouped(
+/// Runs one query vector's `search` as `request` asks: grouped, exact or through the
+/// index. A grouped search comes back as one flat hit list, group by group.
+pub(super) fn run(
     client: &crate::client::ObVecClient,
     search: crate::client::AnnSearch,
-    group: &GroupBy,
-    exact: bool,
+    request: &SearchRequest,
 ) -> Result<Vec<Map<String, Value>>> {
+    let Some(group) = &request.group_by else {
+        return if request.exact {
+            client.precise_search(search)
+        } else {
+            client.ann_search(search)
+        };
+    };
     let groups = client.grouped_search(
         crate::client::GroupedSearch::new(search, &group.field)
             .group_size(group.size)
             .strict_group_size(group.strict)
-            .exact(exact),
+            .exact(request.exact),
     )?;
     Ok(groups.into_iter().flat_map(|g| g.rows).collect())
+}
+
+/// A grouped search returns its grouping field in each hit's entity.
+pub(super) fn add_group_field(
+    info: &crate::client::TableInfo,
+    request: &SearchRequest,
+    outputs: &mut Vec<String>,
+) -> Result<()> {
+    if let Some(g) = &request.group_by {
+        let field = &info.require_column("group_by_field", &g.field)?.name;
+        if !outputs.iter().any(|o| o.eq_ignore_ascii_case(field)) {
+            outputs.push(field.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a metric the field's vector index was not built for (Milvus: "metric type
