@@ -82,12 +82,12 @@ pub(crate) fn point_to_json(column: &str, hex: &str) -> Result<Value> {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let text = text.as_bytes();
-    if text.len() % 2 != 0 {
+    let pairs = text.as_bytes().chunks_exact(2);
+    if !pairs.remainder().is_empty() {
         return None;
     }
     let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    text.chunks(2)
+    pairs
         .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
         .collect()
 }
