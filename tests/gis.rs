@@ -189,6 +189,56 @@ fn srid_4326_is_a_typed_error_naming_the_fix_and_non_finite_points_are_refused()
     assert_eq!(count, 0, "nothing was written");
 }
 
+/// The builder's SPATIAL index, created on the server, is what `_st_dwithin` plans on.
+#[test]
+fn a_spatial_index_from_the_builder_serves_st_dwithin() {
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct PlanLine {
+        #[diesel(sql_type = Text, column_name = "Query Plan")]
+        line: String,
+    }
+    let db = TestDb::new("gis_index");
+    let mut conn = db.connect();
+    conn.batch_execute(
+        "CREATE TABLE places (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, \
+         location POINT NOT NULL SRID 0, maybe POINT)",
+    )
+    .unwrap();
+    let ddl = diesel_seekdb::ddl::Index::spatial("near_idx", "location")
+        .to_create_sql("places")
+        .unwrap();
+    assert_eq!(
+        ddl,
+        "CREATE SPATIAL INDEX `near_idx` ON `places` (`location`)"
+    );
+    conn.batch_execute(&ddl).unwrap();
+    diesel::insert_into(places::table)
+        .values(&places())
+        .execute(&mut conn)
+        .unwrap();
+    // EXPLAIN takes no bound parameters: the point's WKB inlined as hex, as bound otherwise.
+    let wkb: String = Point::new(0.0, 0.0)
+        .to_wkb()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let plan: Vec<PlanLine> = diesel::sql_query(format!(
+        "EXPLAIN SELECT id FROM places WHERE _st_dwithin(location, ST_GeomFromWKB(x'{wkb}', 0), 3)"
+    ))
+    .load(&mut conn)
+    .unwrap();
+    let plan: String = plan.into_iter().map(|p| p.line + "\n").collect();
+    assert!(plan.contains("places(near_idx)"), "{plan}");
+    let near: Vec<i32> = places::table
+        .select(places::id)
+        .filter(places::location.st_dwithin(Point::new(0.0, 0.0), 3.0))
+        .order(places::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(near, [1, 3]);
+}
+
 mod through_diesel_async {
     use super::*;
     use diesel::{ExpressionMethods, QueryDsl};
