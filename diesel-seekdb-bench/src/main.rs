@@ -5,6 +5,7 @@
 
 mod data;
 mod decode;
+mod loading;
 mod phases;
 mod plot;
 mod python;
@@ -17,6 +18,7 @@ mod targets;
 #[cfg(test)]
 mod tests;
 mod threads;
+mod tune;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -283,7 +285,7 @@ fn run(args: Args) -> Result<(), String> {
         env[k] = v;
     }
     let mut failure = None;
-    for step in 0..8 {
+    for step in 0..9 {
         let r = match step {
             0 => bench.create(),
             1 => bench.insert(),
@@ -292,7 +294,8 @@ fn run(args: Args) -> Result<(), String> {
             4 => bench.ann_threads(),
             5 => bench.exact(),
             6 => bench.filtered(),
-            _ => bench.decode(),
+            7 => bench.decode(),
+            _ => bench.time_to_searchable(),
         };
         if let Err(e) = r {
             failure = Some(e);
@@ -305,6 +308,14 @@ fn run(args: Args) -> Result<(), String> {
     if failure.is_none() && !args.ef.is_empty() {
         match bench.sweep(args.sweep_rounds) {
             Ok(points) => sweep = points,
+            Err(e) => failure = Some(e),
+        }
+    }
+    if failure.is_none() {
+        match bench.tune() {
+            Ok(tuned) => {
+                results.insert("tuned_ef_search".into(), tuned);
+            }
             Err(e) => failure = Some(e),
         }
     }

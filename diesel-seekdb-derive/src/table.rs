@@ -114,6 +114,19 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         });
         quote!(.fulltext_index(#ddl::FullTextIndex::new(#fname, [#(#cols),*]) #parser))
     });
+    let keys = m.keys.iter().map(|k| {
+        let (kname, col) = (&k.name, &k.column);
+        quote!(.index(#ddl::Index::new(#kname, [#col])))
+    });
+    let json_indexes = m.json_indexes.iter().map(|j| {
+        let (jname, col, path) = (&j.name, &j.column, &j.path);
+        let cast = match j.cast {
+            model::JsonCastTok::Signed => quote!(#ddl::JsonCast::Signed),
+            model::JsonCastTok::Double => quote!(#ddl::JsonCast::Double),
+            model::JsonCastTok::Char(n) => quote!(#ddl::JsonCast::Char(#n)),
+        };
+        quote!(.json_index(#ddl::JsonPathIndex::new(#jname, #col, #path, #cast)))
+    });
     let organization = m.organization.as_deref().map(|o| {
         if o == "heap" {
             quote!(.organization(#ddl::Organization::Heap))
@@ -173,6 +186,8 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     #pk
                     #(#vector_indexes)*
                     #(#fulltexts)*
+                    #(#keys)*
+                    #(#json_indexes)*
                     #organization
                     #lob
                     #comment

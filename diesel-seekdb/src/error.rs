@@ -79,6 +79,18 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A filtered approximate search returned fewer rows than asked while more rows
+    /// match its filter: the search lost rows (see `client::filtered`).
+    ShortResult {
+        /// The table searched.
+        table: String,
+        /// Rows the search returned.
+        returned: usize,
+        /// Rows the filter matches, counted up to `topk`.
+        matching: usize,
+        /// Rows asked for.
+        topk: usize,
+    },
 }
 
 /// seekdb's number for "inconsistent dimension".
@@ -125,6 +137,19 @@ impl Error {
         }
     }
 
+    /// What to do about a server error seekdb users commonly meet (a busy or missing
+    /// vector index, memory, timeouts); `Display` ends with it too.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Database {
+                code: Some(code),
+                message,
+                ..
+            } => crate::hints::for_server_error(*code, message),
+            _ => None,
+        }
+    }
+
     /// A server error with its number (and the kind that follows from it).
     pub(crate) fn with_code(self, number: u32) -> Self {
         match self {
@@ -162,8 +187,8 @@ impl fmt::Display for Error {
                 kind,
             } => {
                 write!(f, "seekdb error {code}: {message}")?;
-                match kind.hint() {
-                    Some(hint) => write!(f, " ({hint})"),
+                match crate::hints::for_server_error(*code, message).or_else(|| kind.hint()) {
+                    Some(hint) => write!(f, " (hint: {hint})"),
                     None => Ok(()),
                 }
             }
@@ -182,6 +207,17 @@ impl fmt::Display for Error {
                 )
             }
             Error::Runtime { reason } => write!(f, "local seekdb: {reason}"),
+            Error::ShortResult {
+                table,
+                returned,
+                matching,
+                topk,
+            } => write!(
+                f,
+                "the filtered search of `{table}` returned {returned} of {topk} rows while \
+                 {matching} match the filter; raise ef_search, or run it exactly \
+                 (precise_search)"
+            ),
         }
     }
 }

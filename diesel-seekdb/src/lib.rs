@@ -85,10 +85,12 @@ pub mod diesel_ext;
 mod errno;
 mod error;
 mod fixed_vector;
+pub mod fork;
 pub mod fragment;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod hints;
 pub mod migration;
 pub mod milvus;
 pub mod model;
@@ -96,8 +98,10 @@ pub mod point;
 mod row;
 #[cfg(feature = "runtime")]
 pub mod runtime;
+pub mod server;
 pub mod sparse;
 pub mod sql_types;
+pub mod upkeep;
 mod vector;
 
 #[cfg(feature = "async")]

@@ -14,6 +14,8 @@ pub(super) fn parse_field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
         sql_type: None,
         comment: None,
         fulltext: None,
+        key: None,
+        json_indexes: Vec::new(),
     };
     for attr in field.attrs.iter().filter(|x| x.path().is_ident("seekdb")) {
         attr.parse_nested_meta(|meta| {
@@ -97,11 +99,16 @@ pub(super) fn parse_field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                     dup(a.fulltext.is_some())?;
                     a.fulltext = Some((parse_fulltext(&meta, false)?, span));
                 }
+                "key" => {
+                    dup(a.key.is_some())?;
+                    a.key = Some((parse_key(&meta)?, span));
+                }
+                "json_index" => a.json_indexes.push((parse_json_index(&meta)?, span)),
                 _ => {
                     return Err(meta.error(format!(
                         "unknown key `{key}` in a field's `#[seekdb(...)]`; expected \
                          primary_key, auto_increment, vector, index, varchar, text, sql_type, \
-                         comment or fulltext"
+                         comment, fulltext, key or json_index"
                     )))
                 }
             }

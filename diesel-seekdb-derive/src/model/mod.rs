@@ -14,6 +14,7 @@ use crate::sql_type::{self, Inferred, SqlType, SqlTypeExt as _};
 mod field;
 mod index;
 mod partition;
+mod scalar_index;
 
 use diesel_seekdb_rules::fulltext;
 use diesel_seekdb_rules::index::{self as rules, Kind, ParamType, ParamValue};
@@ -21,6 +22,8 @@ use diesel_seekdb_rules::{DEFAULT_LOB_INROW_THRESHOLD, MAX_DIMENSIONS, MAX_LOB_I
 use field::parse_field_attrs;
 use index::{check_fulltext, check_index, parse_fulltext, parse_index};
 use partition::parse_partition;
+use scalar_index::{check_scalar_indexes, parse_json_index, parse_key, RawJsonIndex};
+pub use scalar_index::{JsonCastTok, JsonIdx, Key};
 
 pub struct Model {
     pub table: String,
@@ -32,6 +35,10 @@ pub struct Model {
     pub primary_key: Vec<String>,
     pub vector_indexes: Vec<VIndex>,
     pub fulltexts: Vec<FullText>,
+    /// Secondary indexes from `#[seekdb(key)]`.
+    pub keys: Vec<Key>,
+    /// Functional indexes from `#[seekdb(json_index(...))]`.
+    pub json_indexes: Vec<JsonIdx>,
 }
 
 pub struct Column {
@@ -158,6 +165,8 @@ struct FieldAttrs {
     sql_type: Option<(SqlType, Span)>,
     comment: Option<String>,
     fulltext: Option<(RawFullText, Span)>,
+    key: Option<(Option<String>, Span)>,
+    json_indexes: Vec<(RawJsonIndex, Span)>,
 }
 
 struct RawIndex {
@@ -301,6 +310,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let mut columns = Vec::new();
     let mut pk_fields = Vec::new();
     let mut raw_indexes: Vec<(String, RawIndex, Span, bool)> = Vec::new();
+    let (mut keys, mut json_indexes) = (Vec::new(), Vec::new());
     for field in fields {
         let fident = field.ident.clone().expect("named field");
         let mut name = fident.unraw().to_string();
@@ -425,6 +435,14 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
             ft.columns = vec![(name.clone(), span)];
             raw_fulltexts.push((ft, span));
         }
+        check_scalar_indexes(
+            &name,
+            &ty,
+            a.key,
+            a.json_indexes,
+            &mut keys,
+            &mut json_indexes,
+        )?;
         columns.push(Column {
             field: fident,
             name,
@@ -534,6 +552,8 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
         primary_key,
         vector_indexes,
         fulltexts,
+        keys,
+        json_indexes,
     })
 }
 

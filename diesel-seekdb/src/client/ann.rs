@@ -50,6 +50,8 @@ pub struct AnnSearch {
     pub(crate) index_hint: Option<String>,
     pub(crate) distance_threshold: Option<f64>,
     pub(crate) ef_search: Option<u32>,
+    pub(crate) short_check: bool,
+    pub(crate) filtered_ef: bool,
 }
 
 impl AnnSearch {
@@ -69,6 +71,8 @@ impl AnnSearch {
             index_hint: None,
             distance_threshold: None,
             ef_search: None,
+            short_check: true,
+            filtered_ef: true,
         }
     }
 
@@ -150,8 +154,60 @@ impl AnnSearch {
         self
     }
 
+    /// Whether an approximate search whose filter matches more rows than it returned
+    /// (fewer than `topk`) is an [`Error::ShortResult`] (the default) or returns the
+    /// rows it has. See [`super::filtered`].
+    pub fn check_short_result(mut self, check: bool) -> Self {
+        self.short_check = check;
+        self
+    }
+
+    /// Whether a filtered approximate search without [`ef_search`](Self::ef_search)
+    /// raises `ef_search` to [`filtered_ef_search`](super::filtered_ef_search) (the
+    /// default) or leaves the session's value. See [`super::filtered`].
+    pub fn raise_ef_for_filters(mut self, raise: bool) -> Self {
+        self.filtered_ef = raise;
+        self
+    }
+
     /// Renders the statement after checking every name against `table`.
     pub(crate) fn build(self, table: &TableInfo, mode: SearchMode) -> Result<DynQuery> {
+        Ok(self.build_checked(table, mode)?.0)
+    }
+
+    /// The statement, and the count that tells a short result from a filter that
+    /// matches few rows (see [`super::filtered`]) when one is needed.
+    pub(crate) fn build_checked(
+        mut self,
+        table: &TableInfo,
+        mode: SearchMode,
+    ) -> Result<(DynQuery, Option<DynQuery>)> {
+        let count_filter = match (&self.filter, mode, self.distance_threshold) {
+            (Some(Filter::Fragment(f)), SearchMode::Approximate, None) if self.short_check => {
+                Some(f.clone())
+            }
+            _ => None,
+        };
+        if mode == SearchMode::Approximate
+            && self.filter.is_some()
+            && self.filtered_ef
+            && self.ef_search.is_none()
+        {
+            self.ef_search = Some(super::filtered::filtered_ef_search(self.topk));
+        }
+        let search = super::filtered::CountOf {
+            topk: self.topk,
+            partitions: self.partitions.clone(),
+            distance: self.distance,
+            column: self.column.clone(),
+            vector: self.vector.clone(),
+        };
+        let q = self.build_query(table, mode)?;
+        let count = count_filter.map(|f| search.query(table, f));
+        Ok((q, count))
+    }
+
+    fn build_query(self, table: &TableInfo, mode: SearchMode) -> Result<DynQuery> {
         if self.topk == 0 || self.topk > MAX_TOPK {
             return Err(Error::validation(
                 "topk",

@@ -106,6 +106,10 @@ pub struct IndexInfo {
     /// For vector indexes, the distance the server reports (`L2`, `COSINE`,
     /// `INNER_PRODUCT`); a search must use the matching function to use the index.
     pub distance: Option<String>,
+    /// For a functional index, its expression as the server prints it
+    /// (``cast(json_extract(`meta`,'$.page') as signed)``); its column is then a
+    /// hidden one (`SYS_NC20$`).
+    pub expression: Option<String>,
 }
 
 /// A table as the server describes it.
@@ -204,6 +208,8 @@ pub(crate) struct IndexRow {
     index_type: String,
     #[diesel(sql_type = diesel::sql_types::BigInt, column_name = "Non_unique")]
     non_unique: i64,
+    #[diesel(sql_type = Nullable<Text>, column_name = "Expression")]
+    expression: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -313,6 +319,7 @@ pub(crate) fn indexes_from_rows(index_rows: Vec<IndexRow>) -> Vec<IndexInfo> {
                 index_type: r.index_type,
                 unique: r.non_unique == 0,
                 distance: None,
+                expression: r.expression,
             }),
         }
     }

@@ -12,9 +12,11 @@ pub mod alter;
 pub mod column;
 pub mod distance;
 pub mod drop;
+pub mod fork;
 pub mod fulltext;
 pub mod ident;
 mod index;
+pub mod json_index;
 pub mod partition;
 pub mod table;
 pub mod vector_index;
@@ -24,10 +26,12 @@ pub use fulltext::{FullTextIndex, FullTextParser, IkMode};
 
 pub use alter::AlterTable;
 pub use drop::DropTable;
+pub use fork::{ForkDatabase, ForkTable};
 pub use ident::{
     quote_ident, quote_string, validate_ident, Ident, IdentKind, IdentStyle, MAX_COLUMN_NAME_LEN,
     MAX_DATABASE_NAME_LEN, MAX_INDEX_NAME_LEN, MAX_PARTITION_NAME_LEN, MAX_TABLE_NAME_LEN,
 };
+pub use json_index::{JsonCast, JsonPathIndex};
 pub use partition::{Partition, PartitionDef, PartitionExpr, PartitionKind, PartitionValue};
 pub use table::{
     Column, ColumnType, CreateTable, DefaultValue, Index, Organization, MAX_ARRAY_DEPTH,

@@ -21,6 +21,7 @@ use super::fulltext::FullTextIndex;
 use super::ident::{eq_ci, quote_ident, quote_string, validate_ident, IdentKind};
 use super::index::validate_columns;
 pub use super::index::Index;
+use super::json_index::JsonPathIndex;
 use super::partition::Partition;
 use super::vector_index::{SyncMode, VectorIndex, MAX_LOB_INROW_THRESHOLD};
 use crate::{Error, Result};
@@ -77,6 +78,7 @@ pub struct CreateTable {
     columns: Vec<Column>,
     primary_key: Vec<String>,
     indexes: Vec<Index>,
+    json_indexes: Vec<JsonPathIndex>,
     vector_indexes: Vec<VectorIndex>,
     fulltext_indexes: Vec<FullTextIndex>,
     partition: Option<Partition>,
@@ -96,6 +98,7 @@ impl CreateTable {
             columns: Vec::new(),
             primary_key: Vec::new(),
             indexes: Vec::new(),
+            json_indexes: Vec::new(),
             vector_indexes: Vec::new(),
             fulltext_indexes: Vec::new(),
             partition: None,
@@ -142,6 +145,33 @@ impl CreateTable {
         self
     }
 
+    /// Adds a functional index over a JSON path (the fast layout for filtered search
+    /// on JSON metadata; see [`JsonPathIndex`]).
+    ///
+    /// ```
+    /// use diesel_seekdb::ddl::*;
+    /// let sql = CreateTable::new("t")
+    ///     .column(Column::new("id", ColumnType::BigInt).primary_key())
+    ///     .column(Column::new("meta", ColumnType::Json))
+    ///     .json_index(JsonPathIndex::new("idx_page", "meta", "$.page", JsonCast::Signed))
+    ///     .to_sql()?;
+    /// assert_eq!(
+    ///     sql,
+    ///     "CREATE TABLE `t` (`id` BIGINT NOT NULL, `meta` JSON, PRIMARY KEY (`id`), \
+    ///      KEY `idx_page` ((CAST(JSON_EXTRACT(`meta`, '$.page') AS SIGNED))))"
+    /// );
+    /// # Ok::<(), diesel_seekdb::Error>(())
+    /// ```
+    pub fn json_index(mut self, index: JsonPathIndex) -> Self {
+        self.json_indexes.push(index);
+        self
+    }
+
+    /// The functional indexes over JSON paths.
+    pub fn get_json_indexes(&self) -> &[JsonPathIndex] {
+        &self.json_indexes
+    }
+
     /// Adds a vector index.
     pub fn vector_index(mut self, index: VectorIndex) -> Self {
         self.vector_indexes.push(index);
@@ -152,6 +182,11 @@ impl CreateTable {
     pub fn fulltext_index(mut self, index: FullTextIndex) -> Self {
         self.fulltext_indexes.push(index);
         self
+    }
+
+    /// The full-text indexes declared inline (for the clients' server checks).
+    pub(crate) fn fulltext_indexes(&self) -> &[FullTextIndex] {
+        &self.fulltext_indexes
     }
 
     /// Partitions the table.
@@ -318,6 +353,19 @@ impl CreateTable {
             }
             names.push(&i.name);
         }
+        for j in &self.json_indexes {
+            j.validate()?;
+            claim(&names, &j.name)?;
+            let param = format!("json_indexes.{}", j.name);
+            let c = self.need(&param, &j.column)?;
+            if c.ty != ColumnType::Json {
+                return Err(Error::validation(
+                    param,
+                    format!("column {:?} is {}, not JSON", c.name, c.ty.to_sql()),
+                ));
+            }
+            names.push(&j.name);
+        }
         let lob = self.lob_inrow_threshold;
         check_charset("table", self.charset.as_deref(), self.collation.as_deref())?;
         if let Some(l) = lob {
@@ -465,6 +513,9 @@ impl CreateTable {
         }
         for i in &self.indexes {
             items.push(i.to_inline_sql()?);
+        }
+        for j in &self.json_indexes {
+            items.push(j.to_inline_sql()?);
         }
         for v in &self.vector_indexes {
             let dim = match self.find(v.column()).map(|c| &c.ty) {

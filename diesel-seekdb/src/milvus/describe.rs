@@ -17,6 +17,16 @@ pub fn filter_schema(info: &TableInfo) -> FilterSchema {
             schema.add_field(c.name.clone(), kind);
         }
     }
+    // Functional indexes over JSON paths: the filter then tests their expression.
+    for index in &info.indexes {
+        let parsed = index
+            .expression
+            .as_deref()
+            .and_then(crate::ddl::json_index::parse_expression);
+        if let Some((column, path, cast)) = parsed {
+            schema = schema.json_index(column, &path, cast);
+        }
+    }
     schema
 }
 
@@ -173,6 +183,21 @@ pub(crate) fn describe_indexes(info: &TableInfo, ddl: &str) -> Vec<Value> {
                 }
                 index["metric_type"] = json!(metric);
                 index["params"] = Value::Object(params);
+            }
+            // A functional index over a JSON path: its JSON field, not the hidden column.
+            let json = i
+                .expression
+                .as_deref()
+                .and_then(crate::ddl::json_index::parse_expression);
+            if let Some((column, path, cast)) = json {
+                index["fields"] = json!([column]);
+                index["field_name"] = json!(column);
+                let cast = match cast {
+                    crate::ddl::JsonCast::Signed => "int64",
+                    crate::ddl::JsonCast::Double => "double",
+                    _ => "varchar",
+                };
+                index["params"] = json!({ "json_path": path, "json_cast_type": cast });
             }
             index
         })

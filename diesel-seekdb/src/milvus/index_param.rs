@@ -220,13 +220,18 @@ impl IndexParams {
         params: Value,
     ) -> Result<&mut Self> {
         let param = IndexParam::new(index_name, field_name, index_type).params(params);
-        param.to_vector_index()?;
         self.add(param)
     }
 
-    /// Adds (or replaces) a ready [`IndexParam`], after checking it.
+    /// Adds (or replaces) a ready [`IndexParam`], after checking it. Scalar index
+    /// types (`INVERTED`, `STL_SORT`, `Trie`, `BITMAP`) become secondary or JSON-path
+    /// indexes (see [`ScalarIndex`](super::ScalarIndex)).
     pub fn add(&mut self, param: IndexParam) -> Result<&mut Self> {
-        param.to_vector_index()?;
+        if super::scalar_index::is_scalar_type(&param.index_type) {
+            super::scalar_index::to_scalar_index(&param)?;
+        } else {
+            param.to_vector_index()?;
+        }
         if let Some(slot) = self
             .indexes
             .iter_mut()
@@ -254,11 +259,21 @@ impl IndexParams {
         self.indexes.is_empty()
     }
 
-    /// Converts every entry.
+    /// Converts every vector index entry.
     pub fn to_vector_indexes(&self) -> Result<Vec<VectorIndex>> {
         self.indexes
             .iter()
+            .filter(|p| !super::scalar_index::is_scalar_type(&p.index_type))
             .map(IndexParam::to_vector_index)
+            .collect()
+    }
+
+    /// Converts every scalar index entry.
+    pub fn to_scalar_indexes(&self) -> Result<Vec<super::ScalarIndex>> {
+        self.indexes
+            .iter()
+            .filter(|p| super::scalar_index::is_scalar_type(&p.index_type))
+            .map(super::scalar_index::to_scalar_index)
             .collect()
     }
 }

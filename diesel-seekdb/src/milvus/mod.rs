@@ -21,11 +21,14 @@ mod describe;
 pub mod filter;
 mod ids;
 mod index_param;
+mod iterators;
+mod scalar_index;
 mod schema;
 mod search;
 
 pub use client::{MilvusFilter, MilvusLikeClient, QuickCollection};
 pub use describe::filter_schema;
 pub use index_param::{IndexParam, IndexParams};
+pub use scalar_index::ScalarIndex;
 pub use schema::{CollectionSchema, DataType, FieldSchema, MilvusCollection};
 pub use search::{Hit, SearchRequest};

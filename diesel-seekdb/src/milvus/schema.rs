@@ -573,6 +573,19 @@ impl CollectionSchema {
                 }
                 table = table.vector_index(index);
             }
+            for index in params.to_scalar_indexes()? {
+                if !self
+                    .fields
+                    .iter()
+                    .any(|f| f.name.eq_ignore_ascii_case(index.field()))
+                {
+                    return Err(Error::validation(
+                        "index_params.field_name",
+                        format!("no field `{}` in the schema", index.field()),
+                    ));
+                }
+                table = index.add_to(table);
+            }
         }
         if let Some(p) = &self.partitions {
             table = table.partition(p.clone());

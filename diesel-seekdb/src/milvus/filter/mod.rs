@@ -20,6 +20,7 @@
 pub mod ast;
 mod check;
 mod fold;
+mod indexed;
 mod ir;
 mod lexer;
 mod parser;
@@ -51,7 +52,7 @@ pub fn compile(
     }
     let expr = parse(filter)?;
     let pred = check::check(&expr, schema, params)?;
-    Ok(Some(render::render(&pred, schema.alias())))
+    Ok(Some(render::render(&pred, schema)))
 }
 
 fn error_at(offset: usize, message: impl Into<String>) -> Error {

@@ -8,13 +8,16 @@
 //! that they too yield NULL, not FALSE, for a missing value.
 
 use super::ir::{ArithOp, CmpOp, Contains, Lit, Pred, Rhs, Ty, Val};
-use super::schema::ScalarKind;
+use super::schema::{FilterSchema, ScalarKind};
 use crate::fragment::{BindValue, SqlFragment};
 
-/// Renders `pred`, qualifying columns with `alias` when given.
-pub(crate) fn render(pred: &Pred, alias: Option<&str>) -> SqlFragment {
+/// Renders `pred`, qualifying columns with the schema's alias when given and testing
+/// the expressions of its JSON-path indexes where they apply.
+pub(crate) fn render(pred: &Pred, schema: &FilterSchema) -> SqlFragment {
     let mut r = Renderer {
-        alias,
+        alias: schema.alias(),
+        schema,
+        positive: true,
         out: SqlFragment::new(),
     };
     r.pred(pred);
@@ -39,6 +42,10 @@ const NUMBER_TYPES: &str = "('INTEGER','UNSIGNED INTEGER','DOUBLE','DECIMAL')";
 
 struct Renderer<'a> {
     alias: Option<&'a str>,
+    schema: &'a FilterSchema,
+    /// Not under a `NOT`: only there may a condition be narrowed by an index test
+    /// (see [`super::indexed`]).
+    positive: bool,
     out: SqlFragment,
 }
 
@@ -182,14 +189,20 @@ impl Renderer<'_> {
             Pred::Or(items) => self.joined(items, " OR "),
             Pred::Not(inner) => {
                 self.sql("(NOT ");
+                self.positive = !self.positive;
                 self.pred(inner);
+                self.positive = !self.positive;
                 self.sql(")");
             }
             Pred::Compare {
                 lhs,
                 op,
                 rhs: Rhs::Lit(lit),
-            } => self.comparison(lhs, &[(*op, lit)]),
+            } => {
+                let narrowed = self.narrow(lhs, &[(*op, lit)]);
+                self.comparison(lhs, &[(*op, lit)]);
+                self.close(narrowed);
+            }
             Pred::Compare {
                 lhs,
                 op,
@@ -206,13 +219,20 @@ impl Renderer<'_> {
                 self.sql(")");
             }
             Pred::Range { val, lower, upper } => {
-                self.comparison(val, &[(lower.0, &lower.1), (upper.0, &upper.1)])
+                let parts = [(lower.0, &lower.1), (upper.0, &upper.1)];
+                let narrowed = self.narrow(val, &parts);
+                self.comparison(val, &parts);
+                self.close(narrowed);
             }
             Pred::In {
                 val,
                 items,
                 negated,
-            } => self.in_list(val, items, *negated),
+            } => {
+                let narrowed = !*negated && self.narrow_in(val, items);
+                self.in_list(val, items, *negated);
+                self.close(narrowed);
+            }
             Pred::Like { val, pattern } => {
                 self.sql("(");
                 if val.is_json() {
@@ -264,6 +284,78 @@ impl Renderer<'_> {
                 items,
             } => self.contains(*mode, target, items),
         }
+    }
+
+    /// Closes what [`narrow`](Self::narrow) opened.
+    fn close(&mut self, narrowed: bool) {
+        if narrowed {
+            self.sql(")");
+        }
+    }
+
+    /// The functional index whose expression `v` can be tested with, when the
+    /// condition is in a positive position.
+    fn index_of(&self, v: &Val) -> Option<super::schema::JsonIndexed> {
+        if !self.positive {
+            return None;
+        }
+        match v {
+            Val::JsonPath { column, path } => self.schema.json_indexed(column, path).cloned(),
+            _ => None,
+        }
+    }
+
+    /// Opens `(<indexed expression> op lit AND ` when `v op lit` implies that test;
+    /// the caller renders the exact condition and closes.
+    fn narrow(&mut self, v: &Val, parts: &[(CmpOp, &Lit)]) -> bool {
+        let Some(index) = self.index_of(v) else {
+            return false;
+        };
+        let tests: Vec<(CmpOp, Lit)> = parts
+            .iter()
+            .filter_map(|(op, lit)| super::indexed::implied(index.cast, *op, lit))
+            .collect();
+        if tests.is_empty() {
+            return false;
+        }
+        self.sql("(");
+        for (i, (op, lit)) in tests.iter().enumerate() {
+            if i > 0 {
+                self.sql(" AND ");
+            }
+            self.sql("(");
+            self.sql(&super::indexed::expression(&index, self.alias));
+            self.sql(op_sql(*op));
+            self.bind(lit);
+            self.sql(")");
+        }
+        self.sql(" AND ");
+        true
+    }
+
+    /// [`narrow`](Self::narrow) for `v IN (items)`.
+    fn narrow_in(&mut self, v: &Val, items: &[Lit]) -> bool {
+        let Some(index) = self.index_of(v) else {
+            return false;
+        };
+        if items.is_empty()
+            || !items
+                .iter()
+                .all(|l| super::indexed::implied(index.cast, CmpOp::Eq, l).is_some())
+        {
+            return false;
+        }
+        self.sql("((");
+        self.sql(&super::indexed::expression(&index, self.alias));
+        self.sql(" IN (");
+        for (i, lit) in items.iter().enumerate() {
+            if i > 0 {
+                self.sql(", ");
+            }
+            self.bind(lit);
+        }
+        self.sql(")) AND ");
+        true
     }
 
     /// `val op lit [AND val op lit]` with whatever guards and collation the types need.

@@ -1,5 +1,8 @@
 //! The columns a filter may name, as the caller describes them.
 
+use crate::ddl::json_index::{parse_path, PathStep};
+use crate::ddl::JsonCast;
+
 /// A scalar column type (also the element type of an ARRAY column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -87,6 +90,17 @@ pub struct FilterSchema {
     fields: Vec<(String, FieldKind)>,
     alias: Option<String>,
     dynamic_field: Option<String>,
+    json_indexes: Vec<JsonIndexed>,
+}
+
+/// A functional index over a JSON path, as a filter can use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonIndexed {
+    pub(crate) column: String,
+    steps: Vec<PathStep>,
+    /// The path exactly as the index is written (the rendered literal must match it).
+    pub(crate) path: String,
+    pub(crate) cast: JsonCast,
 }
 
 impl FilterSchema {
@@ -121,6 +135,49 @@ impl FilterSchema {
     pub fn dynamic_field(mut self, column: impl Into<String>) -> Self {
         self.dynamic_field = Some(column.into());
         self
+    }
+
+    /// Declares a functional index on `CAST(JSON_EXTRACT(column, path) AS cast)` (see
+    /// [`crate::ddl::JsonPathIndex`]): comparisons of that path with literals of the
+    /// cast's type then also test the indexed expression, written exactly as the index
+    /// is, so seekdb finds the rows through the index. The Milvus client declares the
+    /// table's indexes by itself. A path that is not a plain member/array path is
+    /// ignored.
+    ///
+    /// ```
+    /// use diesel_seekdb::ddl::JsonCast;
+    /// use diesel_seekdb::milvus::filter::{compile, FieldKind, FilterSchema};
+    /// let schema = FilterSchema::new()
+    ///     .field("meta", FieldKind::Json)
+    ///     .json_index("meta", "$.page", JsonCast::Signed);
+    /// let frag = compile(r#"meta["page"] == 3"#, &schema, None)?.unwrap();
+    /// assert_eq!(
+    ///     frag.sql,
+    ///     "((CAST(JSON_EXTRACT(`meta`, '$.page') AS SIGNED) = ?) AND (JSON_EXTRACT(`meta`, ?) = ?))"
+    /// );
+    /// # Ok::<(), diesel_seekdb::Error>(())
+    /// ```
+    pub fn json_index(mut self, column: impl Into<String>, path: &str, cast: JsonCast) -> Self {
+        if let Some(steps) = parse_path(path).filter(|s| !s.is_empty()) {
+            let column = column.into();
+            self.json_indexes
+                .retain(|j| !(j.column == column && j.steps == steps));
+            self.json_indexes.push(JsonIndexed {
+                column,
+                steps,
+                path: path.to_string(),
+                cast,
+            });
+        }
+        self
+    }
+
+    /// The functional index on `path` (as the filter checker writes it) of `column`.
+    pub(crate) fn json_indexed(&self, column: &str, path: &str) -> Option<&JsonIndexed> {
+        let steps = parse_path(path)?;
+        self.json_indexes
+            .iter()
+            .find(|j| j.column.eq_ignore_ascii_case(column) && j.steps == steps)
     }
 
     /// The kind of a column (names are case-sensitive, as in Milvus).
