@@ -621,7 +621,7 @@ fn milvus_scalar_index_params_build_the_fast_layout() {
     let mut schema = MilvusLikeClient::create_schema();
     schema
         .add_field(FieldSchema::new("id", DataType::Int64).primary())
-        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(DIM))
+        .add_field(FieldSchema::new("v", DataType::FloatVector).dim(DIM as u32))
         .add_field(FieldSchema::new("bucket", DataType::Int32))
         .add_field(FieldSchema::new("meta", DataType::Json));
     let mut index = MilvusLikeClient::prepare_index_params();

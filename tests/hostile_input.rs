@@ -151,7 +151,7 @@ fn validation<T: std::fmt::Debug>(r: Result<T, Error>, parameter: &str, reason: 
 }
 
 #[track_caller]
-fn dimension<T: std::fmt::Debug>(r: Result<T, Error>, expected: usize, actual: usize) {
+fn dimension<T: std::fmt::Debug>(r: Result<T, Error>, expected: u32, actual: usize) {
     match r.expect_err("expected a dimension error") {
         Error::Dimension {
             expected: e,

@@ -24,8 +24,7 @@ use quote::quote;
 use syn::ext::IdentExt;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericArgument, LitInt, PathArguments, Type};
 
-/// The largest dimension count seekdb accepts for a `VECTOR(n)` column.
-const MAX_DIMENSIONS: usize = 16000;
+use diesel_seekdb_rules::MAX_DIMENSIONS;
 
 /// Declares which fields of a struct are seekdb vectors and how many dimensions
 /// each has.
@@ -34,7 +33,7 @@ const MAX_DIMENSIONS: usize = 16000;
 /// the field must be a `diesel_seekdb::Vector` or an `Option<diesel_seekdb::Vector>`.
 /// The derive generates, on the struct:
 ///
-/// - `pub const VECTOR_COLUMNS: &'static [(&'static str, usize)]`: each marked
+/// - `pub const VECTOR_COLUMNS: &'static [(&'static str, u32)]`: each marked
 ///   field's name and dimension count, in declaration order;
 /// - `pub fn check_vectors(&self) -> diesel_seekdb::Result<()>`: calls
 ///   `Vector::check_dimensions` on every marked field (on `Option` fields only when
@@ -130,7 +129,7 @@ pub fn derive_seekdb_table(input: TokenStream) -> TokenStream {
 /// One field marked `#[seekdb(vector(dim = N))]`.
 pub(crate) struct VectorField {
     pub(crate) ident: syn::Ident,
-    pub(crate) dim: usize,
+    pub(crate) dim: u32,
     pub(crate) optional: bool,
 }
 
@@ -248,7 +247,7 @@ pub(crate) fn vectors_impl(input: &DeriveInput, vectors: &[VectorField]) -> Toke
         impl #impl_generics #name #ty_generics #where_clause {
             /// The seekdb vector fields of this struct and their dimension counts,
             /// in declaration order.
-            pub const VECTOR_COLUMNS: &'static [(&'static str, usize)] = &[#(#entries),*];
+            pub const VECTOR_COLUMNS: &'static [(&'static str, u32)] = &[#(#entries),*];
 
             /// Checks every vector field is storable and has its declared number of
             /// dimensions (`None` values are skipped); call it before inserting.
@@ -262,8 +261,8 @@ pub(crate) fn vectors_impl(input: &DeriveInput, vectors: &[VectorField]) -> Toke
 }
 
 /// Parses `#[seekdb(vector(dim = N))]`, returning `N`.
-fn parse_field_attr(attr: &Attribute) -> syn::Result<usize> {
-    let mut dim: Option<usize> = None;
+fn parse_field_attr(attr: &Attribute) -> syn::Result<u32> {
+    let mut dim: Option<u32> = None;
     let mut saw_vector = false;
     attr.parse_nested_meta(|meta| {
         if !meta.path.is_ident("vector") {
@@ -291,7 +290,7 @@ fn parse_field_attr(attr: &Attribute) -> syn::Result<usize> {
                 return Err(inner.error("duplicate `dim` in `vector(...)`"));
             }
             let lit: LitInt = inner.value()?.parse()?;
-            let value: usize = lit.base10_parse()?;
+            let value: u32 = lit.base10_parse()?;
             if value == 0 || value > MAX_DIMENSIONS {
                 return Err(syn::Error::new_spanned(
                     &lit,

@@ -7,12 +7,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{GenericArgument, PathArguments, Type};
 
-pub use diesel_seekdb_rules::sql_type::{parse, SqlType};
+pub use diesel_seekdb_rules::column_type::{parse, ColumnType};
 
 /// What a field's Rust type says about its column.
 pub enum Inferred {
     /// A fixed SQL type.
-    Known(SqlType),
+    Known(ColumnType),
     /// `String`: VARCHAR by default, or TEXT.
     String,
     /// `Vector`: needs `vector(dim = N)`.
@@ -53,21 +53,21 @@ pub fn infer(ty: &Type) -> Inferred {
         return Inferred::Unknown;
     }
     let t = match last.ident.to_string().as_str() {
-        "i8" => SqlType::TinyInt(false),
-        "u8" => SqlType::TinyInt(true),
-        "i16" => SqlType::SmallInt(false),
-        "u16" => SqlType::SmallInt(true),
-        "i32" => SqlType::Int(false),
-        "u32" => SqlType::Int(true),
-        "i64" => SqlType::BigInt(false),
-        "u64" => SqlType::BigInt(true),
-        "f32" => SqlType::Float,
-        "f64" => SqlType::Double,
-        "bool" => SqlType::Bool,
-        "Value" => SqlType::Json,
-        "NaiveDateTime" => SqlType::DateTime,
-        "NaiveDate" => SqlType::Date,
-        "SparseVector" => SqlType::SparseVector,
+        "i8" => ColumnType::TinyInt,
+        "u8" => ColumnType::TinyIntUnsigned,
+        "i16" => ColumnType::SmallInt,
+        "u16" => ColumnType::SmallIntUnsigned,
+        "i32" => ColumnType::Int,
+        "u32" => ColumnType::IntUnsigned,
+        "i64" => ColumnType::BigInt,
+        "u64" => ColumnType::BigIntUnsigned,
+        "f32" => ColumnType::Float,
+        "f64" => ColumnType::Double,
+        "bool" => ColumnType::Bool,
+        "Value" => ColumnType::Json,
+        "NaiveDateTime" => ColumnType::DateTime,
+        "NaiveDate" => ColumnType::Date,
+        "SparseVector" => ColumnType::SparseVector,
         "String" => return Inferred::String,
         "Vector" => return Inferred::Vector,
         _ => return Inferred::Unknown,
@@ -77,47 +77,50 @@ pub fn infer(ty: &Type) -> Inferred {
 
 /// The Rust-side renderings of a column type: a `ColumnType` expression and its SQL.
 /// The type itself, its grammar and its rules are the shared crate's.
-pub trait SqlTypeExt {
+pub trait ColumnTypeExt {
     /// A `diesel_seekdb::ddl::ColumnType` expression.
     fn tokens(&self) -> TokenStream;
     /// The SQL spelling (for messages).
     fn sql(&self) -> String;
 }
 
-impl SqlTypeExt for SqlType {
+impl ColumnTypeExt for ColumnType {
     fn tokens(&self) -> TokenStream {
         let ct = quote!(::diesel_seekdb::ddl::ColumnType);
         match self {
-            SqlType::TinyInt(false) => quote!(#ct::TinyInt),
-            SqlType::TinyInt(true) => quote!(#ct::TinyIntUnsigned),
-            SqlType::SmallInt(false) => quote!(#ct::SmallInt),
-            SqlType::SmallInt(true) => quote!(#ct::SmallIntUnsigned),
-            SqlType::Int(false) => quote!(#ct::Int),
-            SqlType::Int(true) => quote!(#ct::IntUnsigned),
-            SqlType::BigInt(false) => quote!(#ct::BigInt),
-            SqlType::BigInt(true) => quote!(#ct::BigIntUnsigned),
-            SqlType::Float => quote!(#ct::Float),
-            SqlType::Double => quote!(#ct::Double),
-            SqlType::Decimal(p, s) => quote!(#ct::Decimal(#p, #s)),
-            SqlType::Varchar(n) => quote!(#ct::Varchar(#n)),
-            SqlType::Char(n) => quote!(#ct::Char(#n)),
-            SqlType::Text => quote!(#ct::Text),
-            SqlType::LongText => quote!(#ct::LongText),
-            SqlType::Json => quote!(#ct::Json),
-            SqlType::DateTime => quote!(#ct::DateTime),
-            SqlType::Timestamp => quote!(#ct::Timestamp),
-            SqlType::Date => quote!(#ct::Date),
-            SqlType::Bool => quote!(#ct::Bool),
-            SqlType::Vector(d) => quote!(#ct::Vector(#d)),
-            SqlType::SparseVector => quote!(#ct::SparseVector),
-            SqlType::Array(e) => {
+            ColumnType::Decimal(p, s) => quote!(#ct::Decimal(#p, #s)),
+            ColumnType::Varchar(n) => quote!(#ct::Varchar(#n)),
+            ColumnType::Char(n) => quote!(#ct::Char(#n)),
+            ColumnType::Binary(n) => quote!(#ct::Binary(#n)),
+            ColumnType::VarBinary(n) => quote!(#ct::VarBinary(#n)),
+            ColumnType::Vector(d) => quote!(#ct::Vector(#d)),
+            ColumnType::Enum(values) => {
+                quote!(#ct::Enum(::std::vec![#(::std::string::String::from(#values)),*]))
+            }
+            ColumnType::Set(values) => {
+                quote!(#ct::Set(::std::vec![#(::std::string::String::from(#values)),*]))
+            }
+            ColumnType::Array(e) => {
                 let e = e.tokens();
                 quote!(#ct::array(#e))
+            }
+            // Unit variants: the variant's name is its Debug form. A data-carrying
+            // variant added to the rules crate and not listed above is a compile
+            // error naming it, not a panic.
+            other => {
+                let name = format!("{other:?}");
+                match syn::parse_str::<syn::Ident>(&name) {
+                    Ok(ident) => quote!(#ct::#ident),
+                    Err(_) => {
+                        let msg = format!("diesel-seekdb-derive cannot generate `{name}`");
+                        quote!(::core::compile_error!(#msg))
+                    }
+                }
             }
         }
     }
 
     fn sql(&self) -> String {
-        self.render()
+        self.to_sql()
     }
 }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use syn::DeriveInput;
 
 use crate::model::{self, Method, PVal, PValue, Parser, Part};
-use crate::sql_type::SqlTypeExt as _;
+use crate::sql_type::ColumnTypeExt as _;
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let m = model::parse(input)?;
@@ -166,9 +166,9 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         .iter()
         .filter(|c| c.is_vector_field)
         .filter_map(|c| match c.ty {
-            crate::sql_type::SqlType::Vector(d) => Some(crate::VectorField {
+            crate::sql_type::ColumnType::Vector(d) => Some(crate::VectorField {
                 ident: c.field.clone(),
-                dim: d as usize,
+                dim: d,
                 optional: c.nullable,
             }),
             _ => None,

@@ -5,8 +5,8 @@
 //! - [`index`]: vector index kinds, their parameters, ranges and defaults, the library
 //!   each kind needs, the distances, and the rules that tie parameters together.
 //! - [`fulltext`]: full-text parser names and their options.
-//! - [`sql_type`]: the column-type grammar (parse and render a type string) and the
-//!   classification of the type strings the server reports.
+//! - [`column_type`]: the one column type, [`ColumnType`], parsed from and rendered to
+//!   SQL (declared types and the spellings the server reports), and its size rules.
 //! - The constants below: dimension, storage and search limits.
 //!
 //! Every rule here was checked against a real seekdb 1.4 server (errno 1235 when
@@ -15,9 +15,12 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod column_type;
 pub mod fulltext;
 pub mod index;
 pub mod sql_type;
+
+pub use column_type::ColumnType;
 
 /// Largest `VECTOR(n)` dimension.
 pub const MAX_DIMENSIONS: u32 = 16_000;
@@ -36,6 +39,10 @@ pub const MAX_TOPK: usize = 16_384;
 pub const MAX_VARCHAR_LEN: u32 = 262_144;
 /// Longest `CHAR(n)`.
 pub const MAX_CHAR_LEN: u32 = 255;
+/// Longest `BINARY(n)` (seekdb 1.4: errno 1074 above it).
+pub const MAX_BINARY_LEN: u32 = 256;
+/// Longest `VARBINARY(n)` (seekdb 1.4: errno 1074 above it).
+pub const MAX_VARBINARY_LEN: u32 = 1_048_576;
 /// Largest `DECIMAL` precision.
 pub const MAX_DECIMAL_PRECISION: u32 = 65;
 /// Largest `DECIMAL` scale.
@@ -51,20 +58,22 @@ pub fn max_ivf_dimensions(lob_inrow_threshold: u32) -> u32 {
 /// A broken rule: the parameter it concerns and why, in words fit for an error message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    /// The parameter (`m`, `ef_construction`, `dim`, ...).
-    pub parameter: &'static str,
+    /// The parameter (`m`, `ef_construction`, `dim`, `column_type`, ...).
+    pub parameter: String,
     /// What is wrong.
     pub reason: String,
 }
 
 impl Violation {
-    pub(crate) fn new(parameter: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
         Violation {
-            parameter,
+            parameter: parameter.into(),
             reason: reason.into(),
         }
     }
 }
+
+impl std::error::Error for Violation {}
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

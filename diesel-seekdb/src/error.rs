@@ -20,9 +20,10 @@ pub enum Error {
     },
     /// A vector had the wrong number of dimensions.
     Dimension {
-        /// Dimensions the column (or collection) declares.
-        expected: usize,
-        /// Dimensions the value has.
+        /// Dimensions the column (or collection) declares (`u32`, like every declared
+        /// dimension in this crate).
+        expected: u32,
+        /// Dimensions the value has (its length).
         actual: usize,
     },
     /// Text coming back from the server (or given by the user) is not a valid value.
@@ -262,6 +263,17 @@ fn packet_too_large(message: &str) -> Option<u32> {
         Some(2020)
     } else {
         None
+    }
+}
+
+impl From<diesel_seekdb_rules::Violation> for Error {
+    /// A broken schema rule (a column type's size, an index parameter) as
+    /// [`Error::Validation`].
+    fn from(v: diesel_seekdb_rules::Violation) -> Self {
+        Error::Validation {
+            parameter: v.parameter,
+            reason: v.reason,
+        }
     }
 }
 

@@ -68,7 +68,7 @@ impl<const N: usize> FixedVector<N> {
         <[f32; N]>::try_from(values)
             .map(FixedVector)
             .map_err(|_| Error::Dimension {
-                expected: N,
+                expected: u32::try_from(N).unwrap_or(u32::MAX),
                 actual: values.len(),
             })
     }

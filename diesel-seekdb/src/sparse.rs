@@ -223,16 +223,16 @@ impl SparseVector {
     /// assert_eq!(v.to_dense(3).unwrap(), vec![0.0, 0.0, 1.0]);
     /// assert!(v.to_dense(2).is_err());
     /// ```
-    pub fn to_dense(&self, dim: usize) -> Result<Vec<f32>> {
+    pub fn to_dense(&self, dim: u32) -> Result<Vec<f32>> {
         if let Some(&last) = self.indices.last() {
-            if last as usize >= dim {
+            if last >= dim {
                 return Err(Error::validation(
                     "dim",
                     format!("index {last} does not fit in {dim} dimensions"),
                 ));
             }
         }
-        let mut out = vec![0.0; dim];
+        let mut out = vec![0.0; dim as usize];
         for (index, value) in self.iter() {
             out[index as usize] = value;
         }

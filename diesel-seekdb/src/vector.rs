@@ -65,7 +65,7 @@ impl Vector {
     }
 
     /// Checks the value is storable and has `expected` dimensions.
-    pub fn check_dimensions(&self, expected: usize) -> Result<()> {
+    pub fn check_dimensions(&self, expected: u32) -> Result<()> {
         check_dimensions(&self.0, expected)
     }
 
@@ -81,9 +81,9 @@ impl Vector {
 }
 
 /// Checks a slice is storable and has `expected` dimensions.
-pub(crate) fn check_dimensions(values: &[f32], expected: usize) -> Result<()> {
+pub(crate) fn check_dimensions(values: &[f32], expected: u32) -> Result<()> {
     codec::validate(values)?;
-    if values.len() != expected {
+    if u32::try_from(values.len()).ok() != Some(expected) {
         return Err(Error::Dimension {
             expected,
             actual: values.len(),

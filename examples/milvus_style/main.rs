@@ -48,7 +48,7 @@ fn run() -> Result<(), BoxError> {
                 .nullable(true),
         )
         .add_field(FieldSchema::new("meta", DataType::Json).nullable(true))
-        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(DIM));
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(DIM as u32));
     // index_params = MilvusClient.prepare_index_params(); index_params.add_index(...)
     let mut index_params = MilvusLikeClient::prepare_index_params();
     index_params.add_index(

@@ -167,7 +167,7 @@ pub(super) fn check_index(
         let at = raw
             .params
             .iter()
-            .find(|(i, _)| i == v.parameter)
+            .find(|(i, _)| *i == v.parameter.as_str())
             .map(|(_, lit)| lit.span())
             .unwrap_or(span);
         return err(at, v.reason);

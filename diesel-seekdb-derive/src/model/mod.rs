@@ -9,7 +9,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Fields, Lit, LitInt, LitStr, Token};
 
-use crate::sql_type::{self, Inferred, SqlType, SqlTypeExt as _};
+use crate::sql_type::{self, ColumnType, ColumnTypeExt as _, Inferred};
 
 mod field;
 mod index;
@@ -44,7 +44,7 @@ pub struct Model {
 pub struct Column {
     pub field: syn::Ident,
     pub name: String,
-    pub ty: SqlType,
+    pub ty: ColumnType,
     pub nullable: bool,
     pub auto_increment: bool,
     pub comment: Option<String>,
@@ -162,7 +162,7 @@ struct FieldAttrs {
     index: Option<(RawIndex, Span)>,
     varchar: Option<(u32, Span)>,
     text: Option<Span>,
-    sql_type: Option<(SqlType, Span)>,
+    sql_type: Option<(ColumnType, Span)>,
     comment: Option<String>,
     fulltext: Option<(RawFullText, Span)>,
     key: Option<(Option<String>, Span)>,
@@ -353,7 +353,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
                     "`sql_type` replaces `varchar`, `text` and `vector`: use one of them",
                 );
             }
-            if is_vector_field && !matches!(t, SqlType::Vector(_)) {
+            if is_vector_field && !matches!(t, ColumnType::Vector(_)) {
                 return err(span, "a `Vector` field needs a VECTOR(n) column");
             }
             t
@@ -371,7 +371,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
                             None => syn::Error::new_spanned(&field.ty, msg),
                         });
                     };
-                    SqlType::Vector(d)
+                    ColumnType::Vector(d)
                 }
                 Inferred::String => {
                     if let Some(span) = a.dim.map(|d| d.1).or(a.vector_attr) {
@@ -381,9 +381,9 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
                         (Some(_), Some(span)) => {
                             return err(span, "use either `varchar(len = N)` or `text`")
                         }
-                        (Some((n, _)), None) => SqlType::Varchar(n),
-                        (None, Some(_)) => SqlType::Text,
-                        (None, None) => SqlType::Varchar(255),
+                        (Some((n, _)), None) => ColumnType::Varchar(n),
+                        (None, Some(_)) => ColumnType::Text,
+                        (None, None) => ColumnType::Varchar(255),
                     }
                 }
                 Inferred::Known(t) => {
@@ -417,8 +417,8 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
         }
         if let Some((idx, span)) = a.index {
             let sparse = match ty {
-                SqlType::Vector(_) => false,
-                SqlType::SparseVector => true,
+                ColumnType::Vector(_) => false,
+                ColumnType::SparseVector => true,
                 _ => {
                     return err(
                         span,
@@ -481,7 +481,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let mut vector_indexes = Vec::new();
     for (column, raw, span, sparse) in raw_indexes {
         let dim = match find(&column).map(|c| &c.ty) {
-            Some(SqlType::Vector(d)) => Some(u64::from(*d)),
+            Some(ColumnType::Vector(d)) => Some(u64::from(*d)),
             _ => None,
         };
         let idx = check_index(column, raw, span, sparse, dim, lob_threshold)?;

@@ -110,7 +110,7 @@ pub(super) fn parse_json_index(meta: &ParseNestedMeta) -> syn::Result<RawJsonInd
 /// Checks a field's `key` / `json_index` attributes against its column type.
 pub(super) fn check_scalar_indexes(
     column: &str,
-    ty: &SqlType,
+    ty: &ColumnType,
     key: Option<(Option<String>, Span)>,
     json: Vec<(RawJsonIndex, Span)>,
     keys: &mut Vec<Key>,
@@ -123,7 +123,7 @@ pub(super) fn check_scalar_indexes(
                 format!(
                     "`key` indexes scalar columns; {} can't have a normal index \
                      (use `json_index(...)` on a JSON field)",
-                    ty.sql()
+                    ty.to_sql()
                 ),
             );
         }
@@ -133,10 +133,10 @@ pub(super) fn check_scalar_indexes(
         });
     }
     for (raw, span) in json {
-        if *ty != SqlType::Json {
+        if *ty != ColumnType::Json {
             return err(
                 span,
-                format!("`json_index` belongs on a JSON field, not {}", ty.sql()),
+                format!("`json_index` belongs on a JSON field, not {}", ty.to_sql()),
             );
         }
         let path = raw.path.value();

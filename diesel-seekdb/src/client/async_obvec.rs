@@ -6,13 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use diesel::deserialize::QueryableByName;
 use diesel::mysql::Mysql;
-use diesel_async::{AsyncMysqlConnection, RunQueryDsl};
+use diesel_async::AsyncMysqlConnection;
 use futures_util::lock::Mutex as AsyncMutex;
-use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
-use super::async_meta::describe_table_async;
 use super::async_source::{build_pool, establish_async, AsyncSource, CheckoutSql, LastError};
 pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
 use super::bulk_load::{serialized, BulkJob, LoadMethod};
@@ -165,16 +163,6 @@ impl AsyncObVecClient {
             .await
     }
 
-    /// How large one statement may be, read from the server once per client.
-    pub(super) async fn statement_limits(&self) -> Result<stmt::StatementLimits> {
-        match self.state.limits() {
-            Some(limits) => Ok(limits),
-            None => Ok(self
-                .state
-                .keep_limits(self.run_plan(ops::read_limits()).await?)),
-        }
-    }
-
     // ---- metadata -------------------------------------------------------------------
 
     /// Whether `table` exists.
@@ -184,14 +172,7 @@ impl AsyncObVecClient {
 
     /// The server's description of `table` (cached; DDL through this client refreshes it).
     pub async fn table_info(&self, table: &str) -> Result<Arc<TableInfo>> {
-        if let Some(info) = self.state.cached_table(table)? {
-            return Ok(info);
-        }
-        let name = table.to_string();
-        let info = self
-            .run(move |c| async move { describe_table_async(c, &name).await }.boxed())
-            .await?;
-        Ok(self.state.remember_table(table, info))
+        self.exec(ops::table_info(table)).await
     }
 
     /// Forgets cached table descriptions (pyobvector's `refresh_metadata`).
@@ -521,15 +502,14 @@ impl AsyncObVecClient {
     where
         T: QueryableByName<Mysql> + Send + 'static,
     {
-        let q = self
+        let query = self
             .exec(super::ops_explain::search_query(
                 search,
                 SearchMode::Approximate,
                 self.state.strict(),
             ))
             .await?;
-        self.run(|c| async move { Ok(q.load(c).await?) }.boxed())
-            .await
+        self.load_as(query).await
     }
 
     /// Exact nearest neighbours (pyobvector's `precise_search`).

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use diesel_seekdb_rules::sql_type::{classify, TypeClass};
+use crate::ddl::ColumnType;
 
 use super::convert::to_bind;
 use super::meta::{ColumnInfo, TableInfo};
@@ -46,23 +46,27 @@ impl RowEncoder {
         }
         let lengths = columns
             .iter()
-            .map(|c| match classify(&c.column_type) {
-                TypeClass::Text {
-                    length,
-                    binary: false,
-                } => length,
+            .map(|c| match c.parsed_type {
+                Some(ColumnType::Varchar(n) | ColumnType::Char(n)) => Some(n),
                 _ => None,
             })
             .collect();
         let ranges = columns
             .iter()
-            .map(|c| match classify(&c.column_type) {
-                TypeClass::Integer { bits, unsigned } if bits < 64 => Some(if unsigned {
+            .map(|c| {
+                let ty = c.parsed_type.as_ref()?;
+                let bits: u32 = match ty {
+                    ColumnType::TinyInt | ColumnType::TinyIntUnsigned => 8,
+                    ColumnType::SmallInt | ColumnType::SmallIntUnsigned => 16,
+                    ColumnType::MediumInt | ColumnType::MediumIntUnsigned => 24,
+                    ColumnType::Int | ColumnType::IntUnsigned => 32,
+                    _ => return None,
+                };
+                Some(if ty.is_unsigned() {
                     (0, (1i128 << bits) - 1)
                 } else {
                     (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-                }),
-                _ => None,
+                })
             })
             .collect();
         let keys: Vec<&str> = info

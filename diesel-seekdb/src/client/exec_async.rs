@@ -5,9 +5,16 @@ use diesel_async::{AsyncConnection, AsyncMysqlConnection, RunQueryDsl, SimpleAsy
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 
+use diesel::deserialize::QueryableByName;
+use diesel::mysql::Mysql;
+
 use super::async_obvec::AsyncObVecClient;
 use super::async_source::CallGuard;
-use super::plan::{Attempt, Op, Output, Plan, Statement};
+use super::meta::TableInfo;
+use super::ops;
+use super::ops_meta::Next;
+use super::plan::{Attempt, ClientState, Op, Output, Plan, Statement};
+use super::query::DynQuery;
 use super::source::is_connection_lost;
 use crate::connection::ConnectionUrl;
 use crate::error::{Error, Result};
@@ -57,19 +64,25 @@ impl AsyncObVecClient {
     }
 
     /// Executes `op`: reads the metadata it needs (cached), then runs its plan.
-    pub(super) async fn exec<R: Send>(&self, op: Result<Op<'_, R>>) -> Result<R> {
+    pub(super) async fn exec<'a, R: Send + 'a>(&self, op: Result<Op<'a, R>>) -> Result<R> {
         let mut op = op?;
         loop {
-            op = match op {
-                Op::Ready(r) => return Ok(r),
-                Op::Run(plan) => return self.run_plan(plan).await,
-                Op::Table(table, then) => then(self.table_info(&table).await?)?,
-                Op::Limits(then) => then(self.statement_limits().await?)?,
-                Op::RetryBusy(attempt) => return self.retry_busy(attempt).await,
-                Op::Server(then) => then(self.server_info().await?)?,
-                Op::Chain(plan) => self.run_plan(plan).await?,
+            op = match self.state.next(op)? {
+                Next::Done(r) => return Ok(r),
+                Next::Run(plan) => return self.run_plan(plan).await,
+                Next::Step(plan) => self.run_plan(plan).await?,
+                Next::RetryBusy(attempt) => return self.retry_busy(attempt).await,
             }
         }
+    }
+
+    /// Loads `query`'s rows as `T` (typed searches).
+    pub(super) async fn load_as<T>(&self, query: DynQuery) -> Result<Vec<T>>
+    where
+        T: QueryableByName<Mysql> + Send + 'static,
+    {
+        self.run(|c| async move { Ok(query.load(c).await?) }.boxed())
+            .await
     }
 
     async fn retry_busy<R: Send>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
@@ -122,6 +135,52 @@ impl AsyncObVecClient {
         self.state.after(keeps_session);
         decode(outputs)
     }
+}
+
+/// Runs `op` on a bare connection: no cache kept, no busy-index retries.
+async fn exec_on<'a, R: Send + 'a>(
+    conn: &mut AsyncMysqlConnection,
+    op: Result<Op<'a, R>>,
+) -> Result<R> {
+    let state = ClientState::default();
+    let mut op = op?;
+    loop {
+        let plan = match state.next(op)? {
+            Next::Done(r) => return Ok(r),
+            Next::Run(plan) => return run_plan_on(conn, plan).await,
+            Next::Step(plan) => plan,
+            Next::RetryBusy(mut attempt) => return run_plan_on(conn, attempt()?).await,
+        };
+        op = run_plan_on(conn, plan).await?;
+    }
+}
+
+async fn run_plan_on<R: Send>(conn: &mut AsyncMysqlConnection, plan: Plan<'_, R>) -> Result<R> {
+    let in_transaction = plan.in_transaction();
+    let Plan {
+        statements, decode, ..
+    } = plan;
+    let outputs = if in_transaction {
+        conn.transaction(async move |conn| run_statements(conn, statements).await)
+            .await?
+    } else {
+        run_statements(conn, statements).await?
+    };
+    decode(outputs)
+}
+
+/// Whether `table` exists in the connection's current database.
+pub async fn table_exists_async(conn: &mut AsyncMysqlConnection, table: &str) -> Result<bool> {
+    exec_on(conn, ops::table_exists(table)).await
+}
+
+/// Reads a table's description; [`Error::CollectionNotFound`](crate::Error::CollectionNotFound)
+/// when it does not exist.
+pub async fn describe_table_async(
+    conn: &mut AsyncMysqlConnection,
+    table: &str,
+) -> Result<TableInfo> {
+    exec_on(conn, ops::describe_table(table)).await
 }
 
 /// Each statement's output; a failure gets its errno before anything else (a

@@ -1,30 +1,41 @@
 //! The blocking client's executor: runs [`Op`]s on a Diesel `MysqlConnection`. All it
 //! knows is how to send statements; what to send is in [`super::ops`].
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::LoadConnection;
+use diesel::deserialize::QueryableByName;
+use diesel::mysql::Mysql;
 use diesel::{MysqlConnection, RunQueryDsl};
 
+use super::meta::TableInfo;
 use super::obvec::ObVecClient;
-use super::plan::{Attempt, Op, Output, Plan, Statement};
+use super::ops;
+use super::ops_meta::Next;
+use super::plan::{Attempt, ClientState, Op, Output, Plan, Statement};
+use super::query::DynQuery;
 use crate::errno::SeekdbResultExt;
 use crate::error::{Error, Result};
 use crate::row::JsonRow;
 
 impl ObVecClient {
     /// Executes `op`: reads the metadata it needs (cached), then runs its plan.
-    pub(super) fn exec<R>(&self, op: Result<Op<'_, R>>) -> Result<R> {
+    pub(super) fn exec<'a, R: 'a>(&self, op: Result<Op<'a, R>>) -> Result<R> {
         let mut op = op?;
         loop {
-            op = match op {
-                Op::Ready(r) => return Ok(r),
-                Op::Run(plan) => return self.run_plan(plan),
-                Op::Table(table, then) => then(self.table_info(&table)?)?,
-                Op::Limits(then) => then(self.statement_limits()?)?,
-                Op::RetryBusy(attempt) => return self.retry_busy(attempt),
-                Op::Server(then) => then(self.server_info()?)?,
-                Op::Chain(plan) => self.run_plan(plan)?,
+            op = match self.state.next(op)? {
+                Next::Done(r) => return Ok(r),
+                Next::Run(plan) => return self.run_plan(plan),
+                Next::Step(plan) => self.run_plan(plan)?,
+                Next::RetryBusy(attempt) => return self.retry_busy(attempt),
             }
         }
+    }
+
+    /// Loads `query`'s rows as `T` (typed searches).
+    pub(super) fn load_as<T>(&self, query: DynQuery) -> Result<Vec<T>>
+    where
+        T: QueryableByName<Mysql> + 'static,
+    {
+        self.with_connection(|conn| query.load::<T>(conn).with_errno(conn))
     }
 
     fn retry_busy<R>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
@@ -71,6 +82,61 @@ impl ObVecClient {
     }
 }
 
+/// Runs `op` on a bare connection: no cache kept, no busy-index retries.
+pub(crate) fn exec_on<'a, C, R: 'a>(conn: &mut C, op: Result<Op<'a, R>>) -> Result<R>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    let state = ClientState::default();
+    let mut op = op?;
+    loop {
+        let plan = match state.next(op)? {
+            Next::Done(r) => return Ok(r),
+            Next::Run(plan) => return run_plan_on(conn, plan),
+            Next::Step(plan) => plan,
+            Next::RetryBusy(mut attempt) => return run_plan_on(conn, attempt()?),
+        };
+        op = run_plan_on(conn, plan)?;
+    }
+}
+
+fn run_plan_on<C, R>(conn: &mut C, plan: Plan<'_, R>) -> Result<R>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    let in_transaction = plan.in_transaction();
+    let Plan {
+        statements, decode, ..
+    } = plan;
+    let outputs = if in_transaction {
+        conn.transaction::<_, Error, _>(|conn| {
+            statements.into_iter().map(|s| run_one(conn, s)).collect()
+        })?
+    } else {
+        statements
+            .into_iter()
+            .map(|s| run_one(conn, s))
+            .collect::<Result<Vec<_>>>()?
+    };
+    decode(outputs)
+}
+
+/// Whether `table` exists in the connection's current database.
+pub fn table_exists<C>(conn: &mut C, table: &str) -> Result<bool>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    exec_on(conn, ops::table_exists(table))
+}
+
+/// Reads a table's description; [`Error::CollectionNotFound`] when it does not exist.
+pub fn describe_table<C>(conn: &mut C, table: &str) -> Result<TableInfo>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
+    exec_on(conn, ops::describe_table(table))
+}
+
 /// Each statement's output; a failure gets its errno before anything else (a
 /// rollback) runs on the connection.
 pub(super) fn run_statements(
@@ -83,7 +149,10 @@ pub(super) fn run_statements(
         .collect()
 }
 
-fn run_one(conn: &mut MysqlConnection, statement: Statement) -> Result<Output> {
+fn run_one<C>(conn: &mut C, statement: Statement) -> Result<Output>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
     Ok(match statement {
         Statement::Execute(q) => Output::Affected(q.execute(conn)?),
         Statement::Load(q) => Output::Rows(q.load(conn)?),
@@ -97,7 +166,10 @@ fn run_one(conn: &mut MysqlConnection, statement: Statement) -> Result<Output> {
     })
 }
 
-fn raw(conn: &mut MysqlConnection, sql: &str) -> Result<Vec<JsonRow>> {
+fn raw<C>(conn: &mut C, sql: &str) -> Result<Vec<JsonRow>>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
     match diesel::sql_query(sql).load(conn) {
         // Diesel reads the result metadata before executing, so a statement that
         // returns no rows (DDL, INSERT, SET) has not run yet: run it as such.

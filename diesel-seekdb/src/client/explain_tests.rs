@@ -7,6 +7,7 @@ fn table(indexes: &[(&str, &str)]) -> TableInfo {
         columns: vec![ColumnInfo {
             name: "v".into(),
             column_type: "VECTOR(3)".into(),
+            parsed_type: Some(crate::ddl::ColumnType::Vector(3)),
             kind: ColumnKind::Vector(3),
             nullable: true,
             primary_key: false,

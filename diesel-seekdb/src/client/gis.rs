@@ -11,8 +11,8 @@ use crate::Point;
 /// Whether a server column type (`point`, `POINT SRID 0`) is a point.
 pub(crate) fn is_point_type(column_type: &str) -> bool {
     let t = column_type.trim_start();
-    t.len() >= 5
-        && t[..5].eq_ignore_ascii_case("point")
+    // `get`: a type name holding multi-byte characters must not panic here.
+    t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("point"))
         && t[5..]
             .chars()
             .next()

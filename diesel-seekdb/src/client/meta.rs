@@ -1,15 +1,8 @@
 //! What the server says about a table: columns and their types, keys, indexes and
 //! partitions. The clients use it to convert JSON values and to check names before a
-//! statement is sent.
+//! statement is sent. How it is read is a plan like any other (`ops_meta.rs`).
 
-use diesel::connection::LoadConnection;
-use diesel::mysql::Mysql;
-use diesel::sql_types::{Nullable, Text};
-use diesel::{QueryableByName, RunQueryDsl};
-
-use diesel_seekdb_rules::sql_type::{classify, TypeClass};
-
-use crate::ddl::quote_ident;
+use crate::ddl::{quote_ident, ColumnType};
 use crate::error::{Error, Result};
 
 /// The kind of value a column holds, as far as value conversion is concerned.
@@ -30,7 +23,7 @@ pub enum ColumnKind {
     /// `JSON`.
     Json,
     /// `VECTOR(dim)`.
-    Vector(usize),
+    Vector(u32),
     /// `SPARSEVECTOR`.
     SparseVector,
     /// `ARRAY(element)`; the element type as the server spells it.
@@ -44,31 +37,64 @@ pub enum ColumnKind {
 }
 
 impl ColumnKind {
-    /// Classifies an `information_schema.COLUMNS.COLUMN_TYPE` value.
+    /// Classifies an `information_schema.COLUMNS.COLUMN_TYPE` value (read with
+    /// [`ColumnType::from_server`]; a type it does not model is [`ColumnKind::Other`]).
     ///
     /// ```
     /// use diesel_seekdb::client::ColumnKind;
     /// assert_eq!(ColumnKind::from_column_type("VECTOR(768)"), ColumnKind::Vector(768));
     /// assert_eq!(ColumnKind::from_column_type("bigint(20) unsigned"), ColumnKind::Integer { unsigned: true });
     /// assert_eq!(ColumnKind::from_column_type("ARRAY(VARCHAR(20))"), ColumnKind::Array("VARCHAR(20)".into()));
+    /// assert_eq!(ColumnKind::from_column_type("blob"), ColumnKind::Other("blob".into()));
     /// ```
     pub fn from_column_type(column_type: &str) -> ColumnKind {
-        // One classification for the clients, the Milvus layer and the derive: the
-        // shared rule table's.
-        match classify(column_type) {
-            TypeClass::Integer { unsigned, .. } => ColumnKind::Integer { unsigned },
-            TypeClass::Bool => ColumnKind::Bool,
-            TypeClass::Float | TypeClass::Double | TypeClass::Decimal => ColumnKind::Float,
+        Self::classify(ColumnType::from_server(column_type).as_ref(), column_type)
+    }
+
+    /// The kind of a column type.
+    ///
+    /// ```
+    /// use diesel_seekdb::client::ColumnKind;
+    /// use diesel_seekdb::ddl::ColumnType;
+    /// assert_eq!(ColumnKind::of_type(&ColumnType::Decimal(10, 2)), ColumnKind::Float);
+    /// assert_eq!(ColumnKind::of_type(&ColumnType::Year), ColumnKind::Temporal);
+    /// ```
+    pub fn of_type(ty: &ColumnType) -> ColumnKind {
+        Self::classify(Some(ty), &ty.to_sql())
+    }
+
+    // The one classification of column types for the clients and the Milvus layer;
+    // `spelled` is what `Other` reports.
+    pub(crate) fn classify(ty: Option<&ColumnType>, spelled: &str) -> ColumnKind {
+        let Some(ty) = ty else {
+            return if crate::client::gis::is_point_type(spelled) {
+                ColumnKind::Point
+            } else {
+                ColumnKind::Other(spelled.to_string())
+            };
+        };
+        match ty {
+            ColumnType::Bool => ColumnKind::Bool,
+            t if t.is_integer() => ColumnKind::Integer {
+                unsigned: t.is_unsigned(),
+            },
+            ColumnType::Float | ColumnType::Double | ColumnType::Decimal(..) => ColumnKind::Float,
             // Byte strings are bound as they are, not as text.
-            TypeClass::Text { binary: true, .. } => ColumnKind::Other(column_type.to_string()),
-            TypeClass::Text { .. } => ColumnKind::Text,
-            TypeClass::Json => ColumnKind::Json,
-            TypeClass::Vector(d) => ColumnKind::Vector(d as usize),
-            TypeClass::SparseVector => ColumnKind::SparseVector,
-            TypeClass::Array(element) => ColumnKind::Array(element),
-            TypeClass::Temporal => ColumnKind::Temporal,
-            TypeClass::Other if crate::client::gis::is_point_type(column_type) => ColumnKind::Point,
-            TypeClass::Other => ColumnKind::Other(column_type.to_string()),
+            ColumnType::Binary(_) | ColumnType::VarBinary(_) => {
+                ColumnKind::Other(spelled.to_string())
+            }
+            t if t.is_text() => ColumnKind::Text,
+            ColumnType::Enum(_) | ColumnType::Set(_) => ColumnKind::Text,
+            ColumnType::Json => ColumnKind::Json,
+            ColumnType::Vector(d) => ColumnKind::Vector(*d),
+            ColumnType::SparseVector => ColumnKind::SparseVector,
+            ColumnType::Array(element) => ColumnKind::Array(element.to_sql()),
+            ColumnType::DateTime
+            | ColumnType::Timestamp
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Year => ColumnKind::Temporal,
+            _ => ColumnKind::Other(spelled.to_string()),
         }
     }
 }
@@ -80,6 +106,9 @@ pub struct ColumnInfo {
     pub name: String,
     /// The type as the server prints it (`VECTOR(3)`, `bigint(20)`, ...).
     pub column_type: String,
+    /// The type, parsed ([`ColumnType::from_server`]); `None` for a type
+    /// [`ColumnType`] does not model (`BLOB`, `BIT`, `GEOMETRY`, ...).
+    pub parsed_type: Option<ColumnType>,
     /// The classified type.
     pub kind: ColumnKind,
     /// Whether NULL is allowed.
@@ -180,49 +209,9 @@ impl TableInfo {
     }
 }
 
-#[derive(QueryableByName)]
-pub(crate) struct ColumnRow {
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    column_type: String,
-    #[diesel(sql_type = Text)]
-    is_nullable: String,
-    #[diesel(sql_type = Text)]
-    column_key: String,
-    #[diesel(sql_type = Text)]
-    extra: String,
-    #[diesel(sql_type = Text)]
-    comment: String,
-    #[diesel(sql_type = Text)]
-    table_name: String,
-}
-
-#[derive(QueryableByName)]
-pub(crate) struct IndexRow {
-    #[diesel(sql_type = Text, column_name = "Key_name")]
-    name: String,
-    #[diesel(sql_type = Text, column_name = "Column_name")]
-    column: String,
-    #[diesel(sql_type = Text, column_name = "Index_type")]
-    index_type: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt, column_name = "Non_unique")]
-    non_unique: i64,
-    #[diesel(sql_type = Nullable<Text>, column_name = "Expression")]
-    expression: Option<String>,
-}
-
-#[derive(QueryableByName)]
-pub(crate) struct PartitionRow {
-    #[diesel(sql_type = Nullable<Text>)]
-    part: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    sub: Option<String>,
-}
-
 /// The `DISTANCE=` of vector index `name` in `SHOW CREATE TABLE` output, whose index
 /// lines read ``VECTOR KEY `vidx` (`v`) WITH (DISTANCE=L2, TYPE=HNSW, ...)``.
-fn vector_index_distance(ddl: &str, name: &str) -> Option<String> {
+pub(crate) fn vector_index_distance(ddl: &str, name: &str) -> Option<String> {
     let key = format!("KEY {} (", quote_ident(name));
     let line = ddl
         .lines()
@@ -240,156 +229,6 @@ fn vector_index_distance(ddl: &str, name: &str) -> Option<String> {
 /// `COUNT(*)` of the tables called `?` in the current database.
 pub(crate) const TABLE_EXISTS_SQL: &str = "SELECT COUNT(*) AS n FROM information_schema.TABLES \
      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
-
-/// The row of [`TABLE_EXISTS_SQL`].
-#[derive(QueryableByName)]
-pub(crate) struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub(crate) n: i64,
-}
-
-/// The columns of table `?`, as [`ColumnRow`]s.
-pub(crate) const COLUMNS_SQL: &str =
-    "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
-     COLUMN_KEY AS column_key, EXTRA AS extra, COLUMN_COMMENT AS comment, \
-     TABLE_NAME AS table_name \
-     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
-     ORDER BY ORDINAL_POSITION";
-
-/// The partitions of table `?`, as [`PartitionRow`]s.
-pub(crate) const PARTITIONS_SQL: &str =
-    "SELECT PARTITION_NAME AS part, SUBPARTITION_NAME AS sub FROM information_schema.PARTITIONS \
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL \
-     ORDER BY PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION";
-
-/// `SHOW CREATE TABLE`'s row.
-#[derive(QueryableByName)]
-pub(crate) struct CreateTableRow {
-    #[diesel(sql_type = Text, column_name = "Create Table")]
-    pub(crate) ddl: String,
-}
-
-/// The stored table name and its user columns; [`Error::CollectionNotFound`] when the
-/// table has no columns (does not exist).
-pub(crate) fn columns_from_rows(
-    table: &str,
-    rows: Vec<ColumnRow>,
-) -> Result<(String, Vec<ColumnInfo>)> {
-    let Some(stored_name) = rows.first().map(|r| r.table_name.clone()) else {
-        return Err(Error::CollectionNotFound {
-            name: table.to_string(),
-        });
-    };
-    let columns = rows
-        .into_iter()
-        // seekdb's hidden bookkeeping columns (`__pk_increment`, ...) are not the user's.
-        .filter(|r| !r.name.starts_with("__"))
-        .map(|r| ColumnInfo {
-            kind: ColumnKind::from_column_type(&r.column_type),
-            nullable: r.is_nullable.eq_ignore_ascii_case("YES"),
-            primary_key: r.column_key.eq_ignore_ascii_case("PRI"),
-            auto_increment: r.extra.to_ascii_lowercase().contains("auto_increment"),
-            name: r.name,
-            column_type: r.column_type,
-            comment: r.comment,
-        })
-        .collect();
-    Ok((stored_name, columns))
-}
-
-/// `SHOW INDEX FROM table`.
-pub(crate) fn show_index_sql(stored_name: &str) -> String {
-    format!("SHOW INDEX FROM {}", quote_ident(stored_name))
-}
-
-/// `SHOW CREATE TABLE table` (SHOW INDEX does not give a vector index's parameters).
-pub(crate) fn show_create_sql(stored_name: &str) -> String {
-    format!("SHOW CREATE TABLE {}", quote_ident(stored_name))
-}
-
-/// One [`IndexInfo`] per index, columns in order (distances not yet known).
-pub(crate) fn indexes_from_rows(index_rows: Vec<IndexRow>) -> Vec<IndexInfo> {
-    let mut indexes: Vec<IndexInfo> = Vec::new();
-    for r in index_rows {
-        match indexes.iter_mut().find(|i| i.name == r.name) {
-            Some(existing) => existing.columns.push(r.column),
-            None => indexes.push(IndexInfo {
-                name: r.name,
-                columns: vec![r.column],
-                index_type: r.index_type,
-                unique: r.non_unique == 0,
-                distance: None,
-                expression: r.expression,
-            }),
-        }
-    }
-    indexes
-}
-
-/// Whether any index is a vector index (and so `SHOW CREATE TABLE` is needed).
-pub(crate) fn has_vector_index(indexes: &[IndexInfo]) -> bool {
-    indexes
-        .iter()
-        .any(|i| i.index_type.eq_ignore_ascii_case("VECTOR"))
-}
-
-/// Fills in each vector index's distance from `SHOW CREATE TABLE` output.
-pub(crate) fn set_distances(indexes: &mut [IndexInfo], ddl: &str) {
-    for index in indexes {
-        index.distance = vector_index_distance(ddl, &index.name);
-    }
-}
-
-/// Partition and sub-partition names, each once, in order.
-pub(crate) fn partitions_from_rows(parts: Vec<PartitionRow>) -> Vec<String> {
-    let mut partitions = Vec::new();
-    for p in parts {
-        for name in [p.part, p.sub].into_iter().flatten() {
-            if !partitions.contains(&name) {
-                partitions.push(name);
-            }
-        }
-    }
-    partitions
-}
-
-/// Whether `table` exists in the connection's current database.
-pub fn table_exists<C>(conn: &mut C, table: &str) -> Result<bool>
-where
-    C: LoadConnection<Backend = Mysql>,
-{
-    let row: Count = diesel::sql_query(TABLE_EXISTS_SQL)
-        .bind::<Text, _>(table)
-        .get_result(conn)?;
-    Ok(row.n > 0)
-}
-
-/// Reads a table's description; [`Error::CollectionNotFound`] when it does not exist.
-pub fn describe_table<C>(conn: &mut C, table: &str) -> Result<TableInfo>
-where
-    C: LoadConnection<Backend = Mysql>,
-{
-    let rows: Vec<ColumnRow> = diesel::sql_query(COLUMNS_SQL)
-        .bind::<Text, _>(table)
-        .load(conn)?;
-    let (stored_name, columns) = columns_from_rows(table, rows)?;
-    let index_rows: Vec<IndexRow> = diesel::sql_query(show_index_sql(&stored_name)).load(conn)?;
-    let mut indexes = indexes_from_rows(index_rows);
-    if has_vector_index(&indexes) {
-        let show: CreateTableRow =
-            diesel::sql_query(show_create_sql(&stored_name)).get_result(conn)?;
-        set_distances(&mut indexes, &show.ddl);
-    }
-    let parts: Vec<PartitionRow> = diesel::sql_query(PARTITIONS_SQL)
-        .bind::<Text, _>(&stored_name)
-        .load(conn)?;
-    Ok(TableInfo {
-        name: stored_name,
-        columns,
-        indexes,
-        partitions: partitions_from_rows(parts),
-    })
-}
 
 #[cfg(test)]
 mod tests {

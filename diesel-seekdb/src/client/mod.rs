@@ -3,8 +3,6 @@
 
 mod ann;
 #[cfg(feature = "async")]
-mod async_meta;
-#[cfg(feature = "async")]
 mod async_obvec;
 #[cfg(feature = "async")]
 mod async_source;
@@ -15,7 +13,7 @@ pub mod compat;
 mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
-mod exec_conn;
+
 mod exec_sync;
 pub(crate) mod explain;
 pub mod filtered;
@@ -32,6 +30,7 @@ mod ops;
 mod ops_explain;
 mod ops_filtered;
 mod ops_gis;
+mod ops_meta;
 mod ops_server;
 mod ops_upkeep;
 mod plan;
@@ -51,19 +50,20 @@ pub use crate::row::JsonRow;
 pub use ann::DistanceFunc;
 pub use ann::{AnnSearch, MAX_TOPK};
 #[cfg(feature = "async")]
-pub use async_meta::{describe_table_async, table_exists_async};
-#[cfg(feature = "async")]
 pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub(crate) use bulk_load::{drive_on, serialized, BulkJob};
 pub use bulk_load::{BulkLoadOptions, BulkLoadPhase, BulkLoadProgress, BulkLoadReport, LoadMethod};
-pub(crate) use exec_conn::exec_on;
+#[cfg(feature = "async")]
+pub use exec_async::{describe_table_async, table_exists_async};
+pub(crate) use exec_sync::exec_on;
+pub use exec_sync::{describe_table, table_exists};
 pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
 pub use filtered::{filtered_ef_search, SearchReport, FILTERED_EF_SEARCH};
 pub use group::{GroupedSearch, SearchGroup};
 pub use hybrid::{HybridSearch, Knn, SearchQuery};
 pub use iter::{QueryIter, SearchIter, DEFAULT_BATCH_SIZE};
 pub use iter_methods::Pages;
-pub use meta::{describe_table, table_exists, ColumnInfo, ColumnKind, IndexInfo, TableInfo};
+pub use meta::{ColumnInfo, ColumnKind, IndexInfo, TableInfo};
 pub use obvec::ObVecClient;
 pub(crate) use ops::write_rows as write_rows_op;
 pub use ops_gis::SpatialSearch;

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use diesel::deserialize::QueryableByName;
 use diesel::mysql::Mysql;
 use diesel::r2d2::Pool;
-use diesel::{MysqlConnection, RunQueryDsl};
+use diesel::MysqlConnection;
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
 use super::bulk_load::{serialized, BulkJob, LoadMethod};
-use super::meta::{describe_table, TableInfo};
+use super::meta::TableInfo;
 use super::ops::{self, Rows};
 use super::plan::ClientState;
 use super::query::Filter;
@@ -111,14 +111,6 @@ impl ObVecClient {
         self.source.with_conn(&setup, f)
     }
 
-    /// How large one statement may be, read from the server once per client.
-    pub(super) fn statement_limits(&self) -> Result<stmt::StatementLimits> {
-        match self.state.limits() {
-            Some(limits) => Ok(limits),
-            None => Ok(self.state.keep_limits(self.run_plan(ops::read_limits())?)),
-        }
-    }
-
     // ---- metadata -------------------------------------------------------------------
 
     /// Whether `table` exists.
@@ -128,11 +120,7 @@ impl ObVecClient {
 
     /// The server's description of `table` (cached; DDL through this client refreshes it).
     pub fn table_info(&self, table: &str) -> Result<Arc<TableInfo>> {
-        if let Some(info) = self.state.cached_table(table)? {
-            return Ok(info);
-        }
-        let info = self.with_connection(|conn| describe_table(conn, table))?;
-        Ok(self.state.remember_table(table, info))
+        self.exec(ops::table_info(table))
     }
 
     /// Forgets cached table descriptions (pyobvector's `refresh_metadata`).
@@ -447,12 +435,11 @@ impl ObVecClient {
     where
         T: QueryableByName<Mysql> + 'static,
     {
-        let q = self.exec(super::ops_explain::search_query(
+        self.load_as(self.exec(super::ops_explain::search_query(
             search,
             SearchMode::Approximate,
             self.state.strict(),
-        ))?;
-        self.with_connection(|conn| Ok(q.load::<T>(conn)?))
+        ))?)
     }
 
     /// Exact search ordered by distance without `APPROXIMATE` (pyobvector's

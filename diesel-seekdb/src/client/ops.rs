@@ -2,6 +2,8 @@
 //! [`ObVecClient`](super::ObVecClient) and [`AsyncObVecClient`](super::AsyncObVecClient)
 //! call these and execute the result, so each operation is written once.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
@@ -29,6 +31,16 @@ pub(crate) fn read_limits() -> Plan<'static, stmt::StatementLimits> {
 }
 
 // ---- metadata and DDL -----------------------------------------------------------------
+
+/// `table`'s description (the client's cached one when it has it).
+pub(crate) fn table_info<'a>(table: &str) -> Result<Op<'a, Arc<TableInfo>>> {
+    Op::with_table(table, |info| Ok(Op::Ready(info)))
+}
+
+/// `table`'s description read from the server, for a bare connection (no cache).
+pub(crate) fn describe_table<'a>(table: &str) -> Result<Op<'a, TableInfo>> {
+    super::ops_meta::describe(table, Box::new(|info| Ok(Op::Ready(info))))
+}
 
 pub(crate) fn table_exists<'a>(table: &str) -> Result<Op<'a, bool>> {
     validate_ident("table_name", table, IdentKind::Table)?;

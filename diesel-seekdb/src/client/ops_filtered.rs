@@ -30,7 +30,7 @@ pub(crate) fn search_reported<'a, R: Send + 'a>(
                 )
             }));
         };
-        Ok(Op::Chain(Plan::new(vec![Statement::Load(q)], move |out| {
+        Ok(Op::Step(Plan::new(vec![Statement::Load(q)], move |out| {
             let rows = stmt::json_rows(&info, rows(out))?;
             if rows.len() >= topk {
                 let report = SearchReport {

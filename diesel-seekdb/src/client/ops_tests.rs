@@ -6,12 +6,14 @@ use serde_json::{json, Map, Value};
 
 use super::*;
 use crate::client::meta::{ColumnInfo, ColumnKind};
-use crate::client::plan::Output;
+use crate::client::ops_meta::Next;
+use crate::client::plan::{ClientState, Output};
 
 fn text_table() -> Arc<TableInfo> {
     let column = |name: &str, primary_key: bool| ColumnInfo {
         name: name.into(),
         column_type: "varchar(64)".into(),
+        parsed_type: Some(crate::ddl::ColumnType::Varchar(64)),
         kind: ColumnKind::Text,
         nullable: !primary_key,
         primary_key,
@@ -26,28 +28,26 @@ fn text_table() -> Arc<TableInfo> {
     })
 }
 
-/// The plan `op` comes to once the executor supplied `info` and `limits`; `Err` holds
-/// a value known without statements.
-fn resolve<'a, R>(
+/// The plan `op` comes to once the client state holds `info` and `limits` (resolved by
+/// the executors' own [`ClientState::next`]); `Err` holds a value known without
+/// statements.
+fn resolve<'a, R: 'a>(
     op: Result<Op<'a, R>>,
     info: &Arc<TableInfo>,
     limits: stmt::StatementLimits,
 ) -> std::result::Result<Plan<'a, R>, R> {
-    let mut op = op.unwrap();
-    loop {
-        op = match op {
-            Op::Ready(r) => return Err(r),
-            Op::Run(plan) => return Ok(plan),
-            Op::Table(_, then) => then(info.clone()).unwrap(),
-            Op::Limits(then) => then(limits).unwrap(),
-            Op::RetryBusy(mut attempt) => return Ok(attempt().unwrap()),
-            Op::Server(then) => then(Arc::new(crate::server::ServerInfo::parse(
-                "5.7.25-OceanBase seekdb-v1.4.0.0",
-                "OceanBase 4.3.5.3 seekdb (r1.4.0.0)",
-            )))
-            .unwrap(),
-            Op::Chain(_) => panic!("a chained plan needs the server's outputs"),
-        }
+    let state = ClientState::default();
+    state.remember_table(&info.name, (**info).clone());
+    state.keep_limits(limits);
+    state.keep_server(crate::server::ServerInfo::parse(
+        "5.7.25-OceanBase seekdb-v1.4.0.0",
+        "OceanBase 4.3.5.3 seekdb (r1.4.0.0)",
+    ));
+    match state.next(op.unwrap()).unwrap() {
+        Next::Done(r) => Err(r),
+        Next::Run(plan) => Ok(plan),
+        Next::Step(_) => panic!("the table and the limits are cached: nothing is read"),
+        Next::RetryBusy(mut attempt) => Ok(attempt().unwrap()),
     }
 }
 

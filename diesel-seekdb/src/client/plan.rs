@@ -85,6 +85,21 @@ impl<'a, R> Plan<'a, R> {
         self
     }
 
+    /// The same statements, their result passed through `f`.
+    pub(crate) fn map<S>(self, f: impl FnOnce(R) -> Result<S> + Send + 'a) -> Plan<'a, S>
+    where
+        R: 'a,
+    {
+        let decode = self.decode;
+        Plan {
+            statements: self.statements,
+            atomic: self.atomic,
+            forgets: self.forgets,
+            keeps_session: self.keeps_session,
+            decode: Box::new(move |out| f(decode(out)?)),
+        }
+    }
+
     /// Whether the executor wraps the statements in a transaction.
     pub(crate) fn in_transaction(&self) -> bool {
         self.atomic && self.statements.len() > 1
@@ -97,18 +112,26 @@ pub(crate) enum Op<'a, R> {
     Ready(R),
     /// Run these statements.
     Run(Plan<'a, R>),
+    /// Run these statements; their result is the next step.
+    Step(Plan<'a, Op<'a, R>>),
     /// Needs the (cached) description of a table first.
     Table(String, Then<'a, Arc<TableInfo>, R>),
     /// Needs the server's statement limits first (read once per client).
     Limits(Then<'a, StatementLimits, R>),
+    /// A table's description was read: keep it, then go on.
+    KeepTable(String, TableInfo, Then<'a, Arc<TableInfo>, R>),
+    /// The statement limits were read: keep them, then go on.
+    KeepLimits(StatementLimits, Then<'a, StatementLimits, R>),
     /// Run, and again while the vector index is busy (seekdb 4179), as the client's
     /// [`BusyRetry`] says.
     RetryBusy(Attempt<'a, R>),
     /// Needs to know the server (read once per client).
     Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
-    /// Run this plan; its outputs decide the next step (e.g. a count that only a
-    /// short search result needs).
-    Chain(Plan<'a, Op<'a, R>>),
+    /// The server was read: keep what it is, then go on.
+    KeepServer(
+        crate::server::ServerInfo,
+        Then<'a, Arc<crate::server::ServerInfo>, R>,
+    ),
 }
 
 impl<'a, R: 'a> Op<'a, R> {

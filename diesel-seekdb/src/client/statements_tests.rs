@@ -6,6 +6,7 @@ fn column(name: &str, kind: ColumnKind, primary_key: bool) -> ColumnInfo {
     ColumnInfo {
         name: name.into(),
         column_type: String::new(),
+        parsed_type: None,
         kind,
         nullable: !primary_key,
         primary_key,

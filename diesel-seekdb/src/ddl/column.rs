@@ -1,184 +1,30 @@
-//! Columns: [`ColumnType`], [`DefaultValue`] and [`Column`] (with charset and collation).
+//! Columns: [`ColumnType`] (re-exported from the rules crate), [`DefaultValue`] and
+//! [`Column`] (with charset and collation).
 
 use std::fmt::Write as _;
 
 use super::ident::{quote_ident, quote_string, validate_ident, IdentKind};
-use diesel_seekdb_rules::sql_type::{self, SqlType};
 
 use crate::{Error, Result};
 
 /// Deepest `ARRAY(ARRAY(...))` nesting accepted (pyobvector's limit).
 pub const MAX_ARRAY_DEPTH: usize = diesel_seekdb_rules::MAX_ARRAY_DEPTH;
 
-/// A column type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ColumnType {
-    /// `TINYINT`.
-    TinyInt,
-    /// `TINYINT UNSIGNED`.
-    TinyIntUnsigned,
-    /// `SMALLINT`.
-    SmallInt,
-    /// `SMALLINT UNSIGNED`.
-    SmallIntUnsigned,
-    /// `INT`.
-    Int,
-    /// `INT UNSIGNED`.
-    IntUnsigned,
-    /// `BIGINT`.
-    BigInt,
-    /// `BIGINT UNSIGNED`.
-    BigIntUnsigned,
-    /// `FLOAT`.
-    Float,
-    /// `DOUBLE`.
-    Double,
-    /// `DECIMAL(precision, scale)` (precision 1–65, scale ≤ 30 and ≤ precision).
-    Decimal(u32, u32),
-    /// `VARCHAR(n)` (1–262144 characters).
-    Varchar(u32),
-    /// `CHAR(n)` (1–255 characters).
-    Char(u32),
-    /// `TEXT`.
-    Text,
-    /// `LONGTEXT`.
-    LongText,
-    /// `JSON`.
-    Json,
-    /// `DATETIME`.
-    DateTime,
-    /// `TIMESTAMP`.
-    Timestamp,
-    /// `DATE`.
-    Date,
-    /// `BOOL` (stored as `TINYINT(1)`).
-    Bool,
-    /// `VECTOR(dim)`, 1 ≤ dim ≤ 16000.
-    Vector(u32),
-    /// `SPARSEVECTOR`.
-    SparseVector,
-    /// `ARRAY(element)`: elements may be integer types, FLOAT, DOUBLE, BOOL,
-    /// VARCHAR(n), VECTOR(n) or a nested ARRAY (depth ≤ 6).
-    Array(Box<ColumnType>),
-}
-
-impl ColumnType {
-    /// `ARRAY(element)`.
-    pub fn array(element: ColumnType) -> Self {
-        ColumnType::Array(Box::new(element))
-    }
-
-    /// Parses a type string with the shared grammar ([`diesel_seekdb_rules::sql_type`]):
-    /// every spelling [`ColumnType::to_sql`] renders, case-insensitively, plus
-    /// `INTEGER`, `BOOLEAN`, `NUMERIC(p, s)` and `TINYINT(1)`; sizes are checked.
-    ///
-    /// ```
-    /// use diesel_seekdb::ddl::ColumnType;
-    /// assert_eq!(ColumnType::parse("vector(3)")?, ColumnType::Vector(3));
-    /// assert_eq!(ColumnType::parse("ARRAY(int unsigned)")?, ColumnType::array(ColumnType::IntUnsigned));
-    /// assert!(ColumnType::parse("VECTOR(0)").is_err());
-    /// # Ok::<(), diesel_seekdb::Error>(())
-    /// ```
-    pub fn parse(text: &str) -> Result<Self> {
-        sql_type::parse(text)
-            .map(ColumnType::from)
-            .map_err(|reason| Error::validation("column_type", reason))
-    }
-
-    /// The shared grammar's form of this type.
-    pub fn to_rules(&self) -> SqlType {
-        match self {
-            ColumnType::TinyInt => SqlType::TinyInt(false),
-            ColumnType::TinyIntUnsigned => SqlType::TinyInt(true),
-            ColumnType::SmallInt => SqlType::SmallInt(false),
-            ColumnType::SmallIntUnsigned => SqlType::SmallInt(true),
-            ColumnType::Int => SqlType::Int(false),
-            ColumnType::IntUnsigned => SqlType::Int(true),
-            ColumnType::BigInt => SqlType::BigInt(false),
-            ColumnType::BigIntUnsigned => SqlType::BigInt(true),
-            ColumnType::Float => SqlType::Float,
-            ColumnType::Double => SqlType::Double,
-            ColumnType::Decimal(p, s) => SqlType::Decimal(*p, *s),
-            ColumnType::Varchar(n) => SqlType::Varchar(*n),
-            ColumnType::Char(n) => SqlType::Char(*n),
-            ColumnType::Text => SqlType::Text,
-            ColumnType::LongText => SqlType::LongText,
-            ColumnType::Json => SqlType::Json,
-            ColumnType::DateTime => SqlType::DateTime,
-            ColumnType::Timestamp => SqlType::Timestamp,
-            ColumnType::Date => SqlType::Date,
-            ColumnType::Bool => SqlType::Bool,
-            ColumnType::Vector(d) => SqlType::Vector(*d),
-            ColumnType::SparseVector => SqlType::SparseVector,
-            ColumnType::Array(e) => SqlType::Array(Box::new(e.to_rules())),
-        }
-    }
-
-    /// The SQL spelling.
-    pub fn to_sql(&self) -> String {
-        self.to_rules().render()
-    }
-
-    /// Integer types (the ones `AUTO_INCREMENT` accepts).
-    pub fn is_integer(&self) -> bool {
-        self.to_rules().is_integer()
-    }
-
-    /// Types a full-text index can cover.
-    pub fn is_text(&self) -> bool {
-        self.to_rules().is_text()
-    }
-
-    /// Types that take no default and no normal index / primary key.
-    fn is_lob_like(&self) -> bool {
-        self.to_rules().is_lob_like()
-    }
-
-    /// Checks sizes and array element types (the shared grammar's rules).
-    pub fn validate(&self, parameter: &str) -> Result<()> {
-        self.to_rules()
-            .check()
-            .map_err(|reason| Error::validation(parameter, reason))
-    }
-}
-
-impl From<SqlType> for ColumnType {
-    fn from(t: SqlType) -> Self {
-        match t {
-            SqlType::TinyInt(false) => ColumnType::TinyInt,
-            SqlType::TinyInt(true) => ColumnType::TinyIntUnsigned,
-            SqlType::SmallInt(false) => ColumnType::SmallInt,
-            SqlType::SmallInt(true) => ColumnType::SmallIntUnsigned,
-            SqlType::Int(false) => ColumnType::Int,
-            SqlType::Int(true) => ColumnType::IntUnsigned,
-            SqlType::BigInt(false) => ColumnType::BigInt,
-            SqlType::BigInt(true) => ColumnType::BigIntUnsigned,
-            SqlType::Float => ColumnType::Float,
-            SqlType::Double => ColumnType::Double,
-            SqlType::Decimal(p, s) => ColumnType::Decimal(p, s),
-            SqlType::Varchar(n) => ColumnType::Varchar(n),
-            SqlType::Char(n) => ColumnType::Char(n),
-            SqlType::Text => ColumnType::Text,
-            SqlType::LongText => ColumnType::LongText,
-            SqlType::Json => ColumnType::Json,
-            SqlType::DateTime => ColumnType::DateTime,
-            SqlType::Timestamp => ColumnType::Timestamp,
-            SqlType::Date => ColumnType::Date,
-            SqlType::Bool => ColumnType::Bool,
-            SqlType::Vector(d) => ColumnType::Vector(d),
-            SqlType::SparseVector => ColumnType::SparseVector,
-            SqlType::Array(e) => ColumnType::Array(Box::new(ColumnType::from(*e))),
-        }
-    }
-}
-
-impl std::str::FromStr for ColumnType {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        Self::parse(s)
-    }
-}
+/// A column type: the one type shared with the derive, table metadata and the Milvus
+/// schema, defined (with its grammar and size rules) in
+/// [`diesel_seekdb_rules::column_type`]. `ColumnType::parse` / `FromStr` /
+/// `ColumnType::validate` report a [`diesel_seekdb_rules::Violation`], which `?` turns
+/// into [`Error::Validation`].
+///
+/// ```
+/// use diesel_seekdb::ddl::ColumnType;
+/// assert_eq!(ColumnType::parse("vector(3)")?, ColumnType::Vector(3));
+/// assert_eq!(ColumnType::parse("ARRAY(int unsigned)")?, ColumnType::array(ColumnType::IntUnsigned));
+/// assert!(ColumnType::parse("VECTOR(0)").is_err());
+/// assert_eq!(ColumnType::Decimal(10, 2).to_sql(), "DECIMAL(10, 2)");
+/// # Ok::<(), diesel_seekdb::Error>(())
+/// ```
+pub use diesel_seekdb_rules::column_type::ColumnType;
 
 /// A typed column default.
 #[derive(Debug, Clone, PartialEq)]

@@ -70,7 +70,11 @@ fn renders_types() {
         ColumnType::array(ColumnType::SparseVector),
         ColumnType::array(ColumnType::array(ColumnType::Text)),
     ] {
-        assert_eq!(param_of(bad.validate("c")), "c", "{bad:?}");
+        assert_eq!(
+            param_of(bad.validate("c").map_err(Error::from)),
+            "c",
+            "{bad:?}"
+        );
     }
     assert!(ColumnType::Vector(16_000).validate("c").is_ok());
     let mut deep = ColumnType::Int;

@@ -18,7 +18,7 @@ fn write_checked<const N: usize>(
     values: &[f32],
     out: &mut Output<'_, '_, Mysql>,
 ) -> serialize::Result {
-    crate::vector::check_dimensions(values, N)?;
+    crate::vector::check_dimensions(values, u32::try_from(N).unwrap_or(u32::MAX))?;
     write_vector(values, out)
 }
 

@@ -119,7 +119,7 @@ impl MilvusLikeClient {
     pub fn create_collection_quick(
         &self,
         collection_name: &str,
-        dimension: usize,
+        dimension: u32,
         options: QuickCollection,
     ) -> Result<()> {
         let mut schema = CollectionSchema::new();
@@ -270,7 +270,7 @@ impl MilvusLikeClient {
         for index in index_params.to_vector_indexes()? {
             let column = info.require_column("field_name", index.column())?;
             let index: VectorIndex = match column.kind {
-                ColumnKind::Vector(dim) => index.dim(dim as u32),
+                ColumnKind::Vector(dim) => index.dim(dim),
                 _ => index,
             };
             self.inner

@@ -2,12 +2,11 @@
 //! (`INT32`, `VARCHAR`, `ARRAY` of `INT64`, ...), vector index metrics and parameters,
 //! and the filter schema that Milvus expressions are checked against.
 
-use diesel_seekdb_rules::sql_type::{classify, TypeClass};
 use serde_json::{json, Map, Value};
 
 use super::filter::{FieldKind, FilterSchema, ScalarKind};
-use crate::client::{ColumnInfo, ColumnKind, TableInfo};
-use crate::ddl::quote_ident;
+use crate::client::{ColumnInfo, TableInfo};
+use crate::ddl::{quote_ident, ColumnType};
 
 /// The filter columns of a table, from the server's description.
 pub fn filter_schema(info: &TableInfo) -> FilterSchema {
@@ -30,46 +29,58 @@ pub fn filter_schema(info: &TableInfo) -> FilterSchema {
     schema
 }
 
-/// The scalar kind of a server type name, through the shared classification. Milvus
-/// has no exact-decimal or temporal type: DECIMAL/NUMERIC compare as DOUBLE, dates and
-/// times as strings. `varbinary` is how the server shows the byte-exact VARCHAR keys of
-/// Milvus collections (`CHARACTER SET binary`).
-fn scalar_of(type_name: &str) -> Option<ScalarKind> {
-    Some(match classify(type_name) {
-        TypeClass::Bool => ScalarKind::Bool,
-        TypeClass::Integer { bits: 8, .. } => ScalarKind::Int8,
-        TypeClass::Integer { bits: 16, .. } => ScalarKind::Int16,
-        TypeClass::Integer { bits: 64, .. } => ScalarKind::Int64,
-        TypeClass::Integer { .. } => ScalarKind::Int32,
-        TypeClass::Float => ScalarKind::Float,
-        TypeClass::Double | TypeClass::Decimal => ScalarKind::Double,
-        TypeClass::Text { .. } | TypeClass::Temporal => ScalarKind::VarChar,
+/// The Milvus scalar kind of a column type. Milvus has no exact-decimal or temporal
+/// type: DECIMAL/NUMERIC compare as DOUBLE, dates and times as strings. `VARBINARY(n)`
+/// is how the server shows the byte-exact VARCHAR keys of Milvus collections
+/// (`CHARACTER SET binary`).
+fn scalar_of(ty: &ColumnType) -> Option<ScalarKind> {
+    Some(match ty {
+        ColumnType::Bool => ScalarKind::Bool,
+        ColumnType::TinyInt | ColumnType::TinyIntUnsigned => ScalarKind::Int8,
+        ColumnType::SmallInt | ColumnType::SmallIntUnsigned => ScalarKind::Int16,
+        ColumnType::BigInt | ColumnType::BigIntUnsigned => ScalarKind::Int64,
+        t if t.is_integer() => ScalarKind::Int32,
+        ColumnType::Float => ScalarKind::Float,
+        ColumnType::Double | ColumnType::Decimal(..) => ScalarKind::Double,
+        t if t.is_text() => ScalarKind::VarChar,
+        ColumnType::Binary(_)
+        | ColumnType::VarBinary(_)
+        | ColumnType::Enum(_)
+        | ColumnType::Set(_)
+        | ColumnType::DateTime
+        | ColumnType::Timestamp
+        | ColumnType::Date
+        | ColumnType::Time
+        | ColumnType::Year => ScalarKind::VarChar,
         _ => return None,
     })
 }
 
 fn field_kind(c: &ColumnInfo) -> Option<FieldKind> {
-    Some(match &c.kind {
-        ColumnKind::Vector(_) => FieldKind::FloatVector,
-        ColumnKind::SparseVector => FieldKind::SparseVector,
-        ColumnKind::Json => FieldKind::Json,
-        ColumnKind::Array(element) => FieldKind::Array(scalar_of(element)?),
-        _ => FieldKind::Scalar(scalar_of(&c.column_type)?),
+    Some(match c.parsed_type.as_ref()? {
+        ColumnType::Vector(_) => FieldKind::FloatVector,
+        ColumnType::SparseVector => FieldKind::SparseVector,
+        ColumnType::Json => FieldKind::Json,
+        ColumnType::Array(element) => FieldKind::Array(scalar_of(element)?),
+        t => FieldKind::Scalar(scalar_of(t)?),
     })
 }
 
-/// The `n` of `varchar(n)` / `varbinary(n)` / `char(n)`.
-fn text_length(type_name: &str) -> Option<u64> {
-    match classify(type_name) {
-        TypeClass::Text { length, .. } => length.map(u64::from),
+/// The `n` of `varchar(n)` / `varbinary(n)` / `char(n)` / `binary(n)`.
+fn text_length(ty: &ColumnType) -> Option<u64> {
+    match ty {
+        ColumnType::Varchar(n)
+        | ColumnType::Char(n)
+        | ColumnType::Binary(n)
+        | ColumnType::VarBinary(n) => Some(u64::from(*n)),
         _ => None,
     }
 }
 
-/// The Milvus name of a scalar server type (`STRING` for other text and temporal types).
-fn scalar_name(type_name: &str) -> &'static str {
-    let t = type_name.trim().to_ascii_lowercase();
-    match scalar_of(&t) {
+/// The Milvus name of a scalar column type (`STRING` for other text and temporal
+/// types, and for types [`ColumnType`] does not model).
+fn scalar_name(ty: Option<&ColumnType>) -> &'static str {
+    match ty.and_then(scalar_of) {
         Some(ScalarKind::Bool) => "BOOL",
         Some(ScalarKind::Int8) => "INT8",
         Some(ScalarKind::Int16) => "INT16",
@@ -77,7 +88,7 @@ fn scalar_name(type_name: &str) -> &'static str {
         Some(ScalarKind::Int64) => "INT64",
         Some(ScalarKind::Float) => "FLOAT",
         Some(ScalarKind::Double) => "DOUBLE",
-        _ if text_length(&t).is_some() => "VARCHAR",
+        _ if ty.and_then(text_length).is_some() => "VARCHAR",
         _ => "STRING",
     }
 }
@@ -87,12 +98,13 @@ fn scalar_name(type_name: &str) -> &'static str {
 pub(crate) fn describe_field(c: &ColumnInfo) -> Value {
     let mut field = Map::new();
     field.insert("name".into(), json!(c.name));
-    let (dtype, params) = match &c.kind {
-        ColumnKind::Vector(dim) => ("FLOAT_VECTOR", json!({ "dim": dim })),
-        ColumnKind::SparseVector => ("SPARSE_FLOAT_VECTOR", json!({})),
-        ColumnKind::Json => ("JSON", json!({})),
-        ColumnKind::Array(element) => {
-            let name = scalar_name(element);
+    let ty = c.parsed_type.as_ref();
+    let (dtype, params) = match ty {
+        Some(ColumnType::Vector(dim)) => ("FLOAT_VECTOR", json!({ "dim": dim })),
+        Some(ColumnType::SparseVector) => ("SPARSE_FLOAT_VECTOR", json!({})),
+        Some(ColumnType::Json) => ("JSON", json!({})),
+        Some(ColumnType::Array(element)) => {
+            let name = scalar_name(Some(element));
             field.insert("element_type".into(), json!(name));
             let mut params = json!({ "element_type": name });
             if let Some(n) = text_length(element) {
@@ -101,8 +113,8 @@ pub(crate) fn describe_field(c: &ColumnInfo) -> Value {
             ("ARRAY", params)
         }
         _ => {
-            let name = scalar_name(&c.column_type);
-            let params = match text_length(&c.column_type) {
+            let name = scalar_name(ty);
+            let params = match ty.and_then(text_length) {
                 Some(n) if name == "VARCHAR" => json!({ "max_length": n }),
                 _ => json!({}),
             };

@@ -222,7 +222,7 @@ pub struct FieldSchema {
     /// NULL allowed.
     pub nullable: bool,
     /// `FLOAT_VECTOR` dimension.
-    pub dim: Option<usize>,
+    pub dim: Option<u32>,
     /// `VARCHAR` (and VARCHAR array element) length.
     pub max_length: Option<usize>,
     /// `ARRAY` element type.
@@ -282,7 +282,7 @@ impl FieldSchema {
             .nullable(column.is_nullable());
         match ty {
             ColumnType::Varchar(n) => f = f.max_length(*n as usize),
-            ColumnType::Vector(d) => f = f.dim(*d as usize),
+            ColumnType::Vector(d) => f = f.dim(*d),
             ColumnType::Array(e) => {
                 f = f.element_type(DataType::of_column_type(e).ok_or_else(no_type)?);
                 if let ColumnType::Varchar(n) = **e {
@@ -298,7 +298,7 @@ impl FieldSchema {
     }
 
     /// `FLOAT_VECTOR` dimension.
-    pub fn dim(mut self, dim: usize) -> Self {
+    pub fn dim(mut self, dim: u32) -> Self {
         self.dim = Some(dim);
         self
     }
@@ -352,13 +352,16 @@ impl FieldSchema {
                 let dim = self.dim.ok_or_else(|| {
                     Error::validation(p("dim"), "FLOAT_VECTOR fields need a dimension")
                 })?;
-                if dim == 0 || dim > crate::codec::MAX_DIMENSIONS {
+                if dim == 0 || dim > diesel_seekdb_rules::MAX_DIMENSIONS {
                     return Err(Error::validation(
                         p("dim"),
-                        format!("{dim} is outside 1..={}", crate::codec::MAX_DIMENSIONS),
+                        format!(
+                            "{dim} is outside 1..={}",
+                            diesel_seekdb_rules::MAX_DIMENSIONS
+                        ),
                     ));
                 }
-                ColumnType::Vector(dim as u32)
+                ColumnType::Vector(dim)
             }
             DataType::Array => {
                 let element = self.element_type.ok_or_else(|| {

@@ -86,7 +86,7 @@ pub(crate) fn create_vidx_sql(
     let mut index = param.to_vector_index()?;
     let column = info.require_column("field_name", index.column())?;
     if let ColumnKind::Vector(dim) = column.kind {
-        index = index.dim(u32::try_from(dim).unwrap_or(u32::MAX));
+        index = index.dim(dim);
     }
     index.to_create_sql(&info.name)
 }
