@@ -472,3 +472,63 @@ mod clients {
         );
     }
 }
+
+// ---- the Milvus-style client: a GEOMETRY field is a POINT SRID 0 column ------------
+
+#[test]
+fn milvus_geometry_fields_are_points() {
+    use diesel_seekdb::milvus::{DataType, FieldSchema, MilvusLikeClient};
+    use serde_json::json;
+
+    let db = TestDb::new("gis_milvus");
+    let c = MilvusLikeClient::from_url(&db.url).unwrap();
+    let mut schema = MilvusLikeClient::create_schema();
+    schema
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(2))
+        .add_field(FieldSchema::new("loc", DataType::Geometry));
+    c.create_collection("geo", &schema, None).unwrap();
+    let column_type: String = {
+        #[derive(QueryableByName)]
+        struct T {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            t: String,
+        }
+        let mut conn = db.connect();
+        diesel::sql_query(
+            "SELECT CONCAT(COLUMN_TYPE, ' ', SRS_ID) AS t FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'geo' AND COLUMN_NAME = 'loc'",
+        )
+        .get_result::<T>(&mut conn)
+        .unwrap()
+        .t
+    };
+    assert_eq!(column_type, "point 0");
+    // pymilvus writes geometry as WKT, with a space before the parenthesis.
+    c.insert(
+        "geo",
+        &[
+            json!({"id": 1, "embedding": [1.0, 0.0], "loc": "POINT (1 2)"}),
+            json!({"id": 2, "embedding": [0.0, 1.0], "loc": [3, 4]}),
+        ],
+        None,
+    )
+    .unwrap();
+    let rows = c
+        .query("geo", Some("id > 0".into()), &["id", "loc"], &[], None)
+        .unwrap();
+    let mut locs: Vec<(i64, serde_json::Value)> = rows
+        .iter()
+        .map(|r| (r["id"].as_i64().unwrap(), r["loc"].clone()))
+        .collect();
+    locs.sort_by_key(|l| l.0);
+    assert_eq!(
+        locs,
+        [
+            (1, json!({"x": 1.0, "y": 2.0, "srid": 0})),
+            (2, json!({"x": 3.0, "y": 4.0, "srid": 0}))
+        ]
+    );
+    let described = c.describe_collection("geo").unwrap();
+    assert!(described.to_string().contains("GEOMETRY"), "{described}");
+}
