@@ -532,3 +532,107 @@ fn milvus_geometry_fields_are_points() {
     let described = c.describe_collection("geo").unwrap();
     assert!(described.to_string().contains("GEOMETRY"), "{described}");
 }
+
+// ---- the derive and the table builder: POINT and fixed-size vector fields ------------
+
+mod derived {
+    use super::*;
+    use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, Index};
+    use diesel_seekdb::model::SeekdbTable as _;
+    use diesel_seekdb::FixedVector;
+    use diesel_seekdb_derive::SeekdbTable;
+
+    diesel::table! {
+        use diesel::sql_types::*;
+        use diesel_seekdb::sql_types::{Point, VectorOf};
+        shops (id) {
+            id -> BigInt,
+            location -> Point,
+            embedding -> VectorOf<3>,
+        }
+    }
+
+    /// Field types alone give the columns: `Point` is POINT SRID 0, `FixedVector<3>`
+    /// and `[f32; 2]` are VECTOR(3) and VECTOR(2), with no `vector(dim)` attribute.
+    #[derive(SeekdbTable, Insertable, Queryable, Selectable, Debug, PartialEq)]
+    #[diesel(table_name = shops)]
+    struct Shop {
+        #[seekdb(primary_key)]
+        id: i64,
+        location: Point,
+        #[seekdb(index(kind = "hnsw", distance = "l2"))]
+        embedding: FixedVector<3>,
+    }
+
+    #[derive(SeekdbTable)]
+    #[allow(dead_code)]
+    #[seekdb(table = "arrays")]
+    struct WithArray {
+        #[seekdb(primary_key)]
+        id: i64,
+        small: [f32; 2],
+        maybe_here: Option<Point>,
+    }
+
+    #[test]
+    fn derived_and_built_tables_take_points_and_fixed_vectors() {
+        let sql = Shop::create_table_sql().unwrap();
+        assert!(sql.contains("`location` POINT SRID 0 NOT NULL"), "{sql}");
+        assert!(sql.contains("`embedding` VECTOR(3) NOT NULL"), "{sql}");
+        let sql = WithArray::create_table_sql().unwrap();
+        assert!(sql.contains("`small` VECTOR(2) NOT NULL"), "{sql}");
+        assert!(sql.contains("`maybe_here` POINT SRID 0"), "{sql}");
+
+        let db = TestDb::new("gis_derive");
+        let mut conn = db.connect();
+        // The SPATIAL index is added to the derived builder.
+        let table = Shop::create_table().index(Index::spatial("shops_sp", "location"));
+        conn.batch_execute(&table.to_sql().unwrap()).unwrap();
+        let shops = vec![
+            Shop {
+                id: 1,
+                location: Point::new(0.5, 0.5),
+                embedding: FixedVector::new([1.0, 0.0, 0.0]),
+            },
+            Shop {
+                id: 2,
+                location: Point::new(5.0, 5.0),
+                embedding: FixedVector::new([0.0, 1.0, 0.0]),
+            },
+        ];
+        diesel::insert_into(shops::table)
+            .values(&shops)
+            .execute(&mut conn)
+            .unwrap();
+        let near: Vec<Shop> = shops::table
+            .filter(shops::location.st_dwithin(Point::new(0.0, 0.0), 1.0))
+            .select(Shop::as_select())
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(near, shops[..1]);
+
+        // The table builder with POINT columns, run on the server.
+        let built = CreateTable::new("built")
+            .column(Column::new("id", ColumnType::Int).not_null())
+            .column(Column::new("p", ColumnType::Point(Some(0))).not_null())
+            .column(Column::new("q", ColumnType::Point(None)))
+            .primary_key(["id"])
+            .index(Index::spatial("built_sp", "p"));
+        let sql = built.to_sql().unwrap();
+        assert!(sql.contains("SPATIAL KEY `built_sp` (`p`)"), "{sql}");
+        conn.batch_execute(&sql).unwrap();
+        let wgs = CreateTable::new("wgs")
+            .column(Column::new("id", ColumnType::Int).not_null())
+            .column(Column::new("p", ColumnType::Point(Some(4326))).not_null())
+            .primary_key(["id"]);
+        let err = conn
+            .batch_execute(&wgs.to_sql().unwrap())
+            .with_errno(&mut conn)
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            Some(ServerErrorKind::UnknownSpatialReference),
+            "{err}"
+        );
+    }
+}
