@@ -26,7 +26,7 @@ pub enum ColumnKind {
     Vector(u32),
     /// `SPARSEVECTOR`.
     SparseVector,
-    /// `ARRAY(element)`; the element type as the server spells it.
+    /// `ARRAY(element)`; the element type's SQL spelling (`VARCHAR(20)`, `BIGINT UNSIGNED`).
     Array(String),
     /// Date and time types.
     Temporal,
