@@ -5,6 +5,7 @@
 
 mod data;
 mod decode;
+mod loading;
 mod filtered_layouts;
 mod phases;
 mod plot;
@@ -18,6 +19,7 @@ mod targets;
 #[cfg(test)]
 mod tests;
 mod threads;
+mod tune;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -301,7 +303,7 @@ fn run(args: Args) -> Result<(), String> {
         return Ok(());
     }
     let mut failure = None;
-    for step in 0..8 {
+    for step in 0..9 {
         let r = match step {
             0 => bench.create(),
             1 => bench.insert(),
@@ -310,7 +312,8 @@ fn run(args: Args) -> Result<(), String> {
             4 => bench.ann_threads(),
             5 => bench.exact(),
             6 => bench.filtered(),
-            _ => bench.decode(),
+            7 => bench.decode(),
+            _ => bench.time_to_searchable(),
         };
         if let Err(e) = r {
             failure = Some(e);
@@ -323,6 +326,14 @@ fn run(args: Args) -> Result<(), String> {
     if failure.is_none() && !args.ef.is_empty() {
         match bench.sweep(args.sweep_rounds) {
             Ok(points) => sweep = points,
+            Err(e) => failure = Some(e),
+        }
+    }
+    if failure.is_none() {
+        match bench.tune() {
+            Ok(tuned) => {
+                results.insert("tuned_ef_search".into(), tuned);
+            }
             Err(e) => failure = Some(e),
         }
     }

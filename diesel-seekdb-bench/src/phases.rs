@@ -17,7 +17,9 @@ use serde_json::{json, Map, Value};
 use crate::data::{Dataset, FILTER_PAGE, TOPK};
 use crate::pyworker::PyWorker;
 use crate::raw::{process_cpu_seconds, RawConn, Target};
-use crate::schema::{items, IdRow, NewItem, TABLES, T_DIESEL, T_OBVEC, T_PY, T_RAW};
+use crate::schema::{
+    items, IdRow, NewItem, TypedRow, TABLES, T_DIESEL, T_OBVEC, T_PY, T_RAW, T_TYPED_TEXT,
+};
 use crate::stats::{recall, Samples};
 
 pub type Res<T> = Result<T, String>;
@@ -47,6 +49,8 @@ pub enum Path {
     RawC,
     SqlQuery,
     PyObVec,
+    /// Inserts only: the typed API's text-protocol helper `diesel_ext::insert_rows`.
+    TypedText,
 }
 
 impl Path {
@@ -57,6 +61,7 @@ impl Path {
             Path::RawC => "raw_c_text",
             Path::SqlQuery => "diesel_sql_query",
             Path::PyObVec => "pyobvector",
+            Path::TypedText => "typed_insert_rows",
         }
     }
 }
@@ -109,7 +114,7 @@ fn vec_literal(out: &mut Vec<u8>, v: &[f32]) -> Res<()> {
     Ok(())
 }
 
-fn search_sql(table: &str, q: &[f32], mode: Mode) -> Res<Vec<u8>> {
+pub fn search_sql(table: &str, q: &[f32], mode: Mode) -> Res<Vec<u8>> {
     let mut s = Vec::with_capacity(64 + q.len() * 12);
     s.extend_from_slice(format!("SELECT id FROM {table} ").as_bytes());
     if mode == Mode::Filtered {
@@ -248,7 +253,7 @@ impl<'a> Bench<'a> {
         self.drop_tables()?;
         let dim = u32::try_from(self.ds.dim).map_err(err)?;
         let mut lib = Vec::new();
-        for t in [T_DIESEL, T_OBVEC] {
+        for t in [T_DIESEL, T_OBVEC, T_TYPED_TEXT] {
             let table = CreateTable::new(t)
                 .column(Column::new("id", ColumnType::Int).primary_key())
                 .column(Column::new("v", ColumnType::Vector(dim)))
@@ -312,6 +317,17 @@ impl<'a> Bench<'a> {
                     .collect();
                 self.client.insert(T_OBVEC, &rows, None).map_err(err)?;
             }
+            Path::TypedText => {
+                let rows: Vec<TypedRow<'_>> = (s..e)
+                    .map(|i| TypedRow {
+                        id: i as i32,
+                        v: ds.row(i),
+                        meta: json!({"cluster": ds.labels[i], "page": i % 10}),
+                    })
+                    .collect();
+                diesel_seekdb::diesel_ext::insert_rows(&mut self.conn, T_TYPED_TEXT, &rows)
+                    .map_err(err)?;
+            }
             Path::RawC | Path::SqlQuery => {
                 let mut sql = Vec::with_capacity((e - s) * (ds.dim * 11 + 48) + 64);
                 sql.extend_from_slice(
@@ -334,7 +350,7 @@ impl<'a> Bench<'a> {
     /// Phases 2/3: every path loads its own table in `batch`-row statements.
     pub fn insert(&mut self) -> Res<()> {
         self.log("phases 2/3: bulk insert");
-        let paths = self.with_py(&[Path::Diesel, Path::ObVec, Path::RawC]);
+        let paths = self.with_py(&[Path::Diesel, Path::ObVec, Path::RawC, Path::TypedText]);
         let mut samples = vec![Samples::default(); paths.len()];
         let n = self.ds.n;
         let batches: Vec<(usize, usize)> = (0..n)
@@ -360,9 +376,9 @@ impl<'a> Bench<'a> {
         // Same vectors in every table: the codec round-trips and nothing was dropped.
         let mut check = Map::new();
         let tables: &[&str] = if self.py.is_some() {
-            &[T_OBVEC, T_RAW, T_PY]
+            &[T_OBVEC, T_RAW, T_TYPED_TEXT, T_PY]
         } else {
-            &[T_OBVEC, T_RAW]
+            &[T_OBVEC, T_RAW, T_TYPED_TEXT]
         };
         for &t in tables {
             let mut got = (0, 0);
@@ -410,6 +426,7 @@ impl<'a> Bench<'a> {
             Path::ObVec => obvec_search(&self.client, q, mode),
             Path::RawC => raw_search(&mut self.raw, q, mode),
             Path::SqlQuery => sql_query_search(&mut self.conn, q, mode),
+            Path::TypedText => Err("typed_insert_rows is an insert-only path".to_string()),
             Path::PyObVec => {
                 let py = self.py.as_mut().ok_or("no pyobvector worker")?;
                 let (lat, ids) = py.search(qi, T_DIESEL, mode)?;

@@ -19,7 +19,28 @@ pub const T_OBVEC: &str = "seekdb_bench_obvec";
 pub const T_RAW: &str = "seekdb_bench_raw";
 /// pyobvector's table when it runs interleaved (created and dropped by its worker).
 pub const T_PY: &str = "seekdb_bench_pyobvector";
-pub const TABLES: [&str; 4] = [T_DIESEL, T_OBVEC, T_RAW, T_PY];
+/// The typed API's text-protocol inserts (`diesel_ext::insert_rows`).
+pub const T_TYPED_TEXT: &str = "seekdb_bench_typed_text";
+/// Time to searchable: the library's bulk load, and the raw-SQL floor's direct load.
+pub const T_LOAD_LIB: &str = "seekdb_bench_load_lib";
+pub const T_LOAD_RAW: &str = "seekdb_bench_load_raw";
+pub const TABLES: [&str; 7] = [
+    T_DIESEL,
+    T_OBVEC,
+    T_RAW,
+    T_PY,
+    T_TYPED_TEXT,
+    T_LOAD_LIB,
+    T_LOAD_RAW,
+];
+
+/// A row as a typed-API user hands it to `diesel_ext::insert_rows` / `bulk_load`.
+#[derive(serde::Serialize)]
+pub struct TypedRow<'a> {
+    pub id: i32,
+    pub v: &'a [f32],
+    pub meta: serde_json::Value,
+}
 
 #[derive(diesel::Insertable)]
 #[diesel(table_name = seekdb_bench_diesel)]

@@ -40,6 +40,12 @@ pub enum ServerErrorKind {
     ForeignKeyViolation,
     /// A CHECK constraint refused the row (3819).
     CheckViolation,
+    /// The server has no such spatial reference system (3548, "Spatial reference
+    /// system is empty"): seekdb 1.4 knows only SRID 0, so `SRID 4326` is refused.
+    UnknownSpatialReference,
+    /// The bytes sent to a geometry column are not a geometry it accepts (1416); a
+    /// bound `Option<Point>` in an SRID the server lacks is refused this way.
+    InvalidGeometry,
     /// Any other server error.
     Other,
 }
@@ -59,7 +65,24 @@ impl ServerErrorKind {
             1048 | 1364 => ServerErrorKind::NotNullViolation,
             1216 | 1217 | 1451 | 1452 => ServerErrorKind::ForeignKeyViolation,
             3819 => ServerErrorKind::CheckViolation,
+            3548 => ServerErrorKind::UnknownSpatialReference,
+            1416 => ServerErrorKind::InvalidGeometry,
             _ => ServerErrorKind::Other,
+        }
+    }
+
+    /// How to fix an error of this kind, where the server's message does not say.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            ServerErrorKind::UnknownSpatialReference => Some(
+                "seekdb 1.4 supports only SRID 0: declare the column `POINT SRID 0` and \
+                 write points in SRID 0 (`Point::new(x, y)`, ST_GeomFromText(wkt, 0))",
+            ),
+            ServerErrorKind::InvalidGeometry => Some(
+                "send a geometry of the column's type; seekdb 1.4 also refuses a point \
+                 in an SRID other than 0 this way (use `Point::new(x, y)`, SRID 0)",
+            ),
+            _ => None,
         }
     }
 
@@ -253,5 +276,8 @@ mod tests {
             ServerErrorKind::DuplicateKey
         );
         assert_eq!(ServerErrorKind::from_code(1), ServerErrorKind::Other);
+        let srs = ServerErrorKind::from_code(3548);
+        assert_eq!(srs, ServerErrorKind::UnknownSpatialReference);
+        assert!(srs.hint().is_some_and(|h| h.contains("SRID 0")));
     }
 }

@@ -137,6 +137,19 @@ impl Error {
         }
     }
 
+    /// What to do about a server error seekdb users commonly meet (a busy or missing
+    /// vector index, memory, timeouts); `Display` ends with it too.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Database {
+                code: Some(code),
+                message,
+                ..
+            } => crate::hints::for_server_error(*code, message),
+            _ => None,
+        }
+    }
+
     /// A server error with its number (and the kind that follows from it).
     pub(crate) fn with_code(self, number: u32) -> Self {
         match self {
@@ -171,8 +184,14 @@ impl fmt::Display for Error {
             Error::Database {
                 code: Some(code),
                 message,
-                ..
-            } => write!(f, "seekdb error {code}: {message}"),
+                kind,
+            } => {
+                write!(f, "seekdb error {code}: {message}")?;
+                match crate::hints::for_server_error(*code, message).or_else(|| kind.hint()) {
+                    Some(hint) => write!(f, " (hint: {hint})"),
+                    None => Ok(()),
+                }
+            }
             Error::Database {
                 code: None,
                 message,

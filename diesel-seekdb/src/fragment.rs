@@ -27,6 +27,8 @@ pub enum BindValue {
     Vector(Vector),
     /// JSON, sent as text (seekdb refuses parameters typed as JSON).
     Json(serde_json::Value),
+    /// A point, sent as `ST_GeomFromWKB(?, ?)` (its WKB and SRID; checked finite first).
+    Point(crate::Point),
 }
 
 /// SQL text with `?` placeholders and the values that fill them, in order.

@@ -84,18 +84,24 @@ pub mod ddl;
 pub mod diesel_ext;
 mod errno;
 mod error;
+mod fixed_vector;
+pub mod fork;
 pub mod fragment;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod hints;
 pub mod migration;
 pub mod milvus;
 pub mod model;
+pub mod point;
 mod row;
 #[cfg(feature = "runtime")]
 pub mod runtime;
+pub mod server;
 pub mod sparse;
 pub mod sql_types;
+pub mod upkeep;
 mod vector;
 
 #[cfg(feature = "async")]
@@ -107,17 +113,20 @@ pub use diesel_ext::{
 };
 pub use errno::SeekdbResultExt;
 pub use error::{Error, Result, ServerErrorKind};
+pub use fixed_vector::FixedVector;
+pub use point::Point;
 pub use sparse::SparseVector;
 pub use vector::Vector;
 
 /// Everything needed to write vector queries: `use diesel_seekdb::prelude::*;`.
 pub mod prelude {
     pub use crate::diesel_ext::{
-        match_against, ArrayExpressionMethods, SparseVectorExpressionMethods, SqlArray,
-        VectorExpressionMethods,
+        match_against, ArrayExpressionMethods, PointExpressionMethods,
+        SparseVectorExpressionMethods, SqlArray, VectorExpressionMethods,
     };
     pub use crate::sql_types::{
-        Array as ArrayType, SparseVector as SparseVectorType, Vector as VectorType,
+        Array as ArrayType, Point as PointType, SparseVector as SparseVectorType,
+        Vector as VectorType, VectorOf,
     };
-    pub use crate::{SessionManager, SessionSettings, SparseVector, Vector};
+    pub use crate::{FixedVector, Point, SessionManager, SessionSettings, SparseVector, Vector};
 }

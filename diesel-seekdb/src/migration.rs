@@ -15,9 +15,28 @@
 //! seekdb, like MySQL, commits every DDL statement on its own, so a migration can't be
 //! rolled back as a unit. Rust-built migrations therefore report
 //! `run_in_transaction() == false`: a transaction around them would promise an
-//! atomicity the server does not give, and a step that fails leaves the steps before it
-//! applied (the version is not recorded, so fix the cause and undo those steps, or make
-//! each migration a single DDL statement).
+//! atomicity the server does not give.
+//!
+//! # Migrations that fail half-way
+//!
+//! When a step fails, the steps before it stay applied and the version is not
+//! recorded. Builder migrations are therefore *re-runnable* by default: `CREATE TABLE`
+//! is sent as `CREATE TABLE IF NOT EXISTS`, `DROP TABLE` as `DROP TABLE IF EXISTS`, and
+//! the statements seekdb 1.4 has no working `IF [NOT] EXISTS` for (`CREATE VECTOR
+//! INDEX`, `DROP INDEX`, `ALTER TABLE ADD/DROP COLUMN`) are skipped when
+//! `information_schema` shows them applied. Fix the cause and run the migrations
+//! again: the applied steps are passed over and the rest run.
+//! [`SchemaMigrationBuilder::rerunnable`]`(false)` sends every statement as written.
+//!
+//! SQL migrations (`up.sql` run by diesel) get no such help. Write them re-runnable
+//! where seekdb allows (`CREATE TABLE IF NOT EXISTS`, `DROP TABLE IF EXISTS`,
+//! `CREATE INDEX IF NOT EXISTS`, `CREATE FULLTEXT INDEX IF NOT EXISTS`), keep one
+//! statement that has no such form (a vector index, `ALTER TABLE`) per migration, or
+//! recover by hand: read the failed step from the error ([`StepError`] for builder
+//! migrations; diesel names the migration for SQL ones), undo the statements before it
+//! (or finish the rest and record the version:
+//! `INSERT INTO __diesel_schema_migrations (version) VALUES ('<version>')`), then run
+//! the migrations again.
 //!
 //! ```
 //! use diesel_seekdb::ddl::{ColumnType, Column, DropIndex, AlterTable, VectorIndex, Distance};
@@ -57,6 +76,7 @@ use diesel::mysql::Mysql;
 
 use crate::{Error, Result};
 
+mod rerun;
 mod step;
 
 pub use step::{CreateIndex, MigrationStep, RawSql};
@@ -147,6 +167,9 @@ pub struct SchemaMigration {
     label: Label,
     up: Vec<String>,
     down: Vec<String>,
+    /// Per step: a query saying the step is already applied (a re-run skips it).
+    up_checks: Vec<Option<String>>,
+    down_checks: Vec<Option<String>>,
 }
 
 impl SchemaMigration {
@@ -159,6 +182,7 @@ impl SchemaMigration {
             up: Vec::new(),
             down: Vec::new(),
             first_error: None,
+            rerunnable: true,
         }
     }
 
@@ -188,9 +212,9 @@ impl SchemaMigration {
         conn: &mut dyn BoxableConnection<Mysql>,
         direction: Direction,
     ) -> diesel::migration::Result<()> {
-        let steps = match direction {
-            Direction::Up => &self.up,
-            Direction::Down => &self.down,
+        let (steps, checks) = match direction {
+            Direction::Up => (&self.up, &self.up_checks),
+            Direction::Down => (&self.down, &self.down_checks),
         };
         if steps.is_empty() {
             return Err(Box::new(Error::NotSupported {
@@ -199,6 +223,20 @@ impl SchemaMigration {
             }));
         }
         for (step, sql) in steps.iter().enumerate() {
+            let check = checks.get(step).and_then(Option::as_deref);
+            match check.and_then(|check| rerun::already_applied(conn, check)) {
+                Some(Ok(true)) => continue,
+                Some(Ok(false)) | None => {}
+                Some(Err(source)) => {
+                    return Err(Box::new(StepError {
+                        migration: self.label.name.clone(),
+                        direction,
+                        step,
+                        sql: check.unwrap_or_default().to_string(),
+                        source,
+                    }))
+                }
+            }
             conn.batch_execute(sql).map_err(|e| {
                 // No transaction wraps the step, so the failure's errno is still there.
                 let source = match conn.as_any_mut().downcast_mut::<diesel::MysqlConnection>() {
@@ -262,9 +300,18 @@ impl Migration<Mysql> for Shared {
 #[must_use = "call build() to get the migration or the first builder error"]
 pub struct SchemaMigrationBuilder {
     name: String,
-    up: Vec<String>,
-    down: Vec<String>,
+    up: Vec<RenderedStep>,
+    down: Vec<RenderedStep>,
     first_error: Option<Error>,
+    rerunnable: bool,
+}
+
+/// A step's statement as written, its re-run form and its already-applied check.
+#[derive(Debug)]
+struct RenderedStep {
+    plain: String,
+    rerun: String,
+    check: Option<String>,
 }
 
 impl SchemaMigrationBuilder {
@@ -286,8 +333,15 @@ impl SchemaMigrationBuilder {
             Direction::Up => &mut self.up,
             Direction::Down => &mut self.down,
         };
-        match step.to_step_sql() {
-            Ok(sql) => steps.push(sql),
+        let rendered = step.to_step_sql().and_then(|plain| {
+            Ok(RenderedStep {
+                plain,
+                rerun: step.to_rerunnable_sql()?,
+                check: step.applied_check(),
+            })
+        });
+        match rendered {
+            Ok(r) => steps.push(r),
             Err(e) => {
                 let at = format!(
                     "{direction} step {} of migration {:?}",
@@ -313,11 +367,34 @@ impl SchemaMigrationBuilder {
                 format!("migration {:?} has no up step", self.name),
             ));
         }
+        let rerunnable = self.rerunnable;
+        let split = |steps: Vec<RenderedStep>| -> (Vec<String>, Vec<Option<String>>) {
+            steps
+                .into_iter()
+                .map(|s| match rerunnable {
+                    true => (s.rerun, s.check),
+                    false => (s.plain, None),
+                })
+                .unzip()
+        };
+        let (up, up_checks) = split(self.up);
+        let (down, down_checks) = split(self.down);
         Ok(SchemaMigration {
             label,
-            up: self.up,
-            down: self.down,
+            up,
+            down,
+            up_checks,
+            down_checks,
         })
+    }
+
+    /// Whether a re-run after a half-way failure passes over the steps already
+    /// applied (default `true`; see [the module docs](crate::migration#migrations-that-fail-half-way)):
+    /// `IF NOT EXISTS` / `IF EXISTS` where seekdb accepts them, else a check of
+    /// `information_schema` before the step. `false` sends each statement as written.
+    pub fn rerunnable(mut self, rerunnable: bool) -> Self {
+        self.rerunnable = rerunnable;
+        self
     }
 }
 

@@ -282,7 +282,10 @@ impl AnnSearch {
                 q.sql(", ");
             }
             first = false;
-            q.sql(quote_ident(name));
+            match table.columns.iter().find(|c| &c.name == name) {
+                Some(c) => q.sql(super::gis::select_item(c)),
+                None => q.sql(quote_ident(name)),
+            };
         }
         if self.with_dist {
             if !first {

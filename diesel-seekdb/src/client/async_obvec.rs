@@ -15,6 +15,7 @@ use super::ann::{AnnSearch, SearchMode};
 use super::async_meta::describe_table_async;
 use super::async_source::{build_pool, establish_async, AsyncSource, CheckoutSql, LastError};
 pub use super::async_source::{AsyncConnectionGuard, AsyncSeekdbPool};
+use super::bulk_load::{serialized, BulkJob, LoadMethod};
 use super::meta::TableInfo;
 use super::ops::{self, Rows};
 use super::plan::ClientState;
@@ -363,6 +364,51 @@ impl AsyncObVecClient {
         self.insert(table, &values, partition).await
     }
 
+    /// The blocking client's [`bulk_load`](super::ObVecClient::bulk_load), all or
+    /// nothing alike; the rows go as text-protocol multi-row `INSERT`s (the async
+    /// driver has no `LOCAL INFILE`) into the staging copy.
+    pub async fn bulk_load<'a, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = rows.into_iter().map(Ok);
+        self.drive_bulk(BulkJob::new(
+            table,
+            rows,
+            options,
+            LoadMethod::MultiRowInsert,
+        )?)
+        .await
+    }
+
+    /// [`bulk_load`](Self::bulk_load) for serializable values (model structs).
+    pub async fn bulk_load_serialize<'a, T, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        T: serde::Serialize,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = serialized(rows.into_iter());
+        self.drive_bulk(BulkJob::new(
+            table,
+            rows,
+            options,
+            LoadMethod::MultiRowInsert,
+        )?)
+        .await
+    }
+
     /// `UPDATE table SET col = value, ... WHERE filter`. Returns the affected rows.
     /// Without a filter this refuses; see [`update_all_rows`](Self::update_all_rows).
     pub async fn update(
@@ -447,11 +493,20 @@ impl AsyncObVecClient {
 
     // ---- search ---------------------------------------------------------------------
 
+    /// [`ObVecClient::spatial_search`](super::ObVecClient::spatial_search).
+    pub async fn spatial_search(&self, search: super::SpatialSearch) -> Result<Rows> {
+        self.exec(super::ops_gis::spatial_search(search)).await
+    }
+
     /// Approximate nearest neighbours through the vector index
     /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
     pub async fn ann_search(&self, search: AnnSearch) -> Result<Rows> {
-        self.exec(ops::search(search, SearchMode::Approximate))
-            .await
+        self.exec(super::ops_explain::search(
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))
+        .await
     }
 
     /// [`AsyncObVecClient::ann_search`] that returns a short filtered result with the
@@ -467,7 +522,11 @@ impl AsyncObVecClient {
         T: QueryableByName<Mysql> + Send + 'static,
     {
         let q = self
-            .exec(ops::search_query(search, SearchMode::Approximate))
+            .exec(super::ops_explain::search_query(
+                search,
+                SearchMode::Approximate,
+                self.state.strict(),
+            ))
             .await?;
         self.run(|c| async move { Ok(q.load(c).await?) }.boxed())
             .await

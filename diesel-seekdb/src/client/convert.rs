@@ -74,6 +74,7 @@ pub(crate) fn to_bind(parameter: &str, column: &ColumnInfo, value: &Value) -> Re
             BindValue::Text(value.to_string())
         }
         ColumnKind::Json => BindValue::Text(value.to_string()),
+        ColumnKind::Point => BindValue::Point(super::gis::point_from_json(parameter, value)?),
         ColumnKind::Integer { unsigned } => match value {
             Value::Number(n) if n.is_i64() && !*unsigned => BindValue::Int(n.as_i64().unwrap_or(0)),
             Value::Number(n) if n.is_u64() => BindValue::UInt(n.as_u64().unwrap_or(0)),
@@ -182,6 +183,7 @@ pub(crate) fn from_server(column: &ColumnInfo, value: Value) -> Result<Value> {
             serde_json::from_str(&text)
                 .map_err(|e| Error::decode("JSON", format!("column `{}`: {e}", column.name)))?
         }
+        (ColumnKind::Point, Value::String(hex)) => super::gis::point_to_json(&column.name, &hex)?,
         (ColumnKind::Bool, Value::Number(n)) => Value::Bool(n.as_i64().unwrap_or(0) != 0),
         (_, other) => other,
     })

@@ -66,6 +66,7 @@ impl AsyncObVecClient {
                 Op::Table(table, then) => then(self.table_info(&table).await?)?,
                 Op::Limits(then) => then(self.statement_limits().await?)?,
                 Op::RetryBusy(attempt) => return self.retry_busy(attempt).await,
+                Op::Server(then) => then(self.server_info().await?)?,
                 Op::Chain(plan) => self.run_plan(plan).await?,
             }
         }

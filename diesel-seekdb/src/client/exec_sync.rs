@@ -21,6 +21,7 @@ impl ObVecClient {
                 Op::Table(table, then) => then(self.table_info(&table)?)?,
                 Op::Limits(then) => then(self.statement_limits()?)?,
                 Op::RetryBusy(attempt) => return self.retry_busy(attempt),
+                Op::Server(then) => then(self.server_info()?)?,
                 Op::Chain(plan) => self.run_plan(plan)?,
             }
         }
@@ -72,7 +73,10 @@ impl ObVecClient {
 
 /// Each statement's output; a failure gets its errno before anything else (a
 /// rollback) runs on the connection.
-fn run_statements(conn: &mut MysqlConnection, statements: Vec<Statement>) -> Result<Vec<Output>> {
+pub(super) fn run_statements(
+    conn: &mut MysqlConnection,
+    statements: Vec<Statement>,
+) -> Result<Vec<Output>> {
     statements
         .into_iter()
         .map(|s| run_one(conn, s).with_errno(conn))

@@ -37,6 +37,8 @@ pub enum ColumnKind {
     Array(String),
     /// Date and time types.
     Temporal,
+    /// `POINT` (any SRID): JSON `{"x": .., "y": .., "srid": ..}` both ways.
+    Point,
     /// Anything else; the server's type name.
     Other(String),
 }
@@ -65,6 +67,7 @@ impl ColumnKind {
             TypeClass::SparseVector => ColumnKind::SparseVector,
             TypeClass::Array(element) => ColumnKind::Array(element),
             TypeClass::Temporal => ColumnKind::Temporal,
+            TypeClass::Other if crate::client::gis::is_point_type(column_type) => ColumnKind::Point,
             TypeClass::Other => ColumnKind::Other(column_type.to_string()),
         }
     }

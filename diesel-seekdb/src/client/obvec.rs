@@ -9,6 +9,7 @@ use diesel::{MysqlConnection, RunQueryDsl};
 use serde_json::{Map, Value};
 
 use super::ann::{AnnSearch, SearchMode};
+use super::bulk_load::{serialized, BulkJob, LoadMethod};
 use super::meta::{describe_table, TableInfo};
 use super::ops::{self, Rows};
 use super::plan::ClientState;
@@ -283,6 +284,45 @@ impl ObVecClient {
         self.insert(table, &stmt::to_values(rows)?, partition)
     }
 
+    /// Loads `rows` (JSON objects keyed by column) all or nothing and leaves `table`
+    /// with its vector indexes built and serving searches at full speed: rows go through
+    /// `LOAD DATA /*+ direct */ LOCAL INFILE` into a staging copy, the indexes are built
+    /// with `CREATE /*+ parallel(N) */ VECTOR INDEX`, and the copy replaces the table in
+    /// one `RENAME`. A bad row (type, dimensions, NaN, length, duplicate key) is named in
+    /// the error (`rows[17].embedding`) and leaves the table as it was, as does a timeout
+    /// or a lost server. Rows written to `table` by others during the load are lost: see
+    /// [`BulkLoadOptions`](super::BulkLoadOptions) and the `bulk_load` module notes.
+    pub fn bulk_load<'a, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = rows.into_iter().map(Ok);
+        self.drive_bulk(BulkJob::new(table, rows, options, LoadMethod::DirectLoad)?)
+    }
+
+    /// [`bulk_load`](Self::bulk_load) for serializable values (model structs), each
+    /// converted as the load reaches it.
+    pub fn bulk_load_serialize<'a, T, I>(
+        &self,
+        table: &str,
+        rows: I,
+        options: super::BulkLoadOptions<'a>,
+    ) -> Result<super::BulkLoadReport>
+    where
+        T: serde::Serialize,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'a,
+    {
+        let rows = serialized(rows.into_iter());
+        self.drive_bulk(BulkJob::new(table, rows, options, LoadMethod::DirectLoad)?)
+    }
+
     /// `INSERT INTO` like [`Self::insert`], returning for each statement the rows it
     /// inserted and its `LAST_INSERT_ID()` (the first generated `AUTO_INCREMENT` value;
     /// seekdb numbers the rows of one statement consecutively). For the Milvus layer's
@@ -380,10 +420,20 @@ impl ObVecClient {
 
     // ---- search ---------------------------------------------------------------------
 
+    /// The rows nearest to a point by a POINT column (`st_distance`, optionally only
+    /// those `_st_dwithin` a distance), nearest first, each with its `distance`.
+    pub fn spatial_search(&self, search: super::SpatialSearch) -> Result<Rows> {
+        self.exec(super::ops_gis::spatial_search(search))
+    }
+
     /// Approximate nearest neighbours through the vector index
     /// (`ORDER BY d APPROXIMATE LIMIT k`), as JSON objects.
     pub fn ann_search(&self, search: AnnSearch) -> Result<Rows> {
-        self.exec(ops::search(search, SearchMode::Approximate))
+        self.exec(super::ops_explain::search(
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))
     }
 
     /// [`ObVecClient::ann_search`] that returns a short filtered result with the count
@@ -397,7 +447,11 @@ impl ObVecClient {
     where
         T: QueryableByName<Mysql> + 'static,
     {
-        let q = self.exec(ops::search_query(search, SearchMode::Approximate))?;
+        let q = self.exec(super::ops_explain::search_query(
+            search,
+            SearchMode::Approximate,
+            self.state.strict(),
+        ))?;
         self.with_connection(|conn| Ok(q.load::<T>(conn)?))
     }
 

@@ -104,6 +104,8 @@ pub(crate) enum Op<'a, R> {
     /// Run, and again while the vector index is busy (seekdb 4179), as the client's
     /// [`BusyRetry`] says.
     RetryBusy(Attempt<'a, R>),
+    /// Needs to know the server (read once per client).
+    Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
     /// Run this plan; its outputs decide the next step (e.g. a count that only a
     /// short search result needs).
     Chain(Plan<'a, Op<'a, R>>),
@@ -161,6 +163,8 @@ pub(crate) struct ClientState {
     session: Mutex<SessionSettings>,
     limits: OnceLock<StatementLimits>,
     busy: Mutex<BusyRetry>,
+    server: OnceLock<Arc<crate::server::ServerInfo>>,
+    strict_index_use: std::sync::atomic::AtomicBool,
 }
 
 /// A poisoned lock still guards whole values: a panic cannot leave one half-written.
@@ -207,12 +211,35 @@ impl ClientState {
         *self.limits.get_or_init(|| limits)
     }
 
+    pub(crate) fn server(&self) -> Option<Arc<crate::server::ServerInfo>> {
+        self.server.get().cloned()
+    }
+
+    pub(crate) fn keep_server(
+        &self,
+        info: crate::server::ServerInfo,
+    ) -> Arc<crate::server::ServerInfo> {
+        self.server.get_or_init(|| Arc::new(info)).clone()
+    }
+
     pub(crate) fn busy(&self) -> BusyRetry {
         *lock(&self.busy)
     }
 
     pub(crate) fn set_busy(&self, retry: BusyRetry) {
         *lock(&self.busy) = retry;
+    }
+
+    /// Strict mode of the index-use guard: approximate searches that would scan every
+    /// row are refused.
+    pub(crate) fn strict(&self) -> bool {
+        self.strict_index_use
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_strict(&self, strict: bool) {
+        self.strict_index_use
+            .store(strict, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Before a plan runs: DDL forgets its table's description.

@@ -245,6 +245,7 @@ impl QueryFragment<Mysql> for DynQuery {
                     BindValue::Bool(v) => out.push_bind_param::<Bool, _>(v)?,
                     BindValue::Text(v) => out.push_bind_param::<Text, _>(v)?,
                     BindValue::Vector(v) => out.push_bind_param::<VectorType, _>(v)?,
+                    BindValue::Point(p) => crate::diesel_ext::walk_point(p, out.reborrow())?,
                     // DynQuery::bind stores JSON as text; nothing else can build a piece.
                     BindValue::Json(_) => {
                         return Err(diesel::result::Error::SerializationError(

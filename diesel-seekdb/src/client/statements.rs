@@ -18,7 +18,7 @@ pub(crate) use ddl::{
 };
 pub(crate) use limits::{BusyRetry, StatementLimits, MAX_ALLOWED_PACKET_SQL};
 pub(crate) use rows::{delete_query, id_runs, repeat_filter, select_query, update_query, RowScope};
-pub(crate) use write::{to_values, write_statements};
+pub(crate) use write::{insert_text_statements, to_values, write_statements};
 // The clients' tests size their id lists by it.
 #[cfg(test)]
 pub(crate) use rows::TEXT_IDS_PER_STATEMENT;

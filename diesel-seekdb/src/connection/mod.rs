@@ -11,7 +11,7 @@ pub(crate) mod url;
 pub(crate) mod watchdog;
 
 pub(crate) use url::encode;
-pub use url::{ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
+pub use url::{tenant_user, ConnectionUrl, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IO_TIMEOUT};
 use watchdog::Socket;
 
 /// Opens a connection within the URL's `connect_timeout`, selects a database Diesel

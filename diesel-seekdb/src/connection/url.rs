@@ -5,6 +5,8 @@
 //!
 //! `mysql://user:password@host:port/database?option=value&...`; user, password and
 //! database are percent-decoded (`probe_a%20b` is the database `probe_a b`).
+//! An OceanBase tenant login (`user@tenant`, `user@tenant#cluster`) may be written
+//! plainly or percent-encoded (`user%40tenant%23cluster`); see [`tenant_user`].
 //!
 //! | option | meaning | default |
 //! |---|---|---|
@@ -81,7 +83,7 @@ pub struct ConnectionUrl {
 impl ConnectionUrl {
     /// Parses a `mysql://` URL; errors name the part at fault, never the password.
     pub fn parse(url: &str) -> Result<Self> {
-        let parsed = url::Url::parse(url)
+        let parsed = url::Url::parse(&tenant::encode_tenant_user(url))
             .map_err(|e| Error::validation("url", format!("not a valid URL: {e}")))?;
         if parsed.scheme() != "mysql" {
             return Err(Error::validation(
@@ -207,6 +209,12 @@ impl ConnectionUrl {
     /// Bounds sending one call; `None` = no bound.
     pub fn with_write_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.write_timeout = timeout.filter(|d| !d.is_zero());
+        self
+    }
+
+    /// The same server and options with another default database (`None`: none).
+    pub fn with_database(mut self, database: Option<&str>) -> Self {
+        self.database = database.map(str::to_string);
         self
     }
 
@@ -466,6 +474,9 @@ pub(crate) fn encode(s: &str) -> String {
     }
     out
 }
+
+mod tenant;
+pub use tenant::tenant_user;
 
 #[cfg(test)]
 mod tests;

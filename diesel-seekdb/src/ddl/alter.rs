@@ -83,4 +83,13 @@ impl AlterTable {
             parts.join(", ")
         ))
     }
+
+    /// The table, and the first action as (adds?, column), for migrations' re-run
+    /// checks: one `ALTER TABLE` is applied whole or not at all.
+    pub(crate) fn first_action(&self) -> Option<(&str, bool, &str)> {
+        self.actions.first().map(|a| match a {
+            AlterAction::AddColumn(c) => (self.table.as_str(), true, c.name.as_str()),
+            AlterAction::DropColumn(n) => (self.table.as_str(), false, n.as_str()),
+        })
+    }
 }

@@ -329,6 +329,11 @@ impl FullTextIndex {
         &self.columns
     }
 
+    /// Whether the index uses the `analyzer` parser (OceanBase 4.6+ only).
+    pub(crate) fn uses_analyzer(&self) -> bool {
+        matches!(self.parser, Some(FullTextParser::Analyzer { .. }))
+    }
+
     /// The parser, if one was set.
     pub fn get_parser(&self) -> Option<&FullTextParser> {
         self.parser.as_ref()

@@ -12,6 +12,7 @@ pub mod alter;
 pub mod column;
 pub mod distance;
 pub mod drop;
+pub mod fork;
 pub mod fulltext;
 pub mod ident;
 mod index;
@@ -25,6 +26,7 @@ pub use fulltext::{FullTextIndex, FullTextParser, IkMode};
 
 pub use alter::AlterTable;
 pub use drop::DropTable;
+pub use fork::{ForkDatabase, ForkTable};
 pub use ident::{
     quote_ident, quote_string, validate_ident, Ident, IdentKind, IdentStyle, MAX_COLUMN_NAME_LEN,
     MAX_DATABASE_NAME_LEN, MAX_INDEX_NAME_LEN, MAX_PARTITION_NAME_LEN, MAX_TABLE_NAME_LEN,

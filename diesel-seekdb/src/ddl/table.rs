@@ -184,6 +184,11 @@ impl CreateTable {
         self
     }
 
+    /// The full-text indexes declared inline (for the clients' server checks).
+    pub(crate) fn fulltext_indexes(&self) -> &[FullTextIndex] {
+        &self.fulltext_indexes
+    }
+
     /// Partitions the table.
     pub fn partition(mut self, partition: Partition) -> Self {
         self.partition = Some(partition);

@@ -221,12 +221,17 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// SQL types the dense vector functions accept: `Vector` and `Nullable<Vector>`.
+/// SQL types the dense vector functions accept: `Vector`, `VectorOf<N>` and their
+/// nullable forms.
 pub trait VectorSqlType: SqlType + sealed::Sealed {}
 impl sealed::Sealed for Vector {}
 impl sealed::Sealed for Nullable<Vector> {}
 impl VectorSqlType for Vector {}
 impl VectorSqlType for Nullable<Vector> {}
+impl<const N: usize> sealed::Sealed for crate::sql_types::VectorOf<N> {}
+impl<const N: usize> sealed::Sealed for Nullable<crate::sql_types::VectorOf<N>> {}
+impl<const N: usize> VectorSqlType for crate::sql_types::VectorOf<N> {}
+impl<const N: usize> VectorSqlType for Nullable<crate::sql_types::VectorOf<N>> {}
 
 /// SQL types the sparse vector functions accept: `SparseVector` and its nullable form.
 pub trait SparseVectorSqlType: SqlType + sealed::Sealed {}

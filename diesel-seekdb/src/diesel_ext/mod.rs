@@ -5,8 +5,13 @@ mod approximate;
 mod approximate_check;
 mod array;
 mod array_text;
+mod bulk;
+mod fixed;
 mod fulltext;
 mod functions;
+mod gis;
+mod group;
+mod guard;
 mod index_hint;
 mod pool;
 pub(crate) mod session;
@@ -22,6 +27,7 @@ pub use array::{
     ArrayContains, ArrayExpressionMethods, ArrayLength, ArrayListPredicate, ArraySqlType,
 };
 pub use array_text::{array_to_string, ArrayToString, ArrayToStringInput};
+pub use bulk::{bulk_load, bulk_load_model, insert_rows};
 pub use fulltext::{
     match_against, BooleanMode, ColumnTuple, DefaultMode, FullTextColumns, MatchAgainst, Matches,
     NaturalLanguageMode, PhraseMode, SearchMode, SingleColumn, TextSqlType,
@@ -31,6 +37,15 @@ pub use functions::{
     NegativeInnerProduct, SparseVectorExpressionMethods, SparseVectorSqlType, VectorDims,
     VectorExpressionMethods, VectorNorm, VectorSqlType,
 };
+pub(crate) use gis::walk_point;
+pub use gis::{
+    st_astext, st_distance, st_dwithin, st_geomfromtext, PointExpressionMethods, PointSqlType,
+    PointValue, Readable, StAsText, StDWithin, StDistance, StGeomFromText,
+};
+pub use group::group_nearest;
+#[cfg(feature = "async")]
+pub use guard::explain_search_async;
+pub use guard::{explain_search, require_vector_index, IndexGuardDsl};
 pub use index_hint::{index_hint, IndexHint};
 pub use pool::SessionManager;
 pub use session::{

@@ -12,7 +12,7 @@ use crate::sql_types::Vector as VectorType;
 use crate::Vector;
 
 /// Encodes straight into Diesel's bind buffer: one validation, one pass, no copy.
-fn write_vector(values: &[f32], out: &mut Output<'_, '_, Mysql>) -> serialize::Result {
+pub(super) fn write_vector(values: &[f32], out: &mut Output<'_, '_, Mysql>) -> serialize::Result {
     let mut text = Vec::new();
     codec::encode_into(values, &mut text)?;
     out.write_all(&text)?;

@@ -1,5 +1,6 @@
 //! The steps a migration is made of: the DDL builders, [`CreateIndex`] and [`RawSql`].
 
+use super::rerun;
 use crate::ddl::{AlterTable, CreateTable, DropIndex, DropTable, FullTextIndex, VectorIndex};
 use crate::{Error, Result};
 
@@ -10,11 +11,28 @@ use crate::{Error, Result};
 pub trait MigrationStep {
     /// The statement's SQL, or the builder's validation error.
     fn to_step_sql(&self) -> Result<String>;
+
+    /// The statement as a re-run of a half-applied migration sends it (`IF NOT EXISTS`
+    /// / `IF EXISTS` where seekdb accepts them); by default [`Self::to_step_sql`].
+    fn to_rerunnable_sql(&self) -> Result<String> {
+        self.to_step_sql()
+    }
+
+    /// A query whose column `n` is 1 when the step's effect is already in place, so
+    /// a re-run skips it (for statements seekdb has no `IF [NOT] EXISTS` for); by
+    /// default none (the step always runs).
+    fn applied_check(&self) -> Option<String> {
+        None
+    }
 }
 
 impl MigrationStep for CreateTable {
     fn to_step_sql(&self) -> Result<String> {
         self.to_sql()
+    }
+
+    fn to_rerunnable_sql(&self) -> Result<String> {
+        self.clone().if_not_exists().to_sql()
     }
 }
 
@@ -22,11 +40,20 @@ impl MigrationStep for AlterTable {
     fn to_step_sql(&self) -> Result<String> {
         self.to_sql()
     }
+
+    fn applied_check(&self) -> Option<String> {
+        let (table, adds, column) = self.first_action()?;
+        Some(rerun::column_is(table, column, adds))
+    }
 }
 
 impl MigrationStep for DropTable {
     fn to_step_sql(&self) -> Result<String> {
         self.to_sql()
+    }
+
+    fn to_rerunnable_sql(&self) -> Result<String> {
+        self.clone().if_exists().to_sql()
     }
 }
 
@@ -34,11 +61,24 @@ impl MigrationStep for DropIndex {
     fn to_step_sql(&self) -> Result<String> {
         self.to_sql()
     }
+
+    fn applied_check(&self) -> Option<String> {
+        let (index, table) = self.parts();
+        Some(rerun::index_missing(table, index))
+    }
 }
 
 impl<T: MigrationStep + ?Sized> MigrationStep for &T {
     fn to_step_sql(&self) -> Result<String> {
         (**self).to_step_sql()
+    }
+
+    fn to_rerunnable_sql(&self) -> Result<String> {
+        (**self).to_rerunnable_sql()
+    }
+
+    fn applied_check(&self) -> Option<String> {
+        (**self).applied_check()
     }
 }
 
@@ -87,6 +127,14 @@ impl MigrationStep for CreateIndex {
             IndexKind::Vector(i) => i.to_create_sql(&self.table),
             IndexKind::FullText(i) => i.to_create_sql(&self.table),
         }
+    }
+
+    fn applied_check(&self) -> Option<String> {
+        let name = match &self.index {
+            IndexKind::Vector(i) => i.name(),
+            IndexKind::FullText(i) => i.name(),
+        };
+        Some(rerun::index_exists(&self.table, name))
     }
 }
 

@@ -342,6 +342,22 @@ impl MilvusLikeClient {
         Ok(json!({ "insert_count": ids.len(), "ids": ids }))
     }
 
+    /// Loads rows into an existing collection all or nothing and leaves its vector index
+    /// built and serving searches: [`ObVecClient::bulk_load`].
+    pub fn bulk_load<'a, I>(
+        &self,
+        collection_name: &str,
+        data: I,
+        options: crate::client::BulkLoadOptions<'a>,
+    ) -> Result<crate::client::BulkLoadReport>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send + 'a,
+    {
+        self.require(collection_name)?;
+        self.inner.bulk_load(collection_name, data, options)
+    }
+
     /// Inserts serializable rows (structs become rows by field name); returns what
     /// [`Self::insert`] does.
     pub fn insert_serialize<T: serde::Serialize>(
@@ -444,6 +460,9 @@ impl MilvusLikeClient {
             Some(m) => Distance::parse(m)?,
             None => Self::index_metric(&info, &request.anns_field)?,
         };
+        if !request.exact {
+            super::search::check_index_metric(&info, &request.anns_field, metric)?;
+        }
         let mut outputs = request.output_fields.clone();
         for f in &outputs {
             info.require_column("output_fields", f)?;
@@ -451,6 +470,15 @@ impl MilvusLikeClient {
         for key in pk.iter().rev() {
             if !outputs.iter().any(|f| f.eq_ignore_ascii_case(key)) {
                 outputs.insert(0, key.clone());
+            }
+        }
+        if let Some(g) = &request.group_by {
+            let f = info
+                .require_column("group_by_field", &g.field)?
+                .name
+                .clone();
+            if !outputs.iter().any(|o| o.eq_ignore_ascii_case(&f)) {
+                outputs.push(f);
             }
         }
         if request.data.is_empty() {
@@ -481,7 +509,13 @@ impl MilvusLikeClient {
                 if let Some(f) = filter {
                     search = search.filter(f);
                 }
-                self.inner.ann_search(search)
+                if let Some(group) = &request.group_by {
+                    super::search::grouped(&self.inner, search, group, request.exact)
+                } else if request.exact {
+                    self.inner.precise_search(search)
+                } else {
+                    self.inner.ann_search(search)
+                }
             };
             let mut rows = run(filter.clone())?;
             // NULL sorts first: a NULL (or, under cosine, zero) stored vector would take

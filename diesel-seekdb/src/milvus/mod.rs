@@ -21,6 +21,7 @@ mod describe;
 pub mod filter;
 mod ids;
 mod index_param;
+mod iterators;
 mod scalar_index;
 mod schema;
 mod search;

@@ -39,6 +39,16 @@ pub struct SearchRequest {
     pub(super) ef: Option<u32>,
     pub(super) partitions: Vec<String>,
     pub(super) filter: Option<(String, Option<FilterParams>)>,
+    pub(super) exact: bool,
+    pub(super) group_by: Option<GroupBy>,
+}
+
+/// Grouping options of a search.
+#[derive(Debug, Clone)]
+pub(super) struct GroupBy {
+    pub(super) field: String,
+    pub(super) size: usize,
+    pub(super) strict: bool,
 }
 
 impl SearchRequest {
@@ -53,7 +63,46 @@ impl SearchRequest {
             ef: None,
             partitions: Vec::new(),
             filter: None,
+            exact: false,
+            group_by: None,
         }
+    }
+
+    /// Milvus's grouping search: `limit` groups by this field's value, ranked by their
+    /// best hit, each with up to [`group_size`](Self::group_size) hits (see
+    /// [`GroupedSearch`](crate::client::GroupedSearch)). Hits come group by group, and
+    /// carry the field in their entity.
+    pub fn group_by_field(mut self, field: &str) -> Self {
+        self.group_by_mut().field = field.to_string();
+        self
+    }
+
+    /// Hits per group (default 1).
+    pub fn group_size(mut self, size: usize) -> Self {
+        self.group_by_mut().size = size;
+        self
+    }
+
+    /// Fill each group up to `group_size` when the collection has that many.
+    pub fn strict_group_size(mut self, strict: bool) -> Self {
+        self.group_by_mut().strict = strict;
+        self
+    }
+
+    fn group_by_mut(&mut self) -> &mut GroupBy {
+        self.group_by.get_or_insert_with(|| GroupBy {
+            field: String::new(),
+            size: 1,
+            strict: false,
+        })
+    }
+
+    /// An exact search (every row, no index): allowed with any metric. Without it, a
+    /// `metric_type` that differs from the field's index is refused, as Milvus refuses
+    /// it, instead of silently scanning every row.
+    pub fn exact_search(mut self, exact: bool) -> Self {
+        self.exact = exact;
+        self
     }
 
     /// Hits per query vector.
@@ -106,6 +155,49 @@ impl SearchRequest {
         self.partitions = p.into_iter().map(Into::into).collect();
         self
     }
+}
+
+/// Runs `search` grouped as `group` asks, as one flat hit list (group by group).
+pub(super) fn grouped(
+    client: &crate::client::ObVecClient,
+    search: crate::client::AnnSearch,
+    group: &GroupBy,
+    exact: bool,
+) -> Result<Vec<Map<String, Value>>> {
+    let groups = client.grouped_search(
+        crate::client::GroupedSearch::new(search, &group.field)
+            .group_size(group.size)
+            .strict_group_size(group.strict)
+            .exact(exact),
+    )?;
+    Ok(groups.into_iter().flat_map(|g| g.rows).collect())
+}
+
+/// Refuses a metric the field's vector index was not built for (Milvus: "metric type
+/// not match"); seekdb would silently scan every row.
+pub(super) fn check_index_metric(
+    info: &crate::client::TableInfo,
+    field: &str,
+    metric: Distance,
+) -> Result<()> {
+    let Some(index) = info.vector_index_on(field) else {
+        return Ok(());
+    };
+    let Some(index_metric) = index.distance.as_deref() else {
+        return Ok(());
+    };
+    if index_metric.eq_ignore_ascii_case(metric.index_distance()) {
+        return Ok(());
+    }
+    Err(Error::validation(
+        "search_params.metric_type",
+        format!(
+            "metric type not match: index `{}` on `{field}` is {index_metric} but the search \
+             asks for {metric}; search with metric_type {index_metric}, or ask for an exact \
+             search (SearchRequest::exact_search), which scans every row",
+            index.name
+        ),
+    ))
 }
 
 /// Refuses a query vector that has no distance under `metric`: the cosine distance of

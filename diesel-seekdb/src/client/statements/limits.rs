@@ -60,6 +60,8 @@ pub(super) fn bind_bytes(value: Option<&BindValue>) -> usize {
             // A float's shortest text is at most 15 bytes ("-1.1754944e-38") plus a comma.
             Some(BindValue::Vector(v)) => v.len() * 16 + 2,
             Some(BindValue::Json(j)) => j.to_string().len(),
+            // WKB, SRID and the `ST_GeomFromWKB(?, ?)` around them.
+            Some(BindValue::Point(_)) => 64,
         }
 }
 

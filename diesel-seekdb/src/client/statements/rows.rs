@@ -105,13 +105,17 @@ pub(crate) fn select_query(
     let mut q = DynQuery::new();
     q.sql("SELECT ");
     if output_columns.is_empty() {
-        let names: Vec<String> = info.columns.iter().map(|c| quote_ident(&c.name)).collect();
+        let names: Vec<String> = info
+            .columns
+            .iter()
+            .map(crate::client::gis::select_item)
+            .collect();
         q.sql(names.join(", "));
     } else {
         let mut names = Vec::new();
         for c in output_columns {
-            names.push(quote_ident(
-                &info.require_column("output_column_name", c)?.name,
+            names.push(crate::client::gis::select_item(
+                info.require_column("output_column_name", c)?,
             ));
         }
         q.sql(names.join(", "));

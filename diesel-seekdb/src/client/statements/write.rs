@@ -34,7 +34,43 @@ pub(crate) fn write_statements(
 ) -> Result<Vec<DynQuery>> {
     let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
     info.check_partitions(&partitions)?;
+    let (columns, converted) = convert_rows(info, rows)?;
+    Ok(batches(&converted, limits)
+        .into_iter()
+        .map(|chunk| {
+            let mut q = DynQuery::new();
+            q.sql(format!("{verb} {}", quote_ident(&info.name)));
+            push_partitions(&mut q, &partitions);
+            let names: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
+            q.sql(format!(" ({}) VALUES ", names.join(", ")));
+            for (r, row) in chunk.iter().enumerate() {
+                q.sql(if r == 0 { "(" } else { ", (" });
+                for (c, value) in row.iter().enumerate() {
+                    if c > 0 {
+                        q.sql(", ");
+                    }
+                    match value {
+                        Some(v) => q.bind(v.clone()),
+                        // A key missing from this row takes the column default.
+                        None => q.sql("DEFAULT"),
+                    };
+                }
+                q.sql(")");
+            }
+            q
+        })
+        .collect())
+}
 
+/// One row's values, in column order; `None` where the row lacks the column.
+type Converted = Vec<Vec<Option<BindValue>>>;
+
+/// The columns `rows` name (in first-seen order) and each row's values, converted and
+/// checked.
+fn convert_rows<'i>(
+    info: &'i TableInfo,
+    rows: &[Value],
+) -> Result<(Vec<&'i ColumnInfo>, Converted)> {
     let mut columns: Vec<&ColumnInfo> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let object = row.as_object().ok_or_else(|| {
@@ -65,31 +101,61 @@ pub(crate) fn write_statements(
         converted.push(values);
     }
 
-    Ok(batches(&converted, limits)
-        .into_iter()
-        .map(|chunk| {
-            let mut q = DynQuery::new();
-            q.sql(format!("{verb} {}", quote_ident(&info.name)));
-            push_partitions(&mut q, &partitions);
-            let names: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
-            q.sql(format!(" ({}) VALUES ", names.join(", ")));
-            for (r, row) in chunk.iter().enumerate() {
-                q.sql(if r == 0 { "(" } else { ", (" });
-                for (c, value) in row.iter().enumerate() {
-                    if c > 0 {
-                        q.sql(", ");
-                    }
-                    match value {
-                        Some(v) => q.bind(v.clone()),
-                        // A key missing from this row takes the column default.
-                        None => q.sql("DEFAULT"),
-                    };
-                }
-                q.sql(")");
+    Ok((columns, converted))
+}
+
+/// `INSERT INTO` statements for `rows` as SQL text with the values written in
+/// (vectors by the codec), each at most `limits.max_bytes` long: one round trip per
+/// statement over the text protocol, no statement preparation. Every row is converted
+/// (and so validated) before any statement exists.
+pub(crate) fn insert_text_statements(
+    info: &TableInfo,
+    rows: &[Value],
+    partition: Option<&str>,
+    limits: StatementLimits,
+) -> Result<Vec<String>> {
+    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
+    info.check_partitions(&partitions)?;
+    let (columns, converted) = convert_rows(info, rows)?;
+    let mut head = format!("INSERT INTO {}", quote_ident(&info.name));
+    if !partitions.is_empty() {
+        let names: Vec<String> = partitions.iter().map(|p| quote_ident(p)).collect();
+        head.push_str(&format!(" PARTITION({})", names.join(", ")));
+    }
+    let names: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
+    head.push_str(&format!(" ({}) VALUES ", names.join(", ")));
+    let budget = limits.max_bytes.saturating_sub(1024).max(1);
+    let mut out = Vec::new();
+    let mut sql = String::new();
+    let mut tuple = String::new();
+    for row in &converted {
+        tuple.clear();
+        tuple.push('(');
+        for (c, value) in row.iter().enumerate() {
+            if c > 0 {
+                tuple.push(',');
             }
-            q
-        })
-        .collect())
+            match value {
+                Some(v) => crate::client::bulk_encode::push_literal(&mut tuple, v),
+                // A key missing from this row takes the column default.
+                None => tuple.push_str("DEFAULT"),
+            }
+        }
+        tuple.push(')');
+        if !sql.is_empty() && sql.len() + tuple.len() + 1 > budget {
+            out.push(std::mem::take(&mut sql));
+        }
+        if sql.is_empty() {
+            sql.push_str(&head);
+        } else {
+            sql.push(',');
+        }
+        sql.push_str(&tuple);
+    }
+    if !sql.is_empty() {
+        out.push(sql);
+    }
+    Ok(out)
 }
 
 /// `rows` cut into runs that each fit `limits`; a row too large on its own still gets a

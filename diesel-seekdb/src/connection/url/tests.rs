@@ -130,3 +130,73 @@ fn from_parts_takes_host_port_and_ipv6() {
         "h:3306"
     );
 }
+
+#[test]
+fn tenant_users_parse_written_plainly_or_encoded() {
+    for url in [
+        "mysql://app@prod#obcluster:s3@cr#t@db.example:2883/docs?connect_timeout=2",
+        "mysql://app%40prod%23obcluster:s3%40cr%23t@db.example:2883/docs?connect_timeout=2",
+    ] {
+        let u = ConnectionUrl::parse(url).unwrap();
+        assert_eq!(u.user(), "app@prod#obcluster", "{url}");
+        assert_eq!(u.user_name(), "app");
+        assert_eq!(u.tenant(), Some("prod"));
+        assert_eq!(u.cluster(), Some("obcluster"));
+        assert_eq!(u.password, "s3@cr#t");
+        assert_eq!(u.database(), Some("docs"));
+        assert_eq!(u.endpoint(), "db.example:2883");
+        assert_eq!(u.connect_timeout(), Duration::from_secs(2));
+        // What Diesel gets carries both, encoded; what is shown carries no password.
+        assert_eq!(
+            u.diesel_url(),
+            "mysql://app%40prod%23obcluster:s3%40cr%23t@db.example:2883/docs"
+        );
+        let shown = format!("{u} {u:?} {}", u.connect_error("refused"));
+        assert!(
+            !shown.contains("s3") && !shown.contains("cr%23t"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("app%40prod%23obcluster@db.example:2883"),
+            "{shown}"
+        );
+        assert!(shown.contains("`app@prod#obcluster`"), "{shown}");
+    }
+    let u = ConnectionUrl::parse("mysql://root@sys@127.0.0.1:2881/test").unwrap();
+    assert_eq!(
+        (u.user_name(), u.tenant(), u.cluster()),
+        ("root", Some("sys"), None)
+    );
+    let u = ConnectionUrl::parse("mysql://root@127.0.0.1:2881/test").unwrap();
+    assert_eq!(
+        (u.user_name(), u.tenant(), u.cluster()),
+        ("root", None, None)
+    );
+    // A `#` after the host is still a fragment, which the URL parser drops as before.
+    assert!(ConnectionUrl::parse("mysql://root@h:1/db#x").is_ok_and(|u| u.database() == Some("db")));
+}
+
+#[test]
+fn tenant_users_from_parts() {
+    let user = tenant_user("app", "prod", Some("obcluster")).unwrap();
+    let u = ConnectionUrl::from_parts("db:2883", &user, "p@ss", "docs").unwrap();
+    assert_eq!((u.tenant(), u.cluster()), (Some("prod"), Some("obcluster")));
+    assert_eq!(
+        u.diesel_url(),
+        "mysql://app%40prod%23obcluster:p%40ss@db:2883/docs"
+    );
+    assert!(!format!("{u} {u:?}").contains("p@ss"));
+    assert_eq!(tenant_user("app", "prod", None).unwrap(), "app@prod");
+    for (user, tenant, cluster, parameter) in [
+        ("a@b", "t", None, "user"),
+        ("a", "", None, "tenant"),
+        ("a", "t#x", None, "tenant"),
+        ("a", "t", Some(""), "cluster"),
+        ("a", "t", Some("c:1"), "cluster"),
+    ] {
+        match tenant_user(user, tenant, cluster) {
+            Err(Error::Validation { parameter: p, .. }) => assert_eq!(p, parameter),
+            other => panic!("{user} {tenant} {cluster:?}: {other:?}"),
+        }
+    }
+}

@@ -410,6 +410,11 @@ impl DropIndex {
             super::quote_ident(&self.table)
         ))
     }
+
+    /// The index and the table (for migrations' re-run checks).
+    pub(crate) fn parts(&self) -> (&str, &str) {
+        (&self.index, &self.table)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+use super::*;
+use crate::ddl::{Distance, VecIndexType};
+
+#[test]
+fn calls_render_index_then_table_with_quoted_names() {
+    assert_eq!(
+        RefreshIndex::new("v'idx", "it\\ems")
+            .threshold(0)
+            .to_sql()
+            .unwrap(),
+        "CALL DBMS_VECTOR.REFRESH_INDEX('v''idx', 'it\\\\ems', '', 0)"
+    );
+    assert_eq!(
+        RebuildIndex::new("vidx", "items")
+            .threshold(1.0)
+            .to_sql()
+            .unwrap(),
+        "CALL DBMS_VECTOR.REBUILD_INDEX('vidx', 'items', '', 1)"
+    );
+}
+
+#[test]
+fn bad_arguments_are_refused_before_sending() {
+    let e = RebuildIndex::new("vidx", "items")
+        .threshold(1.5)
+        .to_sql()
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Validation { ref parameter, .. } if parameter == "trigger_threshold")
+    );
+    let e = RefreshIndex::new("vidx", "items")
+        .threshold(-1)
+        .to_sql()
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Validation { ref parameter, .. } if parameter == "trigger_threshold")
+    );
+    let e = RefreshIndex::new("", "items").to_sql().unwrap_err();
+    assert!(matches!(e, Error::Validation { ref parameter, .. } if parameter == "index_name"));
+    let e = RebuildIndex::new("vidx", "x".repeat(65))
+        .to_sql()
+        .unwrap_err();
+    assert!(matches!(e, Error::Validation { ref parameter, .. } if parameter == "table_name"));
+    let index = VectorIndex::new("vidx", "v");
+    assert!(memory_advice_sql(&index, 0, 128).is_err());
+    assert!(memory_advice_sql(&index, 10, 0).is_err());
+}
+
+#[test]
+fn advisor_takes_the_index_kind_and_its_parameters() {
+    let index = VectorIndex::new("vidx", "v")
+        .index_type(VecIndexType::IvfFlat)
+        .distance(Distance::L2)
+        .nlist(128);
+    assert_eq!(
+        memory_advice_sql(&index, 1_000_000, 768).unwrap(),
+        "SELECT DBMS_VECTOR.INDEX_VECTOR_MEMORY_ADVISOR('IVF_FLAT', 1000000, 768, 'FLOAT32', \
+         'DISTANCE=L2,TYPE=IVF_FLAT,LIB=OB,NLIST=128') AS `advice`"
+    );
+}
+
+#[test]
+fn advice_sentences_become_bytes() {
+    let a = MemoryAdvice::parse("Suggested minimum vector memory is 33.1 MB").unwrap();
+    assert_eq!(a.minimum_bytes, (33.1f64 * 1048576.0).round() as u64);
+    assert_eq!(a.search_bytes, None);
+    assert!(a.fits_in(40 << 20) && !a.fits_in(30 << 20));
+    let a = MemoryAdvice::parse(
+        "Suggested minimum vector memory is 12.2 MB, memory consumption when providing search \
+         service is 76.8 KB",
+    )
+    .unwrap();
+    assert_eq!(a.search_bytes, Some((76.8f64 * 1024.0).round() as u64));
+    let a = MemoryAdvice::parse("Suggested minimum vector memory is 7.3 GB").unwrap();
+    assert_eq!(a.minimum_bytes, (7.3f64 * 1073741824.0).round() as u64);
+    assert!(MemoryAdvice::parse("something else").is_err());
+    assert!(MemoryAdvice::parse("Suggested minimum vector memory is 3 parsecs").is_err());
+}
+
+#[test]
+fn memory_rows_are_summed_and_checked() {
+    let row = |h: Value, u: Value, l: Value| {
+        let mut m = serde_json::Map::new();
+        m.insert("hold".into(), h);
+        m.insert("used".into(), u);
+        m.insert("limit".into(), l);
+        JsonRow(m)
+    };
+    let m = memory_from_rows(&[row(10.into(), 5.into(), "100".into())]).unwrap();
+    assert_eq!((m.hold, m.used, m.limit, m.free()), (10, 5, 100, 90));
+    assert!(memory_from_rows(&[]).is_err());
+    assert!(memory_from_rows(&[row(Value::Null, 5.into(), 1.into())]).is_err());
+}
