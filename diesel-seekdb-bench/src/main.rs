@@ -5,8 +5,8 @@
 
 mod data;
 mod decode;
-mod loading;
 mod filtered_layouts;
+mod loading;
 mod phases;
 mod plot;
 mod python;
