@@ -243,3 +243,60 @@ async fn async_client_on_hostile_names() {
         .unwrap_err();
     assert!(is_validation(&e), "{e:?}");
 }
+
+#[test]
+fn milvus_client_on_hostile_names() {
+    use diesel_seekdb::milvus::{MilvusLikeClient, SearchRequest};
+    let mut db = TestDb::new("nu_hostile_m");
+    create(&mut db);
+    ObVecClient::from_url(&db.url)
+        .unwrap()
+        .bulk_load(TABLE, rows(ROWS), BulkLoadOptions::new())
+        .unwrap();
+    let client = MilvusLikeClient::from_url(&db.url).unwrap();
+
+    let pages: Vec<_> = client
+        .query_iterator(TABLE, "", None, &[GROUP], 7, None)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let all: Vec<i64> = pages.iter().flat_map(|p| ids(p)).collect();
+    assert_eq!(all, (1..=ROWS).collect::<Vec<_>>());
+
+    let hits: Vec<i64> = client
+        .search_iterator(TABLE, SearchRequest::new(VEC, vec![Q.to_vec()]), 9, None)
+        .unwrap()
+        .flat_map(|page| page.unwrap())
+        .map(|h| h.id.as_i64().unwrap())
+        .collect();
+    assert_eq!(hits, exact_order());
+
+    let request = SearchRequest::new(VEC, vec![Q.to_vec()])
+        .limit(3)
+        .group_by_field(GROUP)
+        .group_size(2)
+        .strict_group_size(true)
+        .exact_search(true);
+    let flat: Vec<i64> = client.search(TABLE, request).unwrap()[0]
+        .iter()
+        .map(|h| h.id.as_i64().unwrap())
+        .collect();
+    let mut want: Vec<(i64, Vec<i64>)> = Vec::new();
+    for id in exact_order() {
+        match want.iter_mut().find(|(d, _)| *d == doc(id)) {
+            Some((_, m)) if m.len() < 2 => m.push(id),
+            Some(_) => {}
+            None => want.push((doc(id), vec![id])),
+        }
+    }
+    want.truncate(3);
+    assert_eq!(
+        flat,
+        want.into_iter().flat_map(|(_, m)| m).collect::<Vec<_>>()
+    );
+
+    assert!(client
+        .query_iterator(TABLE, "", None, &[GROUP], 0, None)
+        .map(|mut it| it.next().map(|r| r.is_err()).unwrap_or(true))
+        .unwrap_or(true));
+}
