@@ -228,11 +228,16 @@ async fn load<T: Transport>(c: &T) {
     }
 }
 
+/// Builds a search (called once per use: a search is consumed).
+type MakeSearch = Box<dyn Fn() -> AnnSearch>;
+/// Which ids a filter keeps.
+type Keep = Box<dyn Fn(i64) -> bool>;
+
 async fn layouts_are_used_and_exact<T: Transport>(c: &T) {
     load(c).await;
     // (filter, the index that serves it, the rows it keeps): 10% and 1% selectivity,
     // typed columns with a hint and JSON paths through their functional index.
-    let cases: Vec<(Box<dyn Fn() -> AnnSearch>, &str, Box<dyn Fn(i64) -> bool>)> = vec![
+    let cases: Vec<(MakeSearch, &str, Keep)> = vec![
         (
             Box::new(|| search(fragment("`page` = ?", 3)).index_hint("idx_page")),
             "idx_page",
@@ -438,7 +443,7 @@ fn milvus_filters_use_the_functional_index() {
         (
             r#"meta["page"] == 3"#,
             "jidx_page",
-            Box::new(|id: i64| id % 10 == 3) as Box<dyn Fn(i64) -> bool>,
+            Box::new(|id: i64| id % 10 == 3) as Keep,
         ),
         (
             r#"meta["bucket"] in [7, 8]"#,

@@ -189,6 +189,56 @@ fn srid_4326_is_a_typed_error_naming_the_fix_and_non_finite_points_are_refused()
     assert_eq!(count, 0, "nothing was written");
 }
 
+/// The builder's SPATIAL index, created on the server, is what `_st_dwithin` plans on.
+#[test]
+fn a_spatial_index_from_the_builder_serves_st_dwithin() {
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct PlanLine {
+        #[diesel(sql_type = Text, column_name = "Query Plan")]
+        line: String,
+    }
+    let db = TestDb::new("gis_index");
+    let mut conn = db.connect();
+    conn.batch_execute(
+        "CREATE TABLE places (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, \
+         location POINT NOT NULL SRID 0, maybe POINT)",
+    )
+    .unwrap();
+    let ddl = diesel_seekdb::ddl::Index::spatial("near_idx", "location")
+        .to_create_sql("places")
+        .unwrap();
+    assert_eq!(
+        ddl,
+        "CREATE SPATIAL INDEX `near_idx` ON `places` (`location`)"
+    );
+    conn.batch_execute(&ddl).unwrap();
+    diesel::insert_into(places::table)
+        .values(&places())
+        .execute(&mut conn)
+        .unwrap();
+    // EXPLAIN takes no bound parameters: the point's WKB inlined as hex, as bound otherwise.
+    let wkb: String = Point::new(0.0, 0.0)
+        .to_wkb()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let plan: Vec<PlanLine> = diesel::sql_query(format!(
+        "EXPLAIN SELECT id FROM places WHERE _st_dwithin(location, ST_GeomFromWKB(x'{wkb}', 0), 3)"
+    ))
+    .load(&mut conn)
+    .unwrap();
+    let plan: String = plan.into_iter().map(|p| p.line + "\n").collect();
+    assert!(plan.contains("places(near_idx)"), "{plan}");
+    let near: Vec<i32> = places::table
+        .select(places::id)
+        .filter(places::location.st_dwithin(Point::new(0.0, 0.0), 3.0))
+        .order(places::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(near, [1, 3]);
+}
+
 mod through_diesel_async {
     use super::*;
     use diesel::{ExpressionMethods, QueryDsl};
@@ -419,6 +469,170 @@ mod clients {
                 .unwrap()
                 .len(),
             4
+        );
+    }
+}
+
+// ---- the Milvus-style client: a GEOMETRY field is a POINT SRID 0 column ------------
+
+#[test]
+fn milvus_geometry_fields_are_points() {
+    use diesel_seekdb::milvus::{DataType, FieldSchema, MilvusLikeClient};
+    use serde_json::json;
+
+    let db = TestDb::new("gis_milvus");
+    let c = MilvusLikeClient::from_url(&db.url).unwrap();
+    let mut schema = MilvusLikeClient::create_schema();
+    schema
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(2))
+        .add_field(FieldSchema::new("loc", DataType::Geometry));
+    c.create_collection("geo", &schema, None).unwrap();
+    let column_type: String = {
+        #[derive(QueryableByName)]
+        struct T {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            t: String,
+        }
+        let mut conn = db.connect();
+        diesel::sql_query(
+            "SELECT CONCAT(COLUMN_TYPE, ' ', SRS_ID) AS t FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'geo' AND COLUMN_NAME = 'loc'",
+        )
+        .get_result::<T>(&mut conn)
+        .unwrap()
+        .t
+    };
+    assert_eq!(column_type, "point 0");
+    // pymilvus writes geometry as WKT, with a space before the parenthesis.
+    c.insert(
+        "geo",
+        &[
+            json!({"id": 1, "embedding": [1.0, 0.0], "loc": "POINT (1 2)"}),
+            json!({"id": 2, "embedding": [0.0, 1.0], "loc": [3, 4]}),
+        ],
+        None,
+    )
+    .unwrap();
+    let rows = c
+        .query("geo", Some("id > 0".into()), &["id", "loc"], &[], None)
+        .unwrap();
+    let mut locs: Vec<(i64, serde_json::Value)> = rows
+        .iter()
+        .map(|r| (r["id"].as_i64().unwrap(), r["loc"].clone()))
+        .collect();
+    locs.sort_by_key(|l| l.0);
+    assert_eq!(
+        locs,
+        [
+            (1, json!({"x": 1.0, "y": 2.0, "srid": 0})),
+            (2, json!({"x": 3.0, "y": 4.0, "srid": 0}))
+        ]
+    );
+    let described = c.describe_collection("geo").unwrap();
+    assert!(described.to_string().contains("GEOMETRY"), "{described}");
+}
+
+// ---- the derive and the table builder: POINT and fixed-size vector fields ------------
+
+mod derived {
+    use super::*;
+    use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, Index};
+    use diesel_seekdb::model::SeekdbTable as _;
+    use diesel_seekdb::FixedVector;
+    use diesel_seekdb_derive::SeekdbTable;
+
+    diesel::table! {
+        use diesel::sql_types::*;
+        use diesel_seekdb::sql_types::{Point, VectorOf};
+        shops (id) {
+            id -> BigInt,
+            location -> Point,
+            embedding -> VectorOf<3>,
+        }
+    }
+
+    /// Field types alone give the columns: `Point` is POINT SRID 0, `FixedVector<3>`
+    /// and `[f32; 2]` are VECTOR(3) and VECTOR(2), with no `vector(dim)` attribute.
+    #[derive(SeekdbTable, Insertable, Queryable, Selectable, Debug, PartialEq)]
+    #[diesel(table_name = shops)]
+    struct Shop {
+        #[seekdb(primary_key)]
+        id: i64,
+        location: Point,
+        #[seekdb(index(kind = "hnsw", distance = "l2"))]
+        embedding: FixedVector<3>,
+    }
+
+    #[derive(SeekdbTable)]
+    #[allow(dead_code)]
+    #[seekdb(table = "arrays")]
+    struct WithArray {
+        #[seekdb(primary_key)]
+        id: i64,
+        small: [f32; 2],
+        maybe_here: Option<Point>,
+    }
+
+    #[test]
+    fn derived_and_built_tables_take_points_and_fixed_vectors() {
+        let sql = Shop::create_table_sql().unwrap();
+        assert!(sql.contains("`location` POINT SRID 0 NOT NULL"), "{sql}");
+        assert!(sql.contains("`embedding` VECTOR(3) NOT NULL"), "{sql}");
+        let sql = WithArray::create_table_sql().unwrap();
+        assert!(sql.contains("`small` VECTOR(2) NOT NULL"), "{sql}");
+        assert!(sql.contains("`maybe_here` POINT SRID 0"), "{sql}");
+
+        let db = TestDb::new("gis_derive");
+        let mut conn = db.connect();
+        // The SPATIAL index is added to the derived builder.
+        let table = Shop::create_table().index(Index::spatial("shops_sp", "location"));
+        conn.batch_execute(&table.to_sql().unwrap()).unwrap();
+        let shops = vec![
+            Shop {
+                id: 1,
+                location: Point::new(0.5, 0.5),
+                embedding: FixedVector::new([1.0, 0.0, 0.0]),
+            },
+            Shop {
+                id: 2,
+                location: Point::new(5.0, 5.0),
+                embedding: FixedVector::new([0.0, 1.0, 0.0]),
+            },
+        ];
+        diesel::insert_into(shops::table)
+            .values(&shops)
+            .execute(&mut conn)
+            .unwrap();
+        let near: Vec<Shop> = shops::table
+            .filter(shops::location.st_dwithin(Point::new(0.0, 0.0), 1.0))
+            .select(Shop::as_select())
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(near, shops[..1]);
+
+        // The table builder with POINT columns, run on the server.
+        let built = CreateTable::new("built")
+            .column(Column::new("id", ColumnType::Int).not_null())
+            .column(Column::new("p", ColumnType::Point(Some(0))).not_null())
+            .column(Column::new("q", ColumnType::Point(None)))
+            .primary_key(["id"])
+            .index(Index::spatial("built_sp", "p"));
+        let sql = built.to_sql().unwrap();
+        assert!(sql.contains("SPATIAL KEY `built_sp` (`p`)"), "{sql}");
+        conn.batch_execute(&sql).unwrap();
+        let wgs = CreateTable::new("wgs")
+            .column(Column::new("id", ColumnType::Int).not_null())
+            .column(Column::new("p", ColumnType::Point(Some(4326))).not_null())
+            .primary_key(["id"]);
+        let err = conn
+            .batch_execute(&wgs.to_sql().unwrap())
+            .with_errno(&mut conn)
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            Some(ServerErrorKind::UnknownSpatialReference),
+            "{err}"
         );
     }
 }

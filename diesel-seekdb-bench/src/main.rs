@@ -5,6 +5,7 @@
 
 mod data;
 mod decode;
+mod filtered_layouts;
 mod loading;
 mod phases;
 mod plot;
@@ -123,6 +124,11 @@ struct Args {
     /// a project-local venv in .venv-bench/).
     #[arg(long, default_value = "python3")]
     python: String,
+    /// Only the filtered-layouts comparison (typed INT keys + hint, JSON functional
+    /// indexes, Milvus filters) against pyobvector's JSON filter at 10% and 1%
+    /// selectivity; writes filtered-layouts.json. `--filtered-rounds` rounds.
+    #[arg(long)]
+    filtered_layouts: bool,
     /// The reference script.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/python/pyobvector_baseline.py"))]
     python_script: PathBuf,
@@ -283,6 +289,18 @@ fn run(args: Args) -> Result<(), String> {
     }
     for (k, v) in std::mem::take(&mut bench.env) {
         env[k] = v;
+    }
+    if args.filtered_layouts {
+        let fl = filtered_layouts::run(&mut bench, args.filtered_rounds.max(1))?;
+        env["loadavg_end"] = loadavg();
+        env["total_s"] = json!(started.elapsed().as_secs_f64());
+        results.insert("env".into(), env);
+        results.insert("filtered_layouts".into(), fl);
+        let path = args.out.join("filtered-layouts.json");
+        let text = serde_json::to_string_pretty(&results).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("[seekdb-bench] wrote {}", path.display());
+        return Ok(());
     }
     let mut failure = None;
     for step in 0..9 {

@@ -100,6 +100,19 @@ impl PyWorker {
         Ok((Self::lat(&v)?, ids))
     }
 
+    /// Top-10 of query `qi` on `table` by `ann_search` with `where_clause=[text(sql)]`
+    /// (the filtered-layouts comparison). Returns (latency s, ids).
+    pub fn search_where(&mut self, qi: usize, table: &str, sql: &str) -> Res<(f64, Vec<i64>)> {
+        let v = self.call(&format!("wann {qi} {table} {sql}"))?;
+        let ids = v["ids"]
+            .as_array()
+            .ok_or("no ids")?
+            .iter()
+            .map(|x| x.as_i64().ok_or("id not an integer"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((Self::lat(&v)?, ids))
+    }
+
     /// `get` of every (id, v) of `table`, decoded to float32 as the reference script
     /// does: (latency s, rows, largest absolute error against the data set).
     pub fn read_all(&mut self, table: &str) -> Res<(f64, u64, f64)> {

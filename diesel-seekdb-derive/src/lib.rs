@@ -103,7 +103,11 @@ pub fn derive_seekdb_vectors(input: TokenStream) -> TokenStream {
 /// inference. Other field keys: `primary_key`, `auto_increment`, `comment = "..."`,
 /// `fulltext` / `fulltext(name = ..., parser = "space" | "beng" | "ngram" | "ngram2" |
 /// "ik", <parser properties>)`, and on vector fields
-/// `index(kind = ..., distance = ..., name = ..., <parameters>)`.
+/// `index(kind = ..., distance = ..., name = ..., <parameters>)`. For filtered search:
+/// `key` / `key(name = "...")` on a scalar field (a secondary index, default name
+/// `idx_<column>`), and on a JSON field `json_index(path = "$.page", cast = "signed" |
+/// "double" | "char(N)", name = "...")`, repeatable (a functional index on the cast of
+/// that path, default name `jidx_<column>_<path>`).
 ///
 /// **Checked at compile time** against seekdb 1.4's rules: `dim` is 1..=16000 (an
 /// indexed column at most 4096, an IVF index at most `lob_inrow_threshold / 4`); the

@@ -43,12 +43,33 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
 /// Infers the column type from the last path segment of `ty` (so `Vector`,
 /// `diesel_seekdb::Vector` and `chrono::NaiveDateTime` are all recognised).
 pub fn infer(ty: &Type) -> Inferred {
+    // `[f32; N]`: a fixed-size vector.
+    if let Type::Array(a) = ty {
+        let is_f32 = matches!(&*a.elem, Type::Path(e) if e.path.is_ident("f32"));
+        return match literal_dimension(&a.len) {
+            Some(n) if is_f32 => Inferred::Known(ColumnType::Vector(n)),
+            _ => Inferred::Unknown,
+        };
+    }
     let Type::Path(p) = ty else {
         return Inferred::Unknown;
     };
     let Some(last) = p.path.segments.last() else {
         return Inferred::Unknown;
     };
+    // `FixedVector<N>` with a literal `N`: its column is VECTOR(N), no `vector(dim)`.
+    if last.ident == "FixedVector" {
+        let PathArguments::AngleBracketed(args) = &last.arguments else {
+            return Inferred::Unknown;
+        };
+        return match (args.args.len(), args.args.first()) {
+            (1, Some(GenericArgument::Const(len))) => match literal_dimension(len) {
+                Some(n) => Inferred::Known(ColumnType::Vector(n)),
+                None => Inferred::Unknown,
+            },
+            _ => Inferred::Unknown,
+        };
+    }
     if !matches!(last.arguments, PathArguments::None) {
         return Inferred::Unknown;
     }
@@ -68,11 +89,29 @@ pub fn infer(ty: &Type) -> Inferred {
         "NaiveDateTime" => ColumnType::DateTime,
         "NaiveDate" => ColumnType::Date,
         "SparseVector" => ColumnType::SparseVector,
+        // SRID 0: the one seekdb 1.4 knows, and what a SPATIAL index needs.
+        "Point" => ColumnType::Point(Some(0)),
         "String" => return Inferred::String,
         "Vector" => return Inferred::Vector,
         _ => return Inferred::Unknown,
     };
     Inferred::Known(t)
+}
+
+/// A dimension written as an integer literal (`768`, `{ 768 }`); a named constant
+/// cannot be read by a derive, so such a field needs `sql_type`.
+fn literal_dimension(expr: &syn::Expr) -> Option<u32> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        }) => n.base10_parse().ok(),
+        syn::Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+            syn::Stmt::Expr(e, None) => literal_dimension(e),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The Rust-side renderings of a column type: a `ColumnType` expression and its SQL.
@@ -94,6 +133,10 @@ impl ColumnTypeExt for ColumnType {
             ColumnType::Binary(n) => quote!(#ct::Binary(#n)),
             ColumnType::VarBinary(n) => quote!(#ct::VarBinary(#n)),
             ColumnType::Vector(d) => quote!(#ct::Vector(#d)),
+            ColumnType::Point(Some(srid)) => {
+                quote!(#ct::Point(::core::option::Option::Some(#srid)))
+            }
+            ColumnType::Point(None) => quote!(#ct::Point(::core::option::Option::None)),
             ColumnType::Enum(values) => {
                 quote!(#ct::Enum(::std::vec![#(::std::string::String::from(#values)),*]))
             }

@@ -334,7 +334,7 @@ pub struct Settings {
     /// `drop_ratio_build` (sindi).
     pub drop_ratio_build: Option<f64>,
     /// The indexed column's dimension (dense indexes).
-    pub dim: Option<u64>,
+    pub dim: Option<u32>,
     /// The table's `LOB_INROW_THRESHOLD` (default [`DEFAULT_LOB_INROW_THRESHOLD`]).
     pub lob_inrow_threshold: Option<u64>,
 }
@@ -368,7 +368,7 @@ pub fn check_settings(kind: &Kind, s: &Settings) -> Result<(), Violation> {
                 "ivf_pq indexes require `m` (it must divide the dimension)",
             ));
         };
-        if let Some(dim) = s.dim {
+        if let Some(dim) = s.dim.map(u64::from) {
             if m == 0 || m > dim || dim % m != 0 {
                 return Err(Violation::new(
                     "m",
@@ -389,7 +389,7 @@ pub fn check_settings(kind: &Kind, s: &Settings) -> Result<(), Violation> {
             ));
         }
     }
-    if let Some(dim) = s.dim {
+    if let Some(dim) = s.dim.map(u64::from) {
         let max = u64::from(MAX_INDEX_DIMENSIONS);
         if dim > max {
             return Err(Violation::new(

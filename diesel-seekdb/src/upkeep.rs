@@ -42,7 +42,7 @@ use crate::row::JsonRow;
 
 /// How a refresh or rebuild waits out another one of the same index (seekdb error
 /// 4179, "other refresh/rebuild tasks may be running"): `retries` more attempts,
-/// `delay` apart. The default (10 retries, 2 s) is what the clients use.
+/// `delay` apart. The default (60 retries, 2 s) is what the clients use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexBusyRetry {
     /// Attempts after the first.

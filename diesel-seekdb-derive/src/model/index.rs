@@ -39,7 +39,7 @@ pub(super) fn check_index(
     raw: RawIndex,
     span: Span,
     sparse: bool,
-    dim: Option<u64>,
+    dim: Option<u32>,
     lob_threshold: u64,
 ) -> syn::Result<VIndex> {
     let kind = match &raw.kind {

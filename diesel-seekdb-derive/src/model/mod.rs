@@ -481,7 +481,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let mut vector_indexes = Vec::new();
     for (column, raw, span, sparse) in raw_indexes {
         let dim = match find(&column).map(|c| &c.ty) {
-            Some(ColumnType::Vector(d)) => Some(u64::from(*d)),
+            Some(ColumnType::Vector(d)) => Some(*d),
             _ => None,
         };
         let idx = check_index(column, raw, span, sparse, dim, lob_threshold)?;

@@ -96,6 +96,11 @@ pub enum ColumnType {
     Enum(Vec<String>),
     /// `SET('a', 'b', ...)`.
     Set(Vec<String>),
+    /// `POINT [SRID n]`: a 2-D point. seekdb 1.4 knows only SRID 0 (it refuses
+    /// `SRID 4326` with error 3548); a `SPATIAL` index needs `NOT NULL` and an SRID.
+    /// The server reports the type as plain `point` (`Point(None)`): the SRID is in
+    /// `information_schema.COLUMNS.SRS_ID`.
+    Point(Option<u32>),
 }
 
 impl ColumnType {
@@ -165,6 +170,8 @@ impl ColumnType {
             ColumnType::Array(e) => format!("ARRAY({})", e.to_sql()),
             ColumnType::Enum(values) => format!("ENUM({})", quote_list(values)),
             ColumnType::Set(values) => format!("SET({})", quote_list(values)),
+            ColumnType::Point(None) => "POINT".into(),
+            ColumnType::Point(Some(srid)) => format!("POINT SRID {srid}"),
         }
     }
 

@@ -7,7 +7,7 @@ use super::ColumnType;
 pub const EXPECTED: &str = "an integer type, FLOAT, DOUBLE, DECIMAL(p, s), VARCHAR(n), CHAR(n), \
                             BINARY(n), VARBINARY(n), TEXT types, JSON, DATETIME, TIMESTAMP, \
                             DATE, TIME, YEAR, BOOL, VECTOR(n), SPARSEVECTOR, ENUM(...), \
-                            SET(...) or ARRAY(...)";
+                            SET(...), POINT [SRID n] or ARRAY(...)";
 
 /// Parses a declared type: the spellings [`ColumnType::to_sql`] produces,
 /// case-insensitively and with any spacing, plus `INTEGER`, `BOOLEAN`, `REAL`,
@@ -126,6 +126,17 @@ fn server_list(args: &str) -> Result<Vec<String>, String> {
 /// precisions (`datetime(6)`), `FLOAT(p, s)`, `YEAR(4)` and unsigned floats.
 fn parse_in(text: &str, server: bool) -> Result<ColumnType, String> {
     let (head, args, tail) = split(text.trim(), server)?;
+    if let Some(rest) = head.strip_prefix("POINT").filter(|_| args.is_none()) {
+        return match rest.trim().strip_prefix("SRID") {
+            _ if rest.is_empty() => Ok(ColumnType::Point(None)),
+            Some(n) if rest.starts_with(' ') => n
+                .trim()
+                .parse::<u32>()
+                .map(|n| ColumnType::Point(Some(n)))
+                .map_err(|_| format!("`{text}`: expected `POINT SRID <number>`")),
+            _ => Err(format!("unknown SQL type `{text}`; expected {EXPECTED}")),
+        };
+    }
     let list = |what: &str| -> Result<Vec<String>, String> {
         let a = args.ok_or_else(|| format!("`{what}` needs values"))?;
         if server {

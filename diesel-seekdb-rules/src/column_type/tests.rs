@@ -42,7 +42,22 @@ fn every_type() -> Vec<T> {
         T::array(T::Varchar(20)),
         T::array(T::BigIntUnsigned),
         T::array(T::array(T::Vector(3))),
+        T::Point(None),
+        T::Point(Some(0)),
+        T::Point(Some(4326)),
     ]
+}
+
+#[test]
+fn points_parse_with_and_without_srid() {
+    assert_eq!(parse("point"), Ok(T::Point(None)));
+    assert_eq!(parse("Point  srid  0"), Ok(T::Point(Some(0))));
+    // seekdb 1.4 reports a POINT column of any SRID as `point`.
+    assert_eq!(T::from_server("point"), Some(T::Point(None)));
+    assert!(parse("POINT SRID x").is_err());
+    assert!(parse("POINT(3)").is_err());
+    assert!(parse("POINTS").is_err());
+    assert!(parse("ARRAY(POINT)").is_err());
 }
 
 #[test]

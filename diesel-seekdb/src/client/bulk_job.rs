@@ -60,7 +60,7 @@ pub(crate) struct BulkJob<'a> {
     staging: String,
     old: String,
     opts: BulkLoadOptions<'a>,
-    rows: std::iter::Peekable<RowIter<'a>>,
+    rows: RowIter<'a>,
     method: LoadMethod,
     stage: Stage,
     info: Option<Arc<TableInfo>>,
@@ -98,7 +98,7 @@ impl<'a> BulkJob<'a> {
             staging: format!("{base}__bl_{tag}"),
             old: format!("{base}__bo_{tag}"),
             opts,
-            rows: (Box::new(rows) as RowIter<'a>).peekable(),
+            rows: Box::new(rows),
             method,
             stage: Stage::Start,
             info: None,
@@ -204,13 +204,23 @@ impl<'a> BulkJob<'a> {
             }
             (Stage::Counting, Some(StepOut::Count(n))) => {
                 let expected = self.existing + self.loaded;
-                if n != expected {
+                if n > expected {
+                    return Err(Error::validation(
+                        "table_name",
+                        format!(
+                            "`{}` gained rows while it was being copied (another writer); \
+                             nothing was changed",
+                            self.table
+                        ),
+                    ));
+                }
+                if n < expected {
                     return Err(Error::validation(
                         "rows",
                         format!(
                             "{} of the {} rows were not loaded: their primary or unique keys \
                              already exist in `{}` (LOAD DATA skips such rows); nothing was changed",
-                            expected.saturating_sub(n),
+                            expected - n,
                             self.loaded,
                             self.table
                         ),
@@ -342,7 +352,7 @@ impl<'a> BulkJob<'a> {
             .info
             .clone()
             .ok_or_else(|| Error::decode("bulk load", "no table description"))?;
-        while let Some(row) = self.rows.next() {
+        for row in self.rows.by_ref() {
             let index = first + n;
             let parameter = format!("rows[{index}]");
             let row = row?;

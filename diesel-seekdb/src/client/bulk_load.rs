@@ -34,13 +34,16 @@ pub(crate) use super::bulk_job::BulkJob;
 use super::bulk_job::Next;
 use crate::error::{Error, Result};
 
+/// A progress callback.
+type ProgressFn<'a> = Box<dyn FnMut(&BulkLoadProgress) + Send + 'a>;
+
 /// How a bulk load runs. `BulkLoadOptions::default()` suits most loads.
 pub struct BulkLoadOptions<'a> {
     pub(crate) parallel: u32,
     pub(crate) timeout: Duration,
     pub(crate) chunk_bytes: usize,
     pub(crate) temp_dir: Option<PathBuf>,
-    pub(crate) progress: Option<Box<dyn FnMut(&BulkLoadProgress) + Send + 'a>>,
+    pub(crate) progress: Option<ProgressFn<'a>>,
 }
 
 impl Default for BulkLoadOptions<'_> {

@@ -8,17 +8,6 @@ use crate::ddl::quote_ident;
 use crate::error::{Error, Result};
 use crate::Point;
 
-/// Whether a server column type (`point`, `POINT SRID 0`) is a point.
-pub(crate) fn is_point_type(column_type: &str) -> bool {
-    let t = column_type.trim_start();
-    // `get`: a type name holding multi-byte characters must not panic here.
-    t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("point"))
-        && t[5..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric() && c != '_')
-}
-
 /// The select-list item for `column`: its name, or for a point its stored bytes as
 /// hex under its own name. diesel-async's driver cannot read a GEOMETRY result, and
 /// the C client's bytes would not survive the rows' text conversion; hex does both.
@@ -82,12 +71,12 @@ pub(crate) fn point_to_json(column: &str, hex: &str) -> Result<Value> {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let text = text.as_bytes();
-    if text.len() % 2 != 0 {
+    let pairs = text.as_bytes().chunks_exact(2);
+    if !pairs.remainder().is_empty() {
         return None;
     }
     let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    text.chunks(2)
+    pairs
         .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
         .collect()
 }
@@ -95,14 +84,6 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn point_types_are_recognised() {
-        assert!(is_point_type("point"));
-        assert!(is_point_type("POINT SRID 0"));
-        assert!(!is_point_type("pointer"));
-        assert!(!is_point_type("multipoint"));
-    }
 
     #[test]
     fn json_forms_and_hex() {

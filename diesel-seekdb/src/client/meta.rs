@@ -26,7 +26,7 @@ pub enum ColumnKind {
     Vector(u32),
     /// `SPARSEVECTOR`.
     SparseVector,
-    /// `ARRAY(element)`; the element type as the server spells it.
+    /// `ARRAY(element)`; the element type's SQL spelling (`VARCHAR(20)`, `BIGINT UNSIGNED`).
     Array(String),
     /// Date and time types.
     Temporal,
@@ -67,11 +67,7 @@ impl ColumnKind {
     // `spelled` is what `Other` reports.
     pub(crate) fn classify(ty: Option<&ColumnType>, spelled: &str) -> ColumnKind {
         let Some(ty) = ty else {
-            return if crate::client::gis::is_point_type(spelled) {
-                ColumnKind::Point
-            } else {
-                ColumnKind::Other(spelled.to_string())
-            };
+            return ColumnKind::Other(spelled.to_string());
         };
         match ty {
             ColumnType::Bool => ColumnKind::Bool,
@@ -88,6 +84,7 @@ impl ColumnKind {
             ColumnType::Json => ColumnKind::Json,
             ColumnType::Vector(d) => ColumnKind::Vector(*d),
             ColumnType::SparseVector => ColumnKind::SparseVector,
+            ColumnType::Point(_) => ColumnKind::Point,
             ColumnType::Array(element) => ColumnKind::Array(element.to_sql()),
             ColumnType::DateTime
             | ColumnType::Timestamp

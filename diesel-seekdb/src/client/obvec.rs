@@ -229,7 +229,7 @@ impl ObVecClient {
 
     /// How `refresh_index` and `rebuild_index` wait out another refresh or rebuild of
     /// the same index (seekdb error 4179): `retries` more attempts, `delay` apart
-    /// (default 10 and 2 s). Still busy after the last, the call fails with
+    /// (default 60 and 2 s). Still busy after the last, the call fails with
     /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy).
     pub fn set_index_busy_retry(&self, retries: u32, delay: std::time::Duration) {
         self.state.set_busy(stmt::BusyRetry { retries, delay });

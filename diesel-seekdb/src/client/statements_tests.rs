@@ -103,7 +103,7 @@ fn the_packet_limit_is_read_from_the_servers_row() {
 }
 
 #[test]
-fn long_text_id_lists_are_cut_and_integer_ones_are_not() {
+fn long_id_lists_are_cut_unless_an_expression_filter_needs_one_statement() {
     let ids: Vec<Value> = (0..70_000).map(|i| Value::from(format!("k{i}"))).collect();
     let text = table(ColumnKind::Text, 0);
     let runs = id_runs(&text, &ids, None).unwrap();
@@ -122,6 +122,10 @@ fn long_text_id_lists_are_cut_and_integer_ones_are_not() {
     let int_ids: Vec<Value> = (0..70_000).map(Value::from).collect();
     let int = table(ColumnKind::Integer { unsigned: true }, 0);
     assert_eq!(id_runs(&int, &int_ids, Some(&expr)).unwrap().len(), 1);
+    let int_runs = id_runs(&int, &int_ids, None).unwrap();
+    assert_eq!(int_runs.len(), 3);
+    assert_eq!(int_runs.iter().map(|r| r.len()).sum::<usize>(), 70_000);
+    assert_eq!(id_runs(&int, &int_ids, Some(&frag)).unwrap().len(), 3);
 }
 
 #[test]

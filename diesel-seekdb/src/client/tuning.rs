@@ -273,7 +273,13 @@ pub(crate) fn ann_op<'a>(
     i: usize,
     knob: SearchKnob,
 ) -> Result<Op<'a, Rows>> {
-    super::ops::search(sample.search(i, Some(knob)), SearchMode::Approximate)
+    // Recall is what is measured: a short result counts as lost rows, not an error,
+    // and the knob alone sets the search effort.
+    let search = sample
+        .search(i, Some(knob))
+        .check_short_result(false)
+        .raise_ef_for_filters(false);
+    super::ops::search(search, SearchMode::Approximate)
 }
 
 /// `SELECT @@ob_ivf_nprobes`.

@@ -1,14 +1,16 @@
-//! Normal and unique secondary indexes (`KEY` in `CREATE TABLE`, `CREATE INDEX`).
+//! Normal, unique and spatial secondary indexes (`KEY` in `CREATE TABLE`, `CREATE INDEX`).
 
 use super::ident::{eq_ci, quote_ident, validate_ident, IdentKind};
 use crate::{Error, Result};
 
-/// A normal or unique secondary index.
+/// A normal, unique or spatial secondary index.
 ///
 /// ```
 /// use diesel_seekdb::ddl::Index;
 /// assert_eq!(Index::unique("uk", ["a", "b"]).to_inline_sql()?, "UNIQUE KEY `uk` (`a`, `b`)");
 /// assert_eq!(Index::new("k", ["a"]).to_create_sql("t")?, "CREATE INDEX `k` ON `t` (`a`)");
+/// assert_eq!(Index::spatial("sp", "location").to_inline_sql()?, "SPATIAL KEY `sp` (`location`)");
+/// assert_eq!(Index::spatial("sp", "p").to_create_sql("t")?, "CREATE SPATIAL INDEX `sp` ON `t` (`p`)");
 /// # Ok::<(), diesel_seekdb::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +18,7 @@ pub struct Index {
     pub(super) name: String,
     pub(super) columns: Vec<String>,
     pub(super) unique: bool,
+    pub(super) spatial: bool,
 }
 
 impl Index {
@@ -29,7 +32,22 @@ impl Index {
             name: name.into(),
             columns: columns.into_iter().map(Into::into).collect(),
             unique: false,
+            spatial: false,
         }
+    }
+
+    /// A `SPATIAL` index on one `POINT` (geometry) column, which `_st_dwithin` filters use
+    /// (seekdb plans a `TABLE RANGE SCAN` on it).
+    pub fn spatial(name: impl Into<String>, column: impl Into<String>) -> Self {
+        Index {
+            spatial: true,
+            ..Self::new(name, [column.into()])
+        }
+    }
+
+    /// Whether this is a `SPATIAL` index.
+    pub fn is_spatial(&self) -> bool {
+        self.spatial
     }
 
     /// A unique index.
@@ -56,7 +74,22 @@ impl Index {
 
     pub(super) fn validate(&self) -> Result<()> {
         validate_ident("index_name", &self.name, IdentKind::Index)?;
-        validate_columns(&format!("indexes.{}", self.name), &self.columns)
+        validate_columns(&format!("indexes.{}", self.name), &self.columns)?;
+        if self.spatial && self.columns.len() != 1 {
+            return Err(Error::validation(
+                format!("indexes.{}", self.name),
+                "a SPATIAL index covers exactly one geometry column",
+            ));
+        }
+        Ok(())
+    }
+
+    fn prefix(&self) -> &'static str {
+        match (self.spatial, self.unique) {
+            (true, _) => "SPATIAL ",
+            (false, true) => "UNIQUE ",
+            (false, false) => "",
+        }
     }
 
     fn cols(&self) -> String {
@@ -72,7 +105,7 @@ impl Index {
         self.validate()?;
         Ok(format!(
             "{}KEY {} ({})",
-            if self.unique { "UNIQUE " } else { "" },
+            self.prefix(),
             quote_ident(&self.name),
             self.cols()
         ))
@@ -84,7 +117,7 @@ impl Index {
         self.validate()?;
         Ok(format!(
             "CREATE {}INDEX {} ON {} ({})",
-            if self.unique { "UNIQUE " } else { "" },
+            self.prefix(),
             quote_ident(&self.name),
             quote_ident(table),
             self.cols()

@@ -103,6 +103,7 @@ pub(crate) fn describe_field(c: &ColumnInfo) -> Value {
         Some(ColumnType::Vector(dim)) => ("FLOAT_VECTOR", json!({ "dim": dim })),
         Some(ColumnType::SparseVector) => ("SPARSE_FLOAT_VECTOR", json!({})),
         Some(ColumnType::Json) => ("JSON", json!({})),
+        Some(ColumnType::Point(_)) => ("GEOMETRY", json!({})),
         Some(ColumnType::Array(element)) => {
             let name = scalar_name(Some(element));
             field.insert("element_type".into(), json!(name));

@@ -5,7 +5,8 @@ use crate::ddl::partition::Partition;
 use crate::ddl::{validate_ident, Column, ColumnType, CreateTable, IdentKind};
 use crate::error::{Error, Result};
 
-/// pymilvus's `DataType`, all 13 members, with the seekdb type each maps to.
+/// pymilvus's `DataType`: the 13 members of pymilvus 2.5 and 2.6's `GEOMETRY`, with the
+/// seekdb type each maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataType {
     /// `BOOL`.
@@ -34,6 +35,9 @@ pub enum DataType {
     FloatVector,
     /// `SPARSEVECTOR`.
     SparseFloatVector,
+    /// `POINT SRID 0` (Milvus 2.6's `GEOMETRY`, here points only): values are WKT
+    /// (`"POINT (1 2)"`), `[x, y]` or `{"x", "y", "srid"}`, returned as `{"x", "y", "srid"}`.
+    Geometry,
 }
 
 impl DataType {
@@ -98,6 +102,7 @@ impl DataType {
             "JSON" => DataType::Json,
             "FLOATVECTOR" => DataType::FloatVector,
             "SPARSEFLOATVECTOR" => DataType::SparseFloatVector,
+            "GEOMETRY" => DataType::Geometry,
             _ => {
                 return Err(Error::validation(
                     "datatype",
@@ -119,6 +124,8 @@ impl DataType {
             DataType::String => ColumnType::LongText,
             DataType::Json => ColumnType::Json,
             DataType::SparseFloatVector => ColumnType::SparseVector,
+            // SRID 0: the one seekdb 1.4 knows, and what a SPATIAL index needs.
+            DataType::Geometry => ColumnType::Point(Some(0)),
             _ => return None,
         })
     }
@@ -139,6 +146,7 @@ impl DataType {
             DataType::Json => "JSON",
             DataType::FloatVector => "FLOAT_VECTOR",
             DataType::SparseFloatVector => "SPARSE_FLOAT_VECTOR",
+            DataType::Geometry => "GEOMETRY",
         }
     }
 
@@ -159,6 +167,7 @@ impl DataType {
             ColumnType::Json => DataType::Json,
             ColumnType::Vector(_) => DataType::FloatVector,
             ColumnType::SparseVector => DataType::SparseFloatVector,
+            ColumnType::Point(_) => DataType::Geometry,
             ColumnType::Array(e) => match DataType::of_column_type(e)? {
                 DataType::String | DataType::Json | DataType::Array => return None,
                 DataType::FloatVector | DataType::SparseFloatVector => return None,

@@ -130,13 +130,15 @@ pub(crate) fn select_query(
     Ok(q)
 }
 
-/// Ids per statement when the key is not an integer (integers go inline past
-/// [`BIND_BUDGET`](crate::client::query::BIND_BUDGET), strings stay bound).
+/// Ids per statement. Integer ids go inline past
+/// [`BIND_BUDGET`](crate::client::query::BIND_BUDGET), strings stay bound; either way a
+/// longer list is cut, because one 70,000-id `DELETE` ran past seekdb's 10 s statement
+/// timeout on a loaded server.
 pub(crate) const TEXT_IDS_PER_STATEMENT: usize = 30_000;
 
-/// `ids` cut so that each run fits one statement's placeholders: one run unless the
-/// key is not an integer and there are more than [`TEXT_IDS_PER_STATEMENT`]. Several
-/// runs need a filter that can be repeated (a fragment, not a Diesel expression).
+/// `ids` cut into runs of at most [`TEXT_IDS_PER_STATEMENT`], each one statement.
+/// Several runs need a filter that can be repeated (a fragment, not a Diesel
+/// expression); with an expression filter, integer ids stay in one statement.
 pub(crate) fn id_runs<'a>(
     info: &TableInfo,
     ids: &'a [Value],
@@ -146,7 +148,9 @@ pub(crate) fn id_runs<'a>(
         info.primary_key().as_slice(),
         [key] if matches!(key.kind, ColumnKind::Integer { .. })
     );
-    if integer_key || ids.len() <= TEXT_IDS_PER_STATEMENT {
+    if ids.len() <= TEXT_IDS_PER_STATEMENT
+        || (integer_key && matches!(filter, Some(Filter::Expr(_))))
+    {
         return Ok(vec![ids]);
     }
     if let Some(Filter::Expr(_)) = filter {

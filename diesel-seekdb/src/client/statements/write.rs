@@ -126,34 +126,39 @@ pub(crate) fn insert_text_statements(
     head.push_str(&format!(" ({}) VALUES ", names.join(", ")));
     let budget = limits.max_bytes.saturating_sub(1024).max(1);
     let mut out = Vec::new();
-    let mut sql = String::new();
     let mut tuple = String::new();
-    for row in &converted {
-        tuple.clear();
-        tuple.push('(');
-        for (c, value) in row.iter().enumerate() {
-            if c > 0 {
-                tuple.push(',');
+    // The prepared path's statement boundaries (bytes and rows per statement), so a
+    // statement into an indexed table takes no longer than before; within them, the
+    // text's real length (quoted text may be longer than estimated) may cut again.
+    for chunk in batches(&converted, limits) {
+        let mut sql = String::new();
+        for row in chunk {
+            tuple.clear();
+            tuple.push('(');
+            for (c, value) in row.iter().enumerate() {
+                if c > 0 {
+                    tuple.push(',');
+                }
+                match value {
+                    Some(v) => crate::client::bulk_encode::push_literal(&mut tuple, v),
+                    // A key missing from this row takes the column default.
+                    None => tuple.push_str("DEFAULT"),
+                }
             }
-            match value {
-                Some(v) => crate::client::bulk_encode::push_literal(&mut tuple, v),
-                // A key missing from this row takes the column default.
-                None => tuple.push_str("DEFAULT"),
+            tuple.push(')');
+            if !sql.is_empty() && sql.len() + tuple.len() + 1 > budget {
+                out.push(std::mem::take(&mut sql));
             }
+            if sql.is_empty() {
+                sql.push_str(&head);
+            } else {
+                sql.push(',');
+            }
+            sql.push_str(&tuple);
         }
-        tuple.push(')');
-        if !sql.is_empty() && sql.len() + tuple.len() + 1 > budget {
-            out.push(std::mem::take(&mut sql));
+        if !sql.is_empty() {
+            out.push(sql);
         }
-        if sql.is_empty() {
-            sql.push_str(&head);
-        } else {
-            sql.push(',');
-        }
-        sql.push_str(&tuple);
-    }
-    if !sql.is_empty() {
-        out.push(sql);
     }
     Ok(out)
 }

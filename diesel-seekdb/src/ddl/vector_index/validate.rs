@@ -64,7 +64,7 @@ impl VectorIndex {
             prune: self.prune,
             refine: self.refine,
             drop_ratio_build: self.drop_ratio_build,
-            dim: self.dim.map(u64::from),
+            dim: self.dim,
             lob_inrow_threshold: self.lob_inrow_threshold.map(u64::from),
         };
         check_settings(kind, &settings).map_err(violation)

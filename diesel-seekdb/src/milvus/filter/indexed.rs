@@ -33,10 +33,10 @@ pub(crate) fn implied(cast: JsonCast, op: CmpOp, lit: &Lit) -> Option<(CmpOp, Li
             CmpOp::Ne => return None,
         }),
         (JsonCast::Double, Lit::Int(n)) if n.unsigned_abs() <= EXACT_DOUBLE as u64 => {
-            (op != CmpOp::Ne).then(|| (op, Lit::Float(*n as f64)))
+            (op != CmpOp::Ne).then_some((op, Lit::Float(*n as f64)))
         }
         (JsonCast::Double, Lit::Float(f)) if f.is_finite() && f.abs() <= EXACT_DOUBLE as f64 => {
-            (op != CmpOp::Ne).then(|| (op, Lit::Float(*f)))
+            (op != CmpOp::Ne).then_some((op, Lit::Float(*f)))
         }
         (JsonCast::Char(len), Lit::Str(s))
             if op == CmpOp::Eq && s.chars().count() <= len as usize =>
