@@ -40,12 +40,21 @@ fn guard_blocking() {
     let plan = client
         .search_plan(search(INDEXED).distance(Distance::Cosine))
         .unwrap();
-    assert!(plan.full_scan_reason().is_some(), "metric mismatch: {plan:?}");
+    assert!(
+        plan.full_scan_reason().is_some(),
+        "metric mismatch: {plan:?}"
+    );
 
     client.set_strict_index_use(true);
-    assert_eq!(ids(&client.ann_search(search(INDEXED)).unwrap()), vec![2, 1]);
+    assert_eq!(
+        ids(&client.ann_search(search(INDEXED)).unwrap()),
+        vec![2, 1]
+    );
     let e = client.ann_search(search(BARE)).unwrap_err();
-    assert!(!matches!(e, Error::Database { .. }), "want a typed refusal: {e:?}");
+    assert!(
+        !matches!(e, Error::Database { .. }),
+        "want a typed refusal: {e:?}"
+    );
     println!("strict refusal: {e}");
     client.set_strict_index_use(false);
     assert_eq!(ids(&client.ann_search(search(BARE)).unwrap()), vec![2, 1]);
@@ -67,5 +76,8 @@ async fn guard_async() {
         vec![2, 1]
     );
     let e = client.ann_search(search(BARE)).await.unwrap_err();
-    assert!(!matches!(e, Error::Database { .. }), "want a typed refusal: {e:?}");
+    assert!(
+        !matches!(e, Error::Database { .. }),
+        "want a typed refusal: {e:?}"
+    );
 }
