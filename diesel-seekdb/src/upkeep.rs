@@ -127,12 +127,7 @@ impl RefreshIndex {
     /// The `CALL` statement.
     pub fn to_sql(&self) -> Result<String> {
         check_names(&self.index, &self.table)?;
-        if self.threshold < 0 {
-            return Err(Error::validation(
-                "trigger_threshold",
-                format!("{} is negative; give a row count >= 0", self.threshold),
-            ));
-        }
+        crate::client::statements::check_refresh_threshold(self.threshold)?;
         Ok(format!(
             "CALL DBMS_VECTOR.REFRESH_INDEX({}, {}, '', {})",
             quote_string(&self.index),

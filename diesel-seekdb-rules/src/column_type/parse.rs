@@ -13,14 +13,14 @@ pub const EXPECTED: &str = "an integer type, FLOAT, DOUBLE, DECIMAL(p, s), VARCH
 /// case-insensitively and with any spacing, plus `INTEGER`, `BOOLEAN`, `REAL`,
 /// `NUMERIC(p, s)` and `TINYINT(1)`. The result also passes [`ColumnType::check`].
 pub fn parse(text: &str) -> Result<ColumnType, String> {
-    let t = parse_in(text, false)?;
+    let t = parse_in(text, false, 0)?;
     t.check()?;
     Ok(t)
 }
 
 /// [`ColumnType::from_server`].
 pub(super) fn parse_server(text: &str) -> Option<ColumnType> {
-    parse_in(text, true).ok()
+    parse_in(text, true, 0).ok()
 }
 
 /// Upper case, single spaces.
@@ -124,7 +124,14 @@ fn server_list(args: &str) -> Result<Vec<String>, String> {
 /// One grammar for both readings; `server` relaxes it to what information_schema
 /// prints: integer display widths (`int(11)`), `UNSIGNED` after them, fractional-second
 /// precisions (`datetime(6)`), `FLOAT(p, s)`, `YEAR(4)` and unsigned floats.
-fn parse_in(text: &str, server: bool) -> Result<ColumnType, String> {
+fn parse_in(text: &str, server: bool, depth: usize) -> Result<ColumnType, String> {
+    // Bounded recursion: a hostile `ARRAY(ARRAY(...` string must not overflow the stack.
+    if depth > crate::MAX_ARRAY_DEPTH {
+        return Err(format!(
+            "ARRAY nesting deeper than {}",
+            crate::MAX_ARRAY_DEPTH
+        ));
+    }
     let (head, args, tail) = split(text.trim(), server)?;
     if let Some(rest) = head.strip_prefix("POINT").filter(|_| args.is_none()) {
         return match rest.trim().strip_prefix("SRID") {
@@ -228,7 +235,7 @@ fn parse_in(text: &str, server: bool) -> Result<ColumnType, String> {
         "SET" => ColumnType::Set(list("SET")?),
         "ARRAY" => {
             let inner = args.ok_or("`ARRAY` needs an element type")?;
-            ColumnType::array(parse_in(inner, server)?)
+            ColumnType::array(parse_in(inner, server, depth + 1)?)
         }
         _ => return Err(format!("unknown SQL type `{text}`; expected {EXPECTED}")),
     })

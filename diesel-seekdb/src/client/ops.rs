@@ -130,6 +130,7 @@ pub(crate) fn drop_columns<'a>(table: &str, columns: &[&str]) -> Result<Op<'a, (
 }
 
 pub(crate) fn refresh_index<'a>(table: &str, index: &'a str, threshold: i64) -> Result<Op<'a, ()>> {
+    stmt::check_refresh_threshold(threshold)?;
     index_procedure("REFRESH_INDEX", table, index, BindValue::Int(threshold))
 }
 

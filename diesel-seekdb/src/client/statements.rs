@@ -13,8 +13,9 @@ mod rows;
 mod write;
 
 pub(crate) use ddl::{
-    add_columns_sql, check_rebuild_threshold, create_index_sql, create_vidx_sql, drop_columns_sql,
-    drop_index_sql, drop_table_sql, index_procedure, table_with_index_params,
+    add_columns_sql, check_rebuild_threshold, check_refresh_threshold, create_index_sql,
+    create_vidx_sql, drop_columns_sql, drop_index_sql, drop_table_sql, index_procedure,
+    table_with_index_params,
 };
 pub(crate) use limits::{BusyRetry, StatementLimits, MAX_ALLOWED_PACKET_SQL};
 pub(crate) use rows::{delete_query, id_runs, repeat_filter, select_query, update_query, RowScope};

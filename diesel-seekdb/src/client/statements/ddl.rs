@@ -136,6 +136,17 @@ pub(crate) fn drop_columns_sql(table: &str, columns: &[&str]) -> Result<String> 
 }
 
 /// Checks `REBUILD_INDEX`'s threshold (seekdb does not).
+/// A refresh threshold is a row count: negative ones are refused (the server takes them).
+pub(crate) fn check_refresh_threshold(trigger_threshold: i64) -> Result<()> {
+    if trigger_threshold < 0 {
+        return Err(Error::validation(
+            "trigger_threshold",
+            format!("{trigger_threshold} is negative; give a row count >= 0"),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn check_rebuild_threshold(trigger_threshold: f64) -> Result<()> {
     if !(0.0..=1.0).contains(&trigger_threshold) {
         return Err(Error::validation(
