@@ -597,7 +597,10 @@ mod derived {
         let mut conn = db.connect();
         // `#[seekdb(spatial)]` gives the derived table its SPATIAL index (`sidx_location`).
         let sql = Shop::create_table_sql().unwrap();
-        assert!(sql.contains("SPATIAL KEY `sidx_location` (`location`)"), "{sql}");
+        assert!(
+            sql.contains("SPATIAL KEY `sidx_location` (`location`)"),
+            "{sql}"
+        );
         conn.batch_execute(&sql).unwrap();
         conn.batch_execute(&WithArray::create_table_sql().unwrap())
             .unwrap();

@@ -25,8 +25,8 @@ use index::{check_fulltext, check_index, parse_fulltext, parse_index};
 use partition::parse_partition;
 use scalar_index::{check_scalar_indexes, parse_json_index, parse_key, RawJsonIndex};
 pub use scalar_index::{JsonCastTok, JsonIdx, Key};
-use spatial_index::{check_spatial, parse_spatial};
 pub use spatial_index::SpatialIdx;
+use spatial_index::{check_spatial, parse_spatial};
 
 pub struct Model {
     pub table: String,
