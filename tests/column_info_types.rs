@@ -46,6 +46,9 @@ fn declared() -> Vec<(&'static str, T)> {
         ("c_array_varchar", T::array(T::Varchar(10))),
         ("c_array_nested", T::array(T::array(T::Float))),
         ("c_array_vector", T::array(T::Vector(2))),
+        // The SRID is read from information_schema.COLUMNS.SRS_ID (COLUMN_TYPE is `point`).
+        ("c_point_srid", T::Point(Some(0))),
+        ("c_point", T::Point(None)),
     ]
 }
 

@@ -538,6 +538,12 @@ fn milvus_geometry_fields_are_points() {
 mod derived {
     use super::*;
     use diesel_seekdb::ddl::{Column, ColumnType, CreateTable, Index};
+
+    #[derive(QueryableByName)]
+    struct PlanLine {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "Query Plan")]
+        line: String,
+    }
     use diesel_seekdb::model::SeekdbTable as _;
     use diesel_seekdb::FixedVector;
     use diesel_seekdb_derive::SeekdbTable;
@@ -559,6 +565,7 @@ mod derived {
     struct Shop {
         #[seekdb(primary_key)]
         id: i64,
+        #[seekdb(spatial)]
         location: Point,
         #[seekdb(index(kind = "hnsw", distance = "l2"))]
         embedding: FixedVector<3>,
@@ -572,6 +579,8 @@ mod derived {
         id: i64,
         small: [f32; 2],
         maybe_here: Option<Point>,
+        #[seekdb(spatial(name = "here_sp"))]
+        here: Point,
     }
 
     #[test]
@@ -582,12 +591,31 @@ mod derived {
         let sql = WithArray::create_table_sql().unwrap();
         assert!(sql.contains("`small` VECTOR(2) NOT NULL"), "{sql}");
         assert!(sql.contains("`maybe_here` POINT SRID 0"), "{sql}");
+        assert!(sql.contains("SPATIAL KEY `here_sp` (`here`)"), "{sql}");
 
         let db = TestDb::new("gis_derive");
         let mut conn = db.connect();
-        // The SPATIAL index is added to the derived builder.
-        let table = Shop::create_table().index(Index::spatial("shops_sp", "location"));
-        conn.batch_execute(&table.to_sql().unwrap()).unwrap();
+        // `#[seekdb(spatial)]` gives the derived table its SPATIAL index (`sidx_location`).
+        let sql = Shop::create_table_sql().unwrap();
+        assert!(
+            sql.contains("SPATIAL KEY `sidx_location` (`location`)"),
+            "{sql}"
+        );
+        conn.batch_execute(&sql).unwrap();
+        conn.batch_execute(&WithArray::create_table_sql().unwrap())
+            .unwrap();
+        let client = diesel_seekdb::ObVecClient::from_connection(db.connect());
+        let info = client.table_info("shops").unwrap();
+        let sidx = info.indexes.iter().find(|i| i.name == "sidx_location");
+        let sidx = sidx.unwrap_or_else(|| panic!("{:?}", info.indexes));
+        assert_eq!(sidx.columns, ["location"]);
+        assert!(sidx.index_type.eq_ignore_ascii_case("SPATIAL"), "{sidx:?}");
+        assert_eq!(
+            info.column("location").unwrap().parsed_type,
+            Some(ColumnType::Point(Some(0)))
+        );
+        let info = client.table_info("arrays").unwrap();
+        assert!(info.indexes.iter().any(|i| i.name == "here_sp"), "{info:?}");
         let shops = vec![
             Shop {
                 id: 1,
@@ -610,6 +638,19 @@ mod derived {
             .load(&mut conn)
             .unwrap();
         assert_eq!(near, shops[..1]);
+        // The derived index is the one `_st_dwithin` plans on.
+        let wkb: String = Point::new(0.0, 0.0)
+            .to_wkb()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        let plan: Vec<PlanLine> = diesel::sql_query(format!(
+            "EXPLAIN SELECT id FROM shops WHERE _st_dwithin(location, ST_GeomFromWKB(x'{wkb}', 0), 1)"
+        ))
+        .load(&mut conn)
+        .unwrap();
+        let plan: String = plan.into_iter().map(|p| p.line + "\n").collect();
+        assert!(plan.contains("shops(sidx_location)"), "{plan}");
 
         // The table builder with POINT columns, run on the server.
         let built = CreateTable::new("built")

@@ -107,7 +107,9 @@ pub fn derive_seekdb_vectors(input: TokenStream) -> TokenStream {
 /// `key` / `key(name = "...")` on a scalar field (a secondary index, default name
 /// `idx_<column>`), and on a JSON field `json_index(path = "$.page", cast = "signed" |
 /// "double" | "char(N)", name = "...")`, repeatable (a functional index on the cast of
-/// that path, default name `jidx_<column>_<path>`).
+/// that path, default name `jidx_<column>_<path>`). On a `Point` field (POINT SRID 0):
+/// `spatial` / `spatial(name = "...")`, a SPATIAL index (default name `sidx_<column>`;
+/// the field must not be an `Option`).
 ///
 /// **Checked at compile time** against seekdb 1.4's rules: `dim` is 1..=16000 (an
 /// indexed column at most 4096, an IVF index at most `lob_inrow_threshold / 4`); the

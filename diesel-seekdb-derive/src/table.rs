@@ -127,6 +127,10 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         };
         quote!(.json_index(#ddl::JsonPathIndex::new(#jname, #col, #path, #cast)))
     });
+    let spatial_indexes = m.spatial_indexes.iter().map(|s| {
+        let (sname, col) = (&s.name, &s.column);
+        quote!(.index(#ddl::Index::spatial(#sname, #col)))
+    });
     let organization = m.organization.as_deref().map(|o| {
         if o == "heap" {
             quote!(.organization(#ddl::Organization::Heap))
@@ -188,6 +192,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                     #(#fulltexts)*
                     #(#keys)*
                     #(#json_indexes)*
+                    #(#spatial_indexes)*
                     #organization
                     #lob
                     #comment

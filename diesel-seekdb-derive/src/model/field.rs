@@ -16,6 +16,7 @@ pub(super) fn parse_field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
         fulltext: None,
         key: None,
         json_indexes: Vec::new(),
+        spatial: None,
     };
     for attr in field.attrs.iter().filter(|x| x.path().is_ident("seekdb")) {
         attr.parse_nested_meta(|meta| {
@@ -104,11 +105,15 @@ pub(super) fn parse_field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                     a.key = Some((parse_key(&meta)?, span));
                 }
                 "json_index" => a.json_indexes.push((parse_json_index(&meta)?, span)),
+                "spatial" => {
+                    dup(a.spatial.is_some())?;
+                    a.spatial = Some((parse_spatial(&meta)?, span));
+                }
                 _ => {
                     return Err(meta.error(format!(
                         "unknown key `{key}` in a field's `#[seekdb(...)]`; expected \
                          primary_key, auto_increment, vector, index, varchar, text, sql_type, \
-                         comment, fulltext, key or json_index"
+                         comment, fulltext, key, json_index or spatial"
                     )))
                 }
             }

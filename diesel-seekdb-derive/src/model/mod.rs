@@ -15,6 +15,7 @@ mod field;
 mod index;
 mod partition;
 mod scalar_index;
+mod spatial_index;
 
 use diesel_seekdb_rules::fulltext;
 use diesel_seekdb_rules::index::{self as rules, Kind, ParamType, ParamValue};
@@ -24,6 +25,8 @@ use index::{check_fulltext, check_index, parse_fulltext, parse_index};
 use partition::parse_partition;
 use scalar_index::{check_scalar_indexes, parse_json_index, parse_key, RawJsonIndex};
 pub use scalar_index::{JsonCastTok, JsonIdx, Key};
+pub use spatial_index::SpatialIdx;
+use spatial_index::{check_spatial, parse_spatial};
 
 pub struct Model {
     pub table: String,
@@ -39,6 +42,8 @@ pub struct Model {
     pub keys: Vec<Key>,
     /// Functional indexes from `#[seekdb(json_index(...))]`.
     pub json_indexes: Vec<JsonIdx>,
+    /// SPATIAL indexes from `#[seekdb(spatial)]`.
+    pub spatial_indexes: Vec<SpatialIdx>,
 }
 
 pub struct Column {
@@ -167,6 +172,7 @@ struct FieldAttrs {
     fulltext: Option<(RawFullText, Span)>,
     key: Option<(Option<String>, Span)>,
     json_indexes: Vec<(RawJsonIndex, Span)>,
+    spatial: Option<(Option<String>, Span)>,
 }
 
 struct RawIndex {
@@ -311,6 +317,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let mut pk_fields = Vec::new();
     let mut raw_indexes: Vec<(String, RawIndex, Span, bool)> = Vec::new();
     let (mut keys, mut json_indexes) = (Vec::new(), Vec::new());
+    let mut spatial_indexes = Vec::new();
     for field in fields {
         let fident = field.ident.clone().expect("named field");
         let mut name = fident.unraw().to_string();
@@ -443,6 +450,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
             &mut keys,
             &mut json_indexes,
         )?;
+        check_spatial(&name, &ty, nullable, a.spatial, &mut spatial_indexes)?;
         columns.push(Column {
             field: fident,
             name,
@@ -554,6 +562,7 @@ pub fn parse(input: &DeriveInput) -> syn::Result<Model> {
         fulltexts,
         keys,
         json_indexes,
+        spatial_indexes,
     })
 }
 

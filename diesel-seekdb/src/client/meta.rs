@@ -104,7 +104,9 @@ pub struct ColumnInfo {
     /// The type as the server prints it (`VECTOR(3)`, `bigint(20)`, ...).
     pub column_type: String,
     /// The type, parsed ([`ColumnType::from_server`]); `None` for a type
-    /// [`ColumnType`] does not model (`BLOB`, `BIT`, `GEOMETRY`, ...).
+    /// [`ColumnType`] does not model (`BLOB`, `BIT`, `GEOMETRY`, ...). A `POINT`
+    /// column carries its SRID from `information_schema.COLUMNS.SRS_ID`
+    /// (`Point(Some(0))` for `POINT SRID 0`, `Point(None)` for a plain `POINT`).
     pub parsed_type: Option<ColumnType>,
     /// The classified type.
     pub kind: ColumnKind,

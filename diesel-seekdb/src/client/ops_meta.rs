@@ -70,7 +70,7 @@ impl ClientState {
 const COLUMNS_SQL: [&str; 2] = [
     "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS column_type, IS_NULLABLE AS is_nullable, \
      COLUMN_KEY AS column_key, EXTRA AS extra, COLUMN_COMMENT AS comment, \
-     TABLE_NAME AS table_name \
+     TABLE_NAME AS table_name, SRS_ID AS srs_id \
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
     " ORDER BY ORDINAL_POSITION",
 ];
@@ -197,7 +197,12 @@ fn columns_from_rows(table: &str, rows: Vec<JsonRow>) -> Result<(String, Vec<Col
             continue;
         }
         let column_type = required(r, "column_type")?;
-        let parsed_type = ColumnType::from_server(&column_type);
+        let mut parsed_type = ColumnType::from_server(&column_type);
+        // `COLUMN_TYPE` says only `point`; the SRID a column is declared with (`SRID 0`)
+        // is in SRS_ID (NULL for a plain POINT, which stays `Point(None)`).
+        if let Some(ColumnType::Point(srid @ None)) = parsed_type.as_mut() {
+            *srid = text(r, "srs_id").and_then(|s| s.parse().ok());
+        }
         let flag = |key: &str| text(r, key).unwrap_or_default();
         columns.push(ColumnInfo {
             kind: ColumnKind::classify(parsed_type.as_ref(), &column_type),
