@@ -79,18 +79,9 @@ impl IndexBusyRetry {
 
 /// Runs `sql` on `conn`, again while the index is busy (by error number 4179).
 fn call_retrying(conn: &mut MysqlConnection, sql: &str, retry: IndexBusyRetry) -> Result<()> {
-    let policy = retry.policy();
-    let mut attempt = 0;
-    loop {
-        let result = conn.batch_execute(sql).with_errno(conn);
-        match policy.wait_before_retry(attempt, &result) {
-            Some(delay) => {
-                attempt += 1;
-                std::thread::sleep(delay);
-            }
-            None => return result,
-        }
-    }
+    retry
+        .policy()
+        .run_blocking(|| conn.batch_execute(sql).with_errno(conn))
 }
 
 fn check_names(index: &str, table: &str) -> Result<()> {

@@ -39,18 +39,7 @@ impl ObVecClient {
     }
 
     fn retry_busy<R>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
-        let retry = self.state.busy();
-        let mut tries = 0;
-        loop {
-            let result = self.run_plan(attempt()?);
-            match retry.wait_before_retry(tries, &result) {
-                Some(delay) => {
-                    tries += 1;
-                    std::thread::sleep(delay);
-                }
-                None => return result,
-            }
-        }
+        self.state.busy().run_blocking(|| self.run_plan(attempt()?))
     }
 
     /// Runs one plan on one connection (in a transaction when it is atomic).

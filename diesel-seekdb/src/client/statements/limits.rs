@@ -100,6 +100,22 @@ impl BusyRetry {
             _ => None,
         }
     }
+
+    /// Runs `attempt`, again after [`BusyRetry::wait_before_retry`]'s delay while the
+    /// index is busy: the one blocking retry loop, for the client and for `upkeep`.
+    pub(crate) fn run_blocking<T>(&self, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            let result = attempt();
+            match self.wait_before_retry(tries, &result) {
+                Some(delay) => {
+                    tries += 1;
+                    std::thread::sleep(delay);
+                }
+                None => return result,
+            }
+        }
+    }
 }
 
 /// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running" (by its
