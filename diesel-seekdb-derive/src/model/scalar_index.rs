@@ -35,6 +35,15 @@ pub struct JsonIdx {
 
 /// `key` or `key(name = "...")`: the index name, if given.
 pub(super) fn parse_key(meta: &ParseNestedMeta) -> syn::Result<Option<String>> {
+    parse_index_name(meta, "key")
+}
+
+/// `<attribute>` or `<attribute>(name = "...")` (`key`, `spatial`): the index name, if
+/// given.
+pub(super) fn parse_index_name(
+    meta: &ParseNestedMeta,
+    attribute: &str,
+) -> syn::Result<Option<String>> {
     let mut name = None;
     if meta.input.is_empty() || meta.input.peek(Token![,]) {
         return Ok(name);
@@ -42,7 +51,7 @@ pub(super) fn parse_key(meta: &ParseNestedMeta) -> syn::Result<Option<String>> {
     meta.parse_nested_meta(|inner| {
         if !inner.path.is_ident("name") {
             return Err(inner.error(format!(
-                "unknown key `{}` in `key(...)`; expected `name = \"...\"`",
+                "unknown key `{}` in `{attribute}(...)`; expected `name = \"...\"`",
                 key_name(&inner)
             )));
         }

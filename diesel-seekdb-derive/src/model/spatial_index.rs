@@ -11,21 +11,7 @@ pub struct SpatialIdx {
 
 /// `spatial` or `spatial(name = "...")`: the index name, if given.
 pub(super) fn parse_spatial(meta: &ParseNestedMeta) -> syn::Result<Option<String>> {
-    let mut name = None;
-    if meta.input.is_empty() || meta.input.peek(Token![,]) {
-        return Ok(name);
-    }
-    meta.parse_nested_meta(|inner| {
-        if !inner.path.is_ident("name") {
-            return Err(inner.error(format!(
-                "unknown key `{}` in `spatial(...)`; expected `name = \"...\"`",
-                key_name(&inner)
-            )));
-        }
-        name = Some(str_value(&inner)?.value());
-        Ok(())
-    })?;
-    Ok(name)
+    super::scalar_index::parse_index_name(meta, "spatial")
 }
 
 /// Checks a field's `spatial` attribute against its column: a POINT, NOT NULL (the
