@@ -26,13 +26,13 @@ use crate::schema::{TypedRow, T_LOAD_LIB, T_LOAD_RAW, T_PY, T_RAW};
 use crate::stats::recall;
 
 /// The build's degree: this machine's cores (the server shares them).
-fn parallel() -> u32 {
+pub fn parallel() -> u32 {
     std::thread::available_parallelism()
         .map(|n| n.get() as u32)
         .unwrap_or(2)
 }
 
-const INDEX_WITH: &str = "WITH (distance=l2, type=hnsw, lib=vsag, m=16, ef_construction=200)";
+pub const INDEX_WITH: &str = "WITH (distance=l2, type=hnsw, lib=vsag, m=16, ef_construction=200)";
 
 impl Bench<'_> {
     pub fn time_to_searchable(&mut self) -> Res<()> {
@@ -122,7 +122,7 @@ impl Bench<'_> {
 
     /// The raw-SQL floor: TSV file, direct load into a table without the index,
     /// parallel index build.
-    fn raw_floor(&mut self, p: u32) -> Res<Value> {
+    pub fn raw_floor(&mut self, p: u32) -> Res<Value> {
         let dim = self.ds.dim;
         self.raw
             .execute(&format!("DROP TABLE IF EXISTS {T_LOAD_RAW}"))?;
@@ -172,11 +172,15 @@ impl Bench<'_> {
     /// The library: `bulk_load_serialize` of typed rows into an empty table declared
     /// with its index (left loaded for the ANN passes).
     fn library_load(&mut self, p: u32) -> Res<Value> {
+        self.library_load_into(T_LOAD_LIB, p)
+    }
+
+    /// `bulk_load_serialize` into `table`, created empty with its HNSW index first.
+    pub fn library_load_into(&mut self, table: &str, p: u32) -> Res<Value> {
         let dim = self.ds.dim;
-        self.raw
-            .execute(&format!("DROP TABLE IF EXISTS {T_LOAD_LIB}"))?;
+        self.raw.execute(&format!("DROP TABLE IF EXISTS {table}"))?;
         self.raw.execute(&format!(
-            "CREATE TABLE {T_LOAD_LIB} (id INT NOT NULL, v VECTOR({dim}), meta JSON, PRIMARY KEY (id), \
+            "CREATE TABLE {table} (id INT NOT NULL, v VECTOR({dim}), meta JSON, PRIMARY KEY (id), \
              VECTOR INDEX vidx (v) {INDEX_WITH})"
         ))?;
         let ds = self.ds;
@@ -188,7 +192,7 @@ impl Bench<'_> {
         let t0 = Instant::now();
         let report = self
             .client
-            .bulk_load_serialize(T_LOAD_LIB, rows, BulkLoadOptions::new().parallel(p))
+            .bulk_load_serialize(table, rows, BulkLoadOptions::new().parallel(p))
             .map_err(err)?;
         let total = t0.elapsed().as_secs_f64();
         self.log(&format!(

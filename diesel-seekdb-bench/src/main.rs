@@ -3,6 +3,8 @@
 //! the same data and server. Run it with `scripts/dev bench`; `--help` lists every flag.
 #![deny(unsafe_code)]
 
+mod curve;
+mod curve_plot;
 mod data;
 mod decode;
 mod filtered_layouts;
@@ -129,9 +131,148 @@ struct Args {
     /// selectivity; writes filtered-layouts.json. `--filtered-rounds` rounds.
     #[arg(long)]
     filtered_layouts: bool,
+    /// The curve: only these table sizes (comma-separated N, e.g. 20000,100000,300000),
+    /// each measured for time to searchable (library bulk load, raw floor, pyobvector
+    /// insert + rebuild), inserts into an indexed table of N rows and ANN q/s + recall@10;
+    /// writes curve-n<N>.json per size and curve.png. With `--compare-python` the data
+    /// comes from the Python script and pyobvector is a path.
+    #[arg(long, value_delimiter = ',')]
+    curve: Vec<usize>,
+    /// Rows each path re-inserts in the curve's inserts-at-size-N step.
+    #[arg(long, default_value_t = 5000)]
+    curve_sample: usize,
+    /// The curve runs pyobvector's full insert + rebuild only up to this N.
+    #[arg(long, default_value_t = 300_000)]
+    curve_py_load_max: usize,
+    /// Only redraw curve.png from the curve-n*.json files in this directory.
+    #[arg(long)]
+    curve_plot: Option<PathBuf>,
     /// The reference script.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/python/pyobvector_baseline.py"))]
     python_script: PathBuf,
+}
+
+/// The data set of `n` rows: the Python script's files with `--compare-python` (so both
+/// tools measure identical vectors), `--data-dir`, `--base`, or the synthetic set.
+fn load_data(args: &Args, n: usize) -> Result<(Option<PathBuf>, data::Dataset), String> {
+    let data_dir = match (&args.data_dir, args.compare_python) {
+        (Some(d), _) => Some(d.clone()),
+        (None, true) => {
+            if args.base.is_some() {
+                return Err(
+                    "--compare-python replays the Python-generated set; drop --base".into(),
+                );
+            }
+            let dir = args
+                .out
+                .join(format!("data/n{n}_d{}_q{}", args.dim, args.queries));
+            python::generate(
+                &args.python,
+                &args.python_script,
+                n,
+                args.dim,
+                args.queries,
+                &dir,
+            )?;
+            Some(dir)
+        }
+        (None, false) => None,
+    };
+    eprintln!("[seekdb-bench] loading data");
+    let ds = match &data_dir {
+        Some(dir) => data::load_python_dir(dir)?,
+        None => data::load(&data::Source {
+            base: args.base.clone(),
+            queries: args.query_file.clone(),
+            gt: args.gt_file.clone(),
+            n,
+            dim: args.dim,
+            nq: args.queries,
+            seed: args.seed,
+        })?,
+    };
+    Ok((data_dir, ds))
+}
+
+fn options(args: &Args) -> phases::Options {
+    phases::Options {
+        batch: args.batch.max(1),
+        rounds: args.rounds.max(1),
+        threads: args.threads,
+        exact_queries: args.exact_queries,
+        decode_rounds: args.decode_rounds.max(1),
+        filtered_rounds: args.filtered_rounds.max(1),
+        ef_list: args.ef.clone(),
+        no_rebuild: args.no_rebuild,
+        keep: args.keep,
+    }
+}
+
+fn draw_curve(dir: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+    let points = curve_plot::read_points(dir)?;
+    let (dim, q) = points
+        .first()
+        .map(|p| (p["dim"].clone(), p["queries"].clone()))
+        .unwrap_or_default();
+    let title = format!(
+        "seekdb 1.4, HNSW (l2, m=16, ef_construction=200), D={dim}, {q} queries, top-10: library vs raw SQL vs pyobvector"
+    );
+    std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
+    let png = out.join("curve.png");
+    curve_plot::draw(&png, &title, &points)?;
+    eprintln!("[seekdb-bench] wrote {}", png.display());
+    Ok(())
+}
+
+/// `--curve`: one point per size, each written as soon as it is measured.
+fn run_curve(args: &Args, server: &raw::Target) -> Result<(), String> {
+    let opt = curve::CurveOptions {
+        sample: args.curve_sample.max(1),
+        py_load_max: args.curve_py_load_max,
+        rounds: args.rounds.max(1),
+    };
+    for &n in &args.curve {
+        let started = Instant::now();
+        let (data_dir, ds) = load_data(args, n)?;
+        eprintln!(
+            "[seekdb-bench] curve point N={} D={} Q={}",
+            ds.n, ds.dim, ds.nq
+        );
+        let mut bench = phases::Bench::connect(&ds, server, &args.db, options(args))?;
+        if args.compare_python {
+            let dir = data_dir.as_ref().ok_or("no data dir")?;
+            bench.py = Some(pyworker::PyWorker::spawn(
+                &args.python,
+                &args.python_script,
+                server,
+                &args.db,
+                dir,
+            )?);
+        }
+        let mut point = bench.curve_point(&opt)?;
+        point["env"] = machine();
+        point["env"]["server_version"] = bench.env["server_version"].clone();
+        point["total_s"] = json!(started.elapsed().as_secs_f64());
+        point["dataset"] = ds.source.clone();
+        let path = args.out.join(format!("curve-n{n}.json"));
+        let text = serde_json::to_string_pretty(&point).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("[seekdb-bench] wrote {}", path.display());
+        for t in point["targets"].as_array().into_iter().flatten() {
+            eprintln!(
+                "  {:<10} {:>6} {}",
+                t["status"].as_str().unwrap_or(""),
+                t["ratio"]
+                    .as_f64()
+                    .map(|r| format!("{r:.2}"))
+                    .unwrap_or_default(),
+                t["what"].as_str().unwrap_or("")
+            );
+        }
+        drop(bench);
+        draw_curve(&args.out, &args.out)?;
+    }
+    Ok(())
 }
 
 fn machine() -> Value {
@@ -197,50 +338,21 @@ fn run(args: Args) -> Result<(), String> {
         eprintln!("[seekdb-bench] wrote {}", png.display());
         return Ok(());
     }
+    if let Some(dir) = &args.curve_plot {
+        return draw_curve(dir, &args.out);
+    }
     let server = raw::Target::parse(&url)?;
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    if !args.curve.is_empty() {
+        return run_curve(&args, &server);
+    }
     let started = Instant::now();
 
     // ---- data
     let n = args
         .n
         .unwrap_or(if args.base.is_some() { 0 } else { 20_000 });
-    let data_dir = match (&args.data_dir, args.compare_python) {
-        (Some(d), _) => Some(d.clone()),
-        (None, true) => {
-            if args.base.is_some() {
-                return Err(
-                    "--compare-python replays the Python-generated set; drop --base".into(),
-                );
-            }
-            let dir = args
-                .out
-                .join(format!("data/n{n}_d{}_q{}", args.dim, args.queries));
-            python::generate(
-                &args.python,
-                &args.python_script,
-                n,
-                args.dim,
-                args.queries,
-                &dir,
-            )?;
-            Some(dir)
-        }
-        (None, false) => None,
-    };
-    eprintln!("[seekdb-bench] loading data");
-    let ds = match &data_dir {
-        Some(dir) => data::load_python_dir(dir)?,
-        None => data::load(&data::Source {
-            base: args.base.clone(),
-            queries: args.query_file.clone(),
-            gt: args.gt_file.clone(),
-            n,
-            dim: args.dim,
-            nq: args.queries,
-            seed: args.seed,
-        })?,
-    };
+    let (data_dir, ds) = load_data(&args, n)?;
     eprintln!("[seekdb-bench] N={} D={} Q={}", ds.n, ds.dim, ds.nq);
 
     let mut results = Map::new();
@@ -264,17 +376,7 @@ fn run(args: Args) -> Result<(), String> {
     };
 
     // ---- the Rust phases
-    let opt = phases::Options {
-        batch: args.batch.max(1),
-        rounds: args.rounds.max(1),
-        threads: args.threads,
-        exact_queries: args.exact_queries,
-        decode_rounds: args.decode_rounds.max(1),
-        filtered_rounds: args.filtered_rounds.max(1),
-        ef_list: args.ef.clone(),
-        no_rebuild: args.no_rebuild,
-        keep: args.keep,
-    };
+    let opt = options(&args);
     let mut bench = phases::Bench::connect(&ds, &server, &args.db, opt)?;
     if args.compare_python {
         let dir = data_dir.as_ref().ok_or("no data dir")?;

@@ -288,6 +288,19 @@ impl<'a> Bench<'a> {
 
     /// Inserts rows `s..e` on `path`'s table; returns the latency in seconds.
     fn insert_batch(&mut self, path: Path, s: usize, e: usize) -> Res<f64> {
+        let table = match path {
+            Path::PyObVec => T_PY,
+            Path::Diesel => T_DIESEL,
+            Path::ObVec => T_OBVEC,
+            Path::TypedText => T_TYPED_TEXT,
+            Path::RawC | Path::SqlQuery => T_RAW,
+        };
+        self.insert_batch_into(path, table, s, e)
+    }
+
+    /// Inserts rows `s..e` into `table` through `path` (the typed `Diesel` path only
+    /// knows its own `table!`, [`T_DIESEL`]); returns the latency in seconds.
+    pub fn insert_batch_into(&mut self, path: Path, table: &str, s: usize, e: usize) -> Res<f64> {
         let ds = self.ds;
         let t0 = Instant::now();
         match path {
@@ -296,9 +309,14 @@ impl<'a> Bench<'a> {
                     .py
                     .as_mut()
                     .ok_or("no pyobvector worker")?
-                    .insert(T_PY, s, e);
+                    .insert(table, s, e);
             }
             Path::Diesel => {
+                if table != T_DIESEL {
+                    return Err(format!(
+                        "the typed path inserts into {T_DIESEL} only, not {table}"
+                    ));
+                }
                 let rows: Vec<NewItem> = (s..e)
                     .map(|i| NewItem {
                         id: i as i32,
@@ -315,7 +333,7 @@ impl<'a> Bench<'a> {
                 let rows: Vec<Value> = (s..e)
                     .map(|i| json!({"id": i, "v": ds.row(i), "meta": {"cluster": ds.labels[i], "page": i % 10}}))
                     .collect();
-                self.client.insert(T_OBVEC, &rows, None).map_err(err)?;
+                self.client.insert(table, &rows, None).map_err(err)?;
             }
             Path::TypedText => {
                 let rows: Vec<TypedRow<'_>> = (s..e)
@@ -325,13 +343,13 @@ impl<'a> Bench<'a> {
                         meta: json!({"cluster": ds.labels[i], "page": i % 10}),
                     })
                     .collect();
-                diesel_seekdb::diesel_ext::insert_rows(&mut self.conn, T_TYPED_TEXT, &rows)
+                diesel_seekdb::diesel_ext::insert_rows(&mut self.conn, table, &rows)
                     .map_err(err)?;
             }
             Path::RawC | Path::SqlQuery => {
                 let mut sql = Vec::with_capacity((e - s) * (ds.dim * 11 + 48) + 64);
                 sql.extend_from_slice(
-                    format!("INSERT INTO {T_RAW} (id, v, meta) VALUES ").as_bytes(),
+                    format!("INSERT INTO {table} (id, v, meta) VALUES ").as_bytes(),
                 );
                 for i in s..e {
                     if i > s {

@@ -13,7 +13,7 @@ use serde_json::Value;
 /// Text needs a TrueType font: `SEEKDB_BENCH_FONT`, else DejaVu Sans (Debian
 /// `fonts-dejavu-core`, installed by `scripts/dev bench`). Without one the plot is
 /// drawn without labels.
-fn register_font() -> bool {
+pub fn register_font() -> bool {
     let candidates = [
         std::env::var("SEEKDB_BENCH_FONT").unwrap_or_default(),
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf".to_string(),
