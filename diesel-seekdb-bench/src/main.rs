@@ -144,6 +144,10 @@ struct Args {
     /// The curve runs pyobvector's full insert + rebuild only up to this N.
     #[arg(long, default_value_t = 300_000)]
     curve_py_load_max: usize,
+    /// Runs of each fast load per curve point (raw floor and library bulk load,
+    /// alternating raw, library, library, raw for 2); the mean total is plotted.
+    #[arg(long, default_value_t = 1)]
+    curve_load_runs: usize,
     /// Only redraw curve.png from the curve-n*.json files in this directory.
     #[arg(long)]
     curve_plot: Option<PathBuf>,
@@ -230,6 +234,7 @@ fn run_curve(args: &Args, server: &raw::Target) -> Result<(), String> {
         sample: args.curve_sample.max(1),
         py_load_max: args.curve_py_load_max,
         rounds: args.rounds.max(1),
+        load_runs: args.curve_load_runs.max(1),
     };
     for &n in &args.curve {
         let started = Instant::now();
