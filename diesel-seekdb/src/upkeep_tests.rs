@@ -91,3 +91,28 @@ fn memory_rows_are_summed_and_checked() {
     assert!(memory_from_rows(&[]).is_err());
     assert!(memory_from_rows(&[row(Value::Null, 5.into(), 1.into())]).is_err());
 }
+
+#[test]
+fn index_busy_is_recognised_by_number_only() {
+    let busy = Error::Database {
+        code: Some(4179),
+        message: "anything".into(),
+        kind: crate::ServerErrorKind::IndexBusy,
+    };
+    let lookalike = Error::Database {
+        code: Some(1235),
+        message: "other refresh/rebuild tasks may be running".into(),
+        kind: crate::ServerErrorKind::Unsupported,
+    };
+    assert!(retry::index_busy(&busy));
+    assert!(!retry::index_busy(&lookalike));
+    let retry = IndexBusyRetry {
+        retries: 2,
+        delay: std::time::Duration::from_millis(5),
+    };
+    let failed: Result<()> = Err(busy);
+    assert_eq!(retry.wait_before_retry(0, &failed), Some(retry.delay));
+    assert_eq!(retry.wait_before_retry(2, &failed), None);
+    assert_eq!(retry.wait_before_retry::<()>(0, &Err(lookalike)), None);
+    assert_eq!(retry.wait_before_retry(0, &Ok(())), None);
+}

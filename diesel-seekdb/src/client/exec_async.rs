@@ -18,6 +18,7 @@ use super::query::DynQuery;
 use super::source::is_connection_lost;
 use crate::connection::ConnectionUrl;
 use crate::error::{Error, Result};
+use crate::upkeep::IndexBusyRetry;
 
 impl AsyncObVecClient {
     /// Runs `f` on a connection within the URL's call bound. A connection whose call
@@ -142,6 +143,17 @@ async fn exec_on<'a, R: Send + 'a>(
     conn: &mut AsyncMysqlConnection,
     op: Result<Op<'a, R>>,
 ) -> Result<R> {
+    exec_on_retrying(conn, op, IndexBusyRetry::NONE).await
+}
+
+/// Runs `op` on a bare connection, a busy index retried as `retry` says (waiting
+/// with the runtime's timer, not blocking its thread): the async calls of
+/// [`crate::upkeep`] and [`crate::server`].
+pub(crate) async fn exec_on_retrying<'a, R: Send + 'a>(
+    conn: &mut AsyncMysqlConnection,
+    op: Result<Op<'a, R>>,
+    retry: IndexBusyRetry,
+) -> Result<R> {
     let state = ClientState::default();
     let mut op = op?;
     loop {
@@ -149,7 +161,19 @@ async fn exec_on<'a, R: Send + 'a>(
             Next::Done(r) => return Ok(r),
             Next::Run(plan) => return run_plan_on(conn, plan).await,
             Next::Step(plan) => plan,
-            Next::RetryBusy(mut attempt) => return run_plan_on(conn, attempt()?).await,
+            Next::RetryBusy(mut attempt) => {
+                let mut tries = 0;
+                loop {
+                    let result = run_plan_on(conn, attempt()?).await;
+                    match retry.wait_before_retry(tries, &result) {
+                        Some(delay) => {
+                            tries += 1;
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => return result,
+                    }
+                }
+            }
         };
         op = run_plan_on(conn, plan).await?;
     }

@@ -130,29 +130,28 @@ pub(crate) fn drop_columns<'a>(table: &str, columns: &[&str]) -> Result<Op<'a, (
 }
 
 pub(crate) fn refresh_index<'a>(table: &str, index: &'a str, threshold: i64) -> Result<Op<'a, ()>> {
-    stmt::check_refresh_threshold(threshold)?;
-    index_procedure("REFRESH_INDEX", table, index, BindValue::Int(threshold))
+    index_procedure(table, index, stmt::IndexCall::Refresh(threshold))
 }
 
 pub(crate) fn rebuild_index<'a>(table: &str, index: &'a str, threshold: f64) -> Result<Op<'a, ()>> {
-    stmt::check_rebuild_threshold(threshold)?;
-    index_procedure("REBUILD_INDEX", table, index, BindValue::Float(threshold))
+    index_procedure(table, index, stmt::IndexCall::Rebuild(threshold))
 }
 
-/// `CALL DBMS_VECTOR.<procedure>`, retried while another refresh or rebuild holds the
-/// index.
-fn index_procedure<'a>(
-    procedure: &'static str,
-    table: &str,
-    index: &'a str,
-    threshold: BindValue,
-) -> Result<Op<'a, ()>> {
+/// `CALL DBMS_VECTOR.<procedure>` on a described table whose index exists.
+fn index_procedure<'a>(table: &str, index: &'a str, call: stmt::IndexCall) -> Result<Op<'a, ()>> {
+    let call = call.check()?;
     Op::with_table(table, move |info| {
-        Ok(Op::RetryBusy(Box::new(move || {
-            let q = stmt::index_procedure(&info, procedure, index, threshold.clone())?;
-            Ok(Plan::new(vec![Statement::Execute(q)], |_| Ok(())))
-        })))
+        index_call(stmt::index_procedure(&info, index, call)?)
     })
+}
+
+/// Runs a rendered index procedure, again while another refresh or rebuild holds the
+/// index (how often: the executor's [`IndexBusyRetry`](crate::upkeep::IndexBusyRetry)).
+/// [`crate::upkeep`] runs it as is on bare connections.
+pub(crate) fn index_call<'a>(sql: String) -> Result<Op<'a, ()>> {
+    Ok(Op::RetryBusy(Box::new(move || {
+        Ok(Plan::new(vec![Statement::Batch(sql.clone())], |_| Ok(())))
+    })))
 }
 
 /// Keeps `settings` as the client's session settings (sent on the client's own

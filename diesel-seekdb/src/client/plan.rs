@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::meta::TableInfo;
 use super::query::DynQuery;
-use super::statements::{BusyRetry, StatementLimits};
+use super::statements::StatementLimits;
+use crate::upkeep::IndexBusyRetry;
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::Result;
@@ -123,7 +124,7 @@ pub(crate) enum Op<'a, R> {
     /// The statement limits were read: keep them, then go on.
     KeepLimits(StatementLimits, Then<'a, StatementLimits, R>),
     /// Run, and again while the vector index is busy (seekdb 4179), as the client's
-    /// [`BusyRetry`] says.
+    /// [`IndexBusyRetry`] says.
     RetryBusy(Attempt<'a, R>),
     /// Needs to know the server (read once per client).
     Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
@@ -185,7 +186,7 @@ pub(crate) struct ClientState {
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
     limits: OnceLock<StatementLimits>,
-    busy: Mutex<BusyRetry>,
+    busy: Mutex<IndexBusyRetry>,
     server: OnceLock<Arc<crate::server::ServerInfo>>,
     strict_index_use: std::sync::atomic::AtomicBool,
 }
@@ -245,11 +246,11 @@ impl ClientState {
         self.server.get_or_init(|| Arc::new(info)).clone()
     }
 
-    pub(crate) fn busy(&self) -> BusyRetry {
+    pub(crate) fn busy(&self) -> IndexBusyRetry {
         *lock(&self.busy)
     }
 
-    pub(crate) fn set_busy(&self, retry: BusyRetry) {
+    pub(crate) fn set_busy(&self, retry: IndexBusyRetry) {
         *lock(&self.busy) = retry;
     }
 
