@@ -25,6 +25,7 @@ mod iterators;
 mod scalar_index;
 mod schema;
 mod search;
+mod upkeep;
 
 pub use client::{MilvusFilter, MilvusLikeClient, QuickCollection};
 pub use describe::filter_schema;
