@@ -42,6 +42,7 @@ use crate::row::JsonRow;
 #[path = "upkeep_retry.rs"]
 mod retry;
 pub use retry::IndexBusyRetry;
+pub(crate) use retry::Retryable;
 
 #[cfg(feature = "async")]
 #[path = "upkeep_async.rs"]

@@ -18,7 +18,7 @@ use super::query::DynQuery;
 use super::source::is_connection_lost;
 use crate::connection::ConnectionUrl;
 use crate::error::{Error, Result};
-use crate::upkeep::IndexBusyRetry;
+use crate::upkeep::{IndexBusyRetry, Retryable};
 
 impl AsyncObVecClient {
     /// Runs `f` on a connection within the URL's call bound. A connection whose call
@@ -72,7 +72,7 @@ impl AsyncObVecClient {
                 Next::Done(r) => return Ok(r),
                 Next::Run(plan) => return self.run_plan(plan).await,
                 Next::Step(plan) => self.run_plan(plan).await?,
-                Next::RetryBusy(attempt) => return self.retry_busy(attempt).await,
+                Next::RetryBusy(attempt, what) => return self.retry_busy(attempt, what).await,
             }
         }
     }
@@ -86,12 +86,17 @@ impl AsyncObVecClient {
             .await
     }
 
-    async fn retry_busy<R: Send>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
+    async fn retry_busy<'a, R: Send + 'a>(
+        &self,
+        mut attempt: Attempt<'a, R>,
+        what: Retryable,
+    ) -> Result<R> {
         let retry = self.state.busy();
         let mut tries = 0;
         loop {
-            let result = self.run_plan(attempt()?).await;
-            match retry.wait_before_retry(tries, &result) {
+            // Boxed: an attempt is an operation the executor runs like any other.
+            let result = Box::pin(self.exec(attempt(tries))).await;
+            match retry.wait_before_retry(what, tries, &result) {
                 Some(delay) => {
                     tries += 1;
                     tokio::time::sleep(delay).await;
@@ -161,11 +166,12 @@ pub(crate) async fn exec_on_retrying<'a, R: Send + 'a>(
             Next::Done(r) => return Ok(r),
             Next::Run(plan) => return run_plan_on(conn, plan).await,
             Next::Step(plan) => plan,
-            Next::RetryBusy(mut attempt) => {
+            Next::RetryBusy(mut attempt, what) => {
                 let mut tries = 0;
                 loop {
-                    let result = run_plan_on(conn, attempt()?).await;
-                    match retry.wait_before_retry(tries, &result) {
+                    let result =
+                        Box::pin(exec_on_retrying(&mut *conn, attempt(tries), retry)).await;
+                    match retry.wait_before_retry(what, tries, &result) {
                         Some(delay) => {
                             tries += 1;
                             tokio::time::sleep(delay).await;

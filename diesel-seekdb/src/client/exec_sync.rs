@@ -15,7 +15,7 @@ use super::query::DynQuery;
 use crate::errno::SeekdbResultExt;
 use crate::error::{Error, Result};
 use crate::row::JsonRow;
-use crate::upkeep::IndexBusyRetry;
+use crate::upkeep::{IndexBusyRetry, Retryable};
 
 impl ObVecClient {
     /// Executes `op`: reads the metadata it needs (cached), then runs its plan.
@@ -26,7 +26,7 @@ impl ObVecClient {
                 Next::Done(r) => return Ok(r),
                 Next::Run(plan) => return self.run_plan(plan),
                 Next::Step(plan) => self.run_plan(plan)?,
-                Next::RetryBusy(attempt) => return self.retry_busy(attempt),
+                Next::RetryBusy(attempt, what) => return self.retry_busy(attempt, what),
             }
         }
     }
@@ -39,8 +39,10 @@ impl ObVecClient {
         self.with_connection(|conn| query.load::<T>(conn).with_errno(conn))
     }
 
-    fn retry_busy<R>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
-        self.state.busy().run_blocking(|| self.run_plan(attempt()?))
+    fn retry_busy<'a, R: 'a>(&self, mut attempt: Attempt<'a, R>, what: Retryable) -> Result<R> {
+        self.state
+            .busy()
+            .run_blocking(what, |n| self.exec(attempt(n)))
     }
 
     /// Runs one plan on one connection (in a transaction when it is atomic).
@@ -110,8 +112,8 @@ where
             Next::Done(r) => return Ok(r),
             Next::Run(plan) => return run_plan_on(conn, plan, errno),
             Next::Step(plan) => plan,
-            Next::RetryBusy(mut attempt) => {
-                return retry.run_blocking(|| run_plan_on(conn, attempt()?, errno))
+            Next::RetryBusy(mut attempt, what) => {
+                return retry.run_blocking(what, |n| exec_on_with(conn, attempt(n), retry, errno))
             }
         };
         op = run_plan_on(conn, plan, errno)?;
