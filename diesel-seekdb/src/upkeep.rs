@@ -297,7 +297,11 @@ pub fn index_memory_advice(
 
 /// Vector index memory held, used and allowed on the server.
 pub fn vector_memory(conn: &mut MysqlConnection) -> Result<VectorMemory> {
-    exec_on_mysql(conn, crate::client::ops_upkeep::vector_memory(), IndexBusyRetry::NONE)
+    exec_on_mysql(
+        conn,
+        crate::client::ops_upkeep::vector_memory(),
+        IndexBusyRetry::NONE,
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The one busy-index retry policy: how a refresh or rebuild (and the clients'
-//! operations that meet a busy index) wait out another one. Shared by both clients and
+//! The one busy-index retry policy: how a refresh or rebuild (and the clients' index
+//! creation) waits out another one. Shared by both clients and
 //! by the [`crate::upkeep`] calls on bare connections, blocking or async.
 
 use std::time::Duration;
@@ -8,7 +8,9 @@ use crate::error::{Error, Result};
 
 /// How a refresh or rebuild waits out another one of the same index (seekdb error
 /// 4179, "other refresh/rebuild tasks may be running"): `retries` more attempts,
-/// `delay` apart. The default (60 retries, 2 s) is what the clients use.
+/// `delay` apart. The default (60 retries, 2 s) is what the clients use; they also
+/// create indexes on existing tables with it (4179, and 1205 while another DDL or
+/// index build holds the table's lock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexBusyRetry {
     /// Attempts after the first.

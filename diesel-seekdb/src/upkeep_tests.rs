@@ -1,6 +1,6 @@
 use super::*;
-use retry::Retryable;
 use crate::ddl::{Distance, VecIndexType};
+use retry::Retryable;
 
 #[test]
 fn calls_render_index_then_table_with_quoted_names() {
@@ -137,7 +137,10 @@ fn server_error(code: u32, message: &str) -> Error {
 /// checked before the retry), never for the index procedures or anything else.
 #[test]
 fn lock_wait_timeout_is_retried_for_index_ddl_only() {
-    let lock_wait = server_error(1205, "Lock wait timeout exceeded; try restarting transaction");
+    let lock_wait = server_error(
+        1205,
+        "Lock wait timeout exceeded; try restarting transaction",
+    );
     let busy = server_error(4179, "other refresh/rebuild tasks may be running");
     let duplicate_name = server_error(1061, "Duplicate key name 'ft_body'");
     let unsupported = server_error(1235, "Lock wait timeout exceeded");

@@ -8,6 +8,7 @@ mod async_obvec;
 mod async_source;
 mod bulk_encode;
 mod bulk_job;
+mod bulk_job_statements;
 mod bulk_load;
 pub mod compat;
 mod convert;
@@ -54,11 +55,11 @@ pub use async_obvec::{AsyncConnectionGuard, AsyncObVecClient, AsyncSeekdbPool};
 pub(crate) use bulk_load::{drive_on, serialized, BulkJob};
 pub use bulk_load::{BulkLoadOptions, BulkLoadPhase, BulkLoadProgress, BulkLoadReport, LoadMethod};
 #[cfg(feature = "async")]
-pub use exec_async::{describe_table_async, table_exists_async};
-#[cfg(feature = "async")]
 pub(crate) use exec_async::exec_on_retrying;
-pub(crate) use exec_sync::{exec_on, exec_on_mysql};
+#[cfg(feature = "async")]
+pub use exec_async::{describe_table_async, table_exists_async};
 pub use exec_sync::{describe_table, table_exists};
+pub(crate) use exec_sync::{exec_on, exec_on_mysql};
 pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
 pub use filtered::{filtered_ef_search, SearchReport, FILTERED_EF_SEARCH};
 pub use group::{GroupedSearch, SearchGroup};

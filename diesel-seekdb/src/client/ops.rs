@@ -84,7 +84,9 @@ fn index_ddl_on_table<'a>(
     render: impl FnOnce(&TableInfo) -> Result<String> + Send + 'a,
 ) -> Result<Op<'a, ()>> {
     let index = index.to_string();
-    Op::with_table(table, move |info| index_ddl(&info.name, &index, render(&info)?))
+    Op::with_table(table, move |info| {
+        index_ddl(&info.name, &index, render(&info)?)
+    })
 }
 
 /// Trusted `CREATE ... INDEX index` DDL on the existing `table`, retried while the
@@ -101,13 +103,16 @@ pub(crate) fn index_ddl<'a>(table: &str, index: &str, sql: String) -> Result<Op<
             }
             let show = format!("SHOW INDEX FROM {}", crate::ddl::quote_ident(&table));
             let index = index.clone();
-            Ok(Op::Step(Plan::new(vec![Statement::Raw(show)], move |out| {
-                if has_index(&rows(out), &index) {
-                    Ok(Op::Ready(()))
-                } else {
-                    table_ddl(&table, sql)
-                }
-            })))
+            Ok(Op::Step(Plan::new(
+                vec![Statement::Raw(show)],
+                move |out| {
+                    if has_index(&rows(out), &index) {
+                        Ok(Op::Ready(()))
+                    } else {
+                        table_ddl(&table, sql)
+                    }
+                },
+            )))
         }),
         Retryable::IndexDdl,
     ))

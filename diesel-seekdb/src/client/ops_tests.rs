@@ -159,7 +159,10 @@ fn a_retried_index_ddl_checks_show_index_first() {
         Op::Run(plan) => matches!(&plan.statements[..], [Statement::Batch(s)] if s == ddl),
         _ => false,
     };
-    assert!(is_ddl(attempt(0).unwrap()), "the first attempt is the DDL alone");
+    assert!(
+        is_ddl(attempt(0).unwrap()),
+        "the first attempt is the DDL alone"
+    );
     let mut show = |rows: Vec<Value>| {
         let Op::Step(plan) = attempt(1).unwrap() else {
             panic!("a retry reads SHOW INDEX first");

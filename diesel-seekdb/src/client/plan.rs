@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use super::meta::TableInfo;
 use super::query::DynQuery;
 use super::statements::StatementLimits;
-use crate::upkeep::{IndexBusyRetry, Retryable};
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::Result;
 use crate::row::JsonRow;
+use crate::upkeep::{IndexBusyRetry, Retryable};
 
 /// One statement of a plan.
 pub(crate) enum Statement {

@@ -127,4 +127,3 @@ fn long_id_lists_are_cut_unless_an_expression_filter_needs_one_statement() {
     assert_eq!(int_runs.iter().map(|r| r.len()).sum::<usize>(), 70_000);
     assert_eq!(id_runs(&int, &int_ids, Some(&frag)).unwrap().len(), 3);
 }
-

@@ -274,12 +274,14 @@ impl MilvusLikeClient {
                 _ => index,
             };
             let sql = index.to_create_sql(&info.name)?;
-            self.inner.execute_index_ddl(&info.name, index.name(), &sql)?;
+            self.inner
+                .execute_index_ddl(&info.name, index.name(), &sql)?;
         }
         for index in index_params.to_scalar_indexes()? {
             info.require_column("field_name", index.field())?;
             let sql = index.to_create_sql(&info.name)?;
-            self.inner.execute_index_ddl(&info.name, index.index_name(), &sql)?;
+            self.inner
+                .execute_index_ddl(&info.name, index.index_name(), &sql)?;
         }
         Ok(())
     }

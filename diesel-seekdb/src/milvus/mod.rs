@@ -17,6 +17,7 @@
 //!   are kept out of the results instead of sorting first.
 
 mod client;
+mod data_type;
 mod describe;
 pub mod filter;
 mod ids;
