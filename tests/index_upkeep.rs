@@ -1,6 +1,6 @@
 //! Index upkeep and memory on the real server: typed REFRESH_INDEX / REBUILD_INDEX with
 //! the 4179 retry (two rebuilds of one index at once), the memory advisor and
-//! `V$OB_VECTOR_MEMORY`, from the typed DSL and both clients. The 20,000-row indexed
+//! `V$OB_VECTOR_MEMORY`, from the typed DSL (blocking and async) and both clients. The 20,000-row indexed
 //! table is built once and forked per test (`FORK TABLE`, well under a second, instead
 //! of a load and an index build each).
 
@@ -9,8 +9,10 @@ use std::sync::{Arc, Barrier};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double};
+use diesel_async::{AsyncConnection, AsyncMysqlConnection};
 use diesel_seekdb::ddl::{Distance, ForkTable, VecIndexType, VectorIndex};
 use diesel_seekdb::fork::Fork;
+use diesel_seekdb::server::{self, Flavor};
 use diesel_seekdb::upkeep::{self, IndexBusyRetry, RebuildIndex, RefreshIndex};
 use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, SeekdbResultExt, ServerErrorKind};
 use diesel_seekdb_suite::TestDb;
@@ -297,4 +299,78 @@ fn memory_advice_and_vector_memory_from_dsl_and_both_clients() {
         Err(Error::Validation { parameter, .. }) => assert_eq!(parameter, "dim"),
         other => panic!("{other:?}"),
     }
+}
+
+/// The typed-DSL calls on diesel-async's connection: two rebuilds of one index at once
+/// on one current-thread runtime (the busy one waits on the runtime's timer, so the
+/// other keeps running), then the advisor, vector memory and the server, each equal
+/// to the blocking call's answer.
+#[test]
+fn async_dsl_two_concurrent_rebuilds_advisor_memory_and_server() {
+    let (mut db, _source) = forked_big("upkeep_async");
+    let fives = format!("[{}]", vec!["5"; DIM].join(","));
+    db.conn
+        .batch_execute(&format!("INSERT INTO big VALUES (20000, '{fives}')"))
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = db.url.clone();
+    let conn = &mut db.conn;
+    runtime.block_on(async move {
+        let mut a = AsyncMysqlConnection::establish(&url).await.unwrap();
+        let mut b = AsyncMysqlConnection::establish(&url).await.unwrap();
+        let rebuild = RebuildIndex::new("big_vi", "big").threshold(0.0);
+        let often = IndexBusyRetry {
+            retries: 240,
+            delay: std::time::Duration::from_millis(500),
+        };
+        let (first, second) = futures_util::future::join(
+            rebuild.execute_async(&mut a),
+            rebuild.execute_async_with(&mut b, often),
+        )
+        .await;
+        first.unwrap();
+        second.unwrap();
+        RefreshIndex::new("big_vi", "big")
+            .threshold(0)
+            .execute_async(&mut b)
+            .await
+            .unwrap();
+        // A server error keeps its number and hint on this path too.
+        let err = RefreshIndex::new("nosuch", "big")
+            .execute_async(&mut a)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some(1210), "{err}");
+        assert!(err.hint().unwrap().contains("index name first"), "{err}");
+
+        let hnsw = VectorIndex::new("vidx", "v").distance(Distance::L2).m(16);
+        let advice = upkeep::index_memory_advice_async(&mut a, &hnsw, 20_000, 128)
+            .await
+            .unwrap();
+        assert!(
+            advice
+                .message
+                .starts_with("Suggested minimum vector memory is"),
+            "{advice:?}"
+        );
+        assert!(advice.minimum_bytes > 10 << 20, "{advice:?}");
+        assert_eq!(
+            advice,
+            upkeep::index_memory_advice(conn, &hnsw, 20_000, 128).unwrap()
+        );
+        let memory = upkeep::vector_memory_async(&mut a).await.unwrap();
+        assert!(memory.limit > 0 && memory.hold > 0, "{memory:?}");
+        assert!(memory.hold <= memory.limit, "{memory:?}");
+        assert_eq!(memory.limit, upkeep::vector_memory(conn).unwrap().limit);
+
+        let info = server::server_info_async(&mut a).await.unwrap();
+        assert_eq!(info.flavor(), Flavor::Seekdb, "{info:?}");
+        assert!(info.kernel_version().is_some(), "{info:?}");
+        assert_eq!(info, server::server_info(conn).unwrap());
+    });
+    // Both rebuilds folded the new row in.
+    assert_eq!(nearest(&mut db.conn, &fives), (20000, 0.0));
 }

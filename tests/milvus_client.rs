@@ -465,3 +465,59 @@ fn multi_level_partitions_and_too_many_levels() {
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert!(!c.has_collection("deep").unwrap());
 }
+
+/// The index upkeep, memory and server calls with Milvus-shaped arguments (collection,
+/// then index name; an `IndexParam` for the advisor), each equal to the core client's.
+#[test]
+fn index_upkeep_memory_and_server_passthroughs() {
+    let db = TestDb::new("mv_upkeep");
+    let c = client(&db);
+    create_ds(&c, "docs", "l2");
+    let rows: Vec<Value> = (0..20)
+        .map(|i| json!({"id": i, "embedding": [i as f32, 1.0, 0.5], "meta": null}))
+        .collect();
+    c.insert("docs", &rows, None).unwrap();
+    c.refresh_index("docs", "vidx", 0).unwrap();
+    c.rebuild_index("docs", "vidx", 0.0).unwrap();
+    match c.refresh_index("docs", "nosuch", 0) {
+        Err(Error::Validation { parameter, reason }) => {
+            assert_eq!(parameter, "index_name");
+            assert!(reason.contains("no index `nosuch`"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let param = diesel_seekdb::milvus::IndexParam::new("vidx2", "embedding", "HNSW")
+        .metric_type("COSINE")
+        .params(json!({"M": 16}));
+    let advice = c.index_memory_advice(&param, 20_000, 128).unwrap();
+    assert!(
+        advice
+            .message
+            .starts_with("Suggested minimum vector memory is"),
+        "{advice:?}"
+    );
+    assert!(advice.minimum_bytes > 10 << 20, "{advice:?}");
+    let core = c
+        .sql_client()
+        .index_memory_advice(&param.to_vector_index().unwrap(), 20_000, 128)
+        .unwrap();
+    assert_eq!(advice, core);
+    // An index type the advisor cannot take from a Milvus name is refused before sending.
+    let bad = diesel_seekdb::milvus::IndexParam::new("v", "embedding", "NOSUCH");
+    assert!(
+        matches!(
+            c.index_memory_advice(&bad, 10, 3),
+            Err(Error::Validation { .. })
+        ),
+        "NOSUCH index type accepted"
+    );
+
+    let memory = c.vector_memory().unwrap();
+    assert!(memory.limit > 0 && memory.hold > 0, "{memory:?}");
+    assert!(memory.hold <= memory.limit, "{memory:?}");
+
+    let info = c.server_info().unwrap();
+    assert_eq!(info.flavor(), diesel_seekdb::server::Flavor::Seekdb);
+    assert!(info.kernel_version().is_some(), "{info:?}");
+}

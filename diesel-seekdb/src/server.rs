@@ -22,10 +22,9 @@
 //! assert!(ob.require(Feature::HybridSearchTable).is_ok());
 //! ```
 
-use diesel::{MysqlConnection, RunQueryDsl};
+use diesel::MysqlConnection;
 use serde_json::Value;
 
-use crate::errno::SeekdbResultExt;
 use crate::error::{Error, Result};
 use crate::row::JsonRow;
 
@@ -195,10 +194,17 @@ impl ServerInfo {
 /// Asks the server on `conn` what it is (clients cache this; call it once per
 /// connection).
 pub fn server_info(conn: &mut MysqlConnection) -> Result<ServerInfo> {
-    let rows: Vec<JsonRow> = diesel::sql_query(SERVER_INFO_SQL)
-        .load(conn)
-        .with_errno(conn)?;
-    ServerInfo::from_rows(&rows)
+    let op = crate::client::plan::Op::run(crate::client::ops_server::read_server());
+    crate::client::exec_on_mysql(conn, op, crate::upkeep::IndexBusyRetry::NONE)
+}
+
+/// [`server_info`] on diesel-async's connection.
+#[cfg(feature = "async")]
+pub async fn server_info_async(
+    conn: &mut diesel_async::AsyncMysqlConnection,
+) -> Result<ServerInfo> {
+    let op = crate::client::plan::Op::run(crate::client::ops_server::read_server());
+    crate::client::exec_on_retrying(conn, op, crate::upkeep::IndexBusyRetry::NONE).await
 }
 
 #[cfg(test)]

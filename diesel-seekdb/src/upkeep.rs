@@ -4,8 +4,10 @@
 //!
 //! The same statements back [`ObVecClient`](crate::ObVecClient) and
 //! [`AsyncObVecClient`](crate::AsyncObVecClient) (`refresh_index`, `rebuild_index`,
-//! `index_memory_advice`, `vector_memory`); the functions here serve typed-DSL users on
-//! their own `MysqlConnection`.
+//! `index_memory_advice`, `vector_memory`): the calls here run the clients' operations
+//! on a typed-DSL user's own `MysqlConnection`, or with the `async` feature on
+//! diesel-async's `AsyncMysqlConnection` (`execute_async`, `index_memory_advice_async`,
+//! `vector_memory_async`).
 //!
 //! ```
 //! use diesel_seekdb::ddl::{Distance, VectorIndex};
@@ -28,65 +30,30 @@
 //! # Ok::<(), diesel_seekdb::Error>(())
 //! ```
 
-use std::time::Duration;
-
-use diesel::connection::SimpleConnection;
-use diesel::{MysqlConnection, RunQueryDsl};
+use diesel::MysqlConnection;
 use serde_json::Value;
 
-use crate::client::statements::BusyRetry;
-use crate::ddl::{quote_string, validate_ident, IdentKind, VectorIndex};
-use crate::errno::SeekdbResultExt;
+use crate::client::exec_on_mysql;
+use crate::client::statements::{index_call_sql, IndexCall};
+use crate::ddl::{quote_string, VectorIndex};
 use crate::error::{Error, Result};
 use crate::row::JsonRow;
 
-/// How a refresh or rebuild waits out another one of the same index (seekdb error
-/// 4179, "other refresh/rebuild tasks may be running"): `retries` more attempts,
-/// `delay` apart. The default (60 retries, 2 s) is what the clients use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IndexBusyRetry {
-    /// Attempts after the first.
-    pub retries: u32,
-    /// The wait between attempts.
-    pub delay: Duration,
-}
+#[path = "upkeep_retry.rs"]
+mod retry;
+pub use retry::IndexBusyRetry;
+pub(crate) use retry::Retryable;
 
-impl Default for IndexBusyRetry {
-    fn default() -> Self {
-        let d = BusyRetry::default();
-        IndexBusyRetry {
-            retries: d.retries,
-            delay: d.delay,
-        }
-    }
-}
+#[cfg(feature = "async")]
+#[path = "upkeep_async.rs"]
+mod asynchronous;
+#[cfg(feature = "async")]
+pub use asynchronous::{index_memory_advice_async, vector_memory_async};
 
-impl IndexBusyRetry {
-    /// No retry: a busy index fails at once with
-    /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy).
-    pub const NONE: IndexBusyRetry = IndexBusyRetry {
-        retries: 0,
-        delay: Duration::ZERO,
-    };
-
-    fn policy(self) -> BusyRetry {
-        BusyRetry {
-            retries: self.retries,
-            delay: self.delay,
-        }
-    }
-}
-
-/// Runs `sql` on `conn`, again while the index is busy (by error number 4179).
-fn call_retrying(conn: &mut MysqlConnection, sql: &str, retry: IndexBusyRetry) -> Result<()> {
-    retry
-        .policy()
-        .run_blocking(|| conn.batch_execute(sql).with_errno(conn))
-}
-
-fn check_names(index: &str, table: &str) -> Result<()> {
-    validate_ident("index_name", index, IdentKind::Index)?;
-    validate_ident("table_name", table, IdentKind::Table)
+/// Runs the index procedure `sql` on `conn`, again while the index is busy (by error
+/// number 4179): the clients' operation, on a bare connection.
+fn call_retrying(conn: &mut MysqlConnection, sql: String, retry: IndexBusyRetry) -> Result<()> {
+    exec_on_mysql(conn, crate::client::ops::index_call(sql), retry)
 }
 
 /// `CALL DBMS_VECTOR.REFRESH_INDEX(index, table, '', threshold)`: moves rows written
@@ -117,14 +84,7 @@ impl RefreshIndex {
 
     /// The `CALL` statement.
     pub fn to_sql(&self) -> Result<String> {
-        check_names(&self.index, &self.table)?;
-        crate::client::statements::check_refresh_threshold(self.threshold)?;
-        Ok(format!(
-            "CALL DBMS_VECTOR.REFRESH_INDEX({}, {}, '', {})",
-            quote_string(&self.index),
-            quote_string(&self.table),
-            self.threshold
-        ))
+        index_call_sql(&self.index, &self.table, IndexCall::Refresh(self.threshold))
     }
 
     /// Runs the refresh, waiting out a concurrent refresh or rebuild with the default
@@ -135,7 +95,7 @@ impl RefreshIndex {
 
     /// Runs the refresh with `retry` for a busy index.
     pub fn execute_with(&self, conn: &mut MysqlConnection, retry: IndexBusyRetry) -> Result<()> {
-        call_retrying(conn, &self.to_sql()?, retry)
+        call_retrying(conn, self.to_sql()?, retry)
     }
 }
 
@@ -168,14 +128,7 @@ impl RebuildIndex {
 
     /// The `CALL` statement.
     pub fn to_sql(&self) -> Result<String> {
-        check_names(&self.index, &self.table)?;
-        crate::client::statements::check_rebuild_threshold(self.threshold)?;
-        Ok(format!(
-            "CALL DBMS_VECTOR.REBUILD_INDEX({}, {}, '', {})",
-            quote_string(&self.index),
-            quote_string(&self.table),
-            self.threshold
-        ))
+        index_call_sql(&self.index, &self.table, IndexCall::Rebuild(self.threshold))
     }
 
     /// Runs the rebuild, waiting out a concurrent refresh or rebuild with the default
@@ -186,7 +139,7 @@ impl RebuildIndex {
 
     /// Runs the rebuild with `retry` for a busy index.
     pub fn execute_with(&self, conn: &mut MysqlConnection, retry: IndexBusyRetry) -> Result<()> {
-        call_retrying(conn, &self.to_sql()?, retry)
+        call_retrying(conn, self.to_sql()?, retry)
     }
 }
 
@@ -338,17 +291,17 @@ pub fn index_memory_advice(
     rows: u64,
     dim: u32,
 ) -> Result<MemoryAdvice> {
-    let sql = memory_advice_sql(index, rows, dim)?;
-    let rows: Vec<JsonRow> = diesel::sql_query(sql).load(conn).with_errno(conn)?;
-    advice_from_rows(&rows)
+    let op = crate::client::ops_upkeep::index_memory_advice(index, rows, dim);
+    exec_on_mysql(conn, op, IndexBusyRetry::NONE)
 }
 
 /// Vector index memory held, used and allowed on the server.
 pub fn vector_memory(conn: &mut MysqlConnection) -> Result<VectorMemory> {
-    let rows: Vec<JsonRow> = diesel::sql_query(VECTOR_MEMORY_SQL)
-        .load(conn)
-        .with_errno(conn)?;
-    memory_from_rows(&rows)
+    exec_on_mysql(
+        conn,
+        crate::client::ops_upkeep::vector_memory(),
+        IndexBusyRetry::NONE,
+    )
 }
 
 #[cfg(test)]

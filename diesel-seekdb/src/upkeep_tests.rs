@@ -1,5 +1,6 @@
 use super::*;
 use crate::ddl::{Distance, VecIndexType};
+use retry::Retryable;
 
 #[test]
 fn calls_render_index_then_table_with_quoted_names() {
@@ -90,4 +91,80 @@ fn memory_rows_are_summed_and_checked() {
     assert_eq!((m.hold, m.used, m.limit, m.free()), (10, 5, 100, 90));
     assert!(memory_from_rows(&[]).is_err());
     assert!(memory_from_rows(&[row(Value::Null, 5.into(), 1.into())]).is_err());
+}
+
+#[test]
+fn index_busy_is_recognised_by_number_only() {
+    let busy = Error::Database {
+        code: Some(4179),
+        message: "anything".into(),
+        kind: crate::ServerErrorKind::IndexBusy,
+    };
+    let lookalike = Error::Database {
+        code: Some(1235),
+        message: "other refresh/rebuild tasks may be running".into(),
+        kind: crate::ServerErrorKind::Unsupported,
+    };
+    assert!(retry::index_busy(&busy));
+    assert!(!retry::index_busy(&lookalike));
+    let retry = IndexBusyRetry {
+        retries: 2,
+        delay: std::time::Duration::from_millis(5),
+    };
+    let busy_index = Retryable::IndexBusy;
+    let failed: Result<()> = Err(busy);
+    assert_eq!(
+        retry.wait_before_retry(busy_index, 0, &failed),
+        Some(retry.delay)
+    );
+    assert_eq!(retry.wait_before_retry(busy_index, 2, &failed), None);
+    assert_eq!(
+        retry.wait_before_retry::<()>(busy_index, 0, &Err(lookalike)),
+        None
+    );
+    assert_eq!(retry.wait_before_retry(busy_index, 0, &Ok(())), None);
+}
+
+fn server_error(code: u32, message: &str) -> Error {
+    Error::Database {
+        code: Some(code),
+        message: message.into(),
+        kind: crate::ServerErrorKind::from_code(code),
+    }
+}
+
+/// A lock wait timeout is retried for index DDL (which either happened or not, and is
+/// checked before the retry), never for the index procedures or anything else.
+#[test]
+fn lock_wait_timeout_is_retried_for_index_ddl_only() {
+    let lock_wait = server_error(
+        1205,
+        "Lock wait timeout exceeded; try restarting transaction",
+    );
+    let busy = server_error(4179, "other refresh/rebuild tasks may be running");
+    let duplicate_name = server_error(1061, "Duplicate key name 'ft_body'");
+    let unsupported = server_error(1235, "Lock wait timeout exceeded");
+    let unnumbered = Error::Database {
+        code: None,
+        message: "Lock wait timeout exceeded; try restarting transaction".into(),
+        kind: crate::ServerErrorKind::Other,
+    };
+    assert!(Retryable::IndexDdl.matches(&lock_wait));
+    assert!(Retryable::IndexDdl.matches(&busy));
+    assert!(!Retryable::IndexBusy.matches(&lock_wait));
+    for other in [&duplicate_name, &unsupported, &unnumbered] {
+        assert!(!Retryable::IndexDdl.matches(other), "{other:?}");
+        assert!(!Retryable::IndexBusy.matches(other), "{other:?}");
+    }
+    let retry = IndexBusyRetry {
+        retries: 1,
+        delay: std::time::Duration::ZERO,
+    };
+    let mut attempts = Vec::new();
+    let result: Result<()> = retry.run_blocking(Retryable::IndexDdl, |n| {
+        attempts.push(n);
+        Err(server_error(1205, "Lock wait timeout exceeded"))
+    });
+    assert_eq!(attempts, [0, 1], "one retry, numbered");
+    assert_eq!(result.unwrap_err().code(), Some(1205));
 }

@@ -292,7 +292,8 @@ impl AsyncObVecClient {
     /// (default 60 and 2 s). Still busy after the last, the call fails with
     /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy).
     pub fn set_index_busy_retry(&self, retries: u32, delay: std::time::Duration) {
-        self.state.set_busy(stmt::BusyRetry { retries, delay });
+        self.state
+            .set_busy(crate::upkeep::IndexBusyRetry { retries, delay });
     }
 
     /// Sets `ob_hnsw_ef_search` for this client's searches (1..=160000).

@@ -18,6 +18,7 @@ use super::query::DynQuery;
 use super::source::is_connection_lost;
 use crate::connection::ConnectionUrl;
 use crate::error::{Error, Result};
+use crate::upkeep::{IndexBusyRetry, Retryable};
 
 impl AsyncObVecClient {
     /// Runs `f` on a connection within the URL's call bound. A connection whose call
@@ -71,7 +72,7 @@ impl AsyncObVecClient {
                 Next::Done(r) => return Ok(r),
                 Next::Run(plan) => return self.run_plan(plan).await,
                 Next::Step(plan) => self.run_plan(plan).await?,
-                Next::RetryBusy(attempt) => return self.retry_busy(attempt).await,
+                Next::RetryBusy(attempt, what) => return self.retry_busy(attempt, what).await,
             }
         }
     }
@@ -85,12 +86,17 @@ impl AsyncObVecClient {
             .await
     }
 
-    async fn retry_busy<R: Send>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
+    async fn retry_busy<'a, R: Send + 'a>(
+        &self,
+        mut attempt: Attempt<'a, R>,
+        what: Retryable,
+    ) -> Result<R> {
         let retry = self.state.busy();
         let mut tries = 0;
         loop {
-            let result = self.run_plan(attempt()?).await;
-            match retry.wait_before_retry(tries, &result) {
+            // Boxed: an attempt is an operation the executor runs like any other.
+            let result = Box::pin(self.exec(attempt(tries))).await;
+            match retry.wait_before_retry(what, tries, &result) {
                 Some(delay) => {
                     tries += 1;
                     tokio::time::sleep(delay).await;
@@ -142,6 +148,17 @@ async fn exec_on<'a, R: Send + 'a>(
     conn: &mut AsyncMysqlConnection,
     op: Result<Op<'a, R>>,
 ) -> Result<R> {
+    exec_on_retrying(conn, op, IndexBusyRetry::NONE).await
+}
+
+/// Runs `op` on a bare connection, a busy index retried as `retry` says (waiting
+/// with the runtime's timer, not blocking its thread): the async calls of
+/// [`crate::upkeep`] and [`crate::server`].
+pub(crate) async fn exec_on_retrying<'a, R: Send + 'a>(
+    conn: &mut AsyncMysqlConnection,
+    op: Result<Op<'a, R>>,
+    retry: IndexBusyRetry,
+) -> Result<R> {
     let state = ClientState::default();
     let mut op = op?;
     loop {
@@ -149,7 +166,20 @@ async fn exec_on<'a, R: Send + 'a>(
             Next::Done(r) => return Ok(r),
             Next::Run(plan) => return run_plan_on(conn, plan).await,
             Next::Step(plan) => plan,
-            Next::RetryBusy(mut attempt) => return run_plan_on(conn, attempt()?).await,
+            Next::RetryBusy(mut attempt, what) => {
+                let mut tries = 0;
+                loop {
+                    let result =
+                        Box::pin(exec_on_retrying(&mut *conn, attempt(tries), retry)).await;
+                    match retry.wait_before_retry(what, tries, &result) {
+                        Some(delay) => {
+                            tries += 1;
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => return result,
+                    }
+                }
+            }
         };
         op = run_plan_on(conn, plan).await?;
     }

@@ -15,6 +15,7 @@ use super::query::DynQuery;
 use crate::errno::SeekdbResultExt;
 use crate::error::{Error, Result};
 use crate::row::JsonRow;
+use crate::upkeep::{IndexBusyRetry, Retryable};
 
 impl ObVecClient {
     /// Executes `op`: reads the metadata it needs (cached), then runs its plan.
@@ -25,7 +26,7 @@ impl ObVecClient {
                 Next::Done(r) => return Ok(r),
                 Next::Run(plan) => return self.run_plan(plan),
                 Next::Step(plan) => self.run_plan(plan)?,
-                Next::RetryBusy(attempt) => return self.retry_busy(attempt),
+                Next::RetryBusy(attempt, what) => return self.retry_busy(attempt, what),
             }
         }
     }
@@ -38,8 +39,10 @@ impl ObVecClient {
         self.with_connection(|conn| query.load::<T>(conn).with_errno(conn))
     }
 
-    fn retry_busy<R>(&self, mut attempt: Attempt<'_, R>) -> Result<R> {
-        self.state.busy().run_blocking(|| self.run_plan(attempt()?))
+    fn retry_busy<'a, R: 'a>(&self, mut attempt: Attempt<'a, R>, what: Retryable) -> Result<R> {
+        self.state
+            .busy()
+            .run_blocking(what, |n| self.exec(attempt(n)))
     }
 
     /// Runs one plan on one connection (in a transaction when it is atomic).
@@ -76,20 +79,48 @@ pub(crate) fn exec_on<'a, C, R: 'a>(conn: &mut C, op: Result<Op<'a, R>>) -> Resu
 where
     C: LoadConnection<Backend = Mysql>,
 {
+    exec_on_with(conn, op, IndexBusyRetry::NONE, |_, e| e)
+}
+
+/// Runs `op` on a bare `MysqlConnection` (the typed-DSL calls of [`crate::upkeep`] and
+/// [`crate::server`]): each failure with its errno, a busy index retried as `retry`
+/// says.
+pub(crate) fn exec_on_mysql<'a, R: 'a>(
+    conn: &mut MysqlConnection,
+    op: Result<Op<'a, R>>,
+    retry: IndexBusyRetry,
+) -> Result<R> {
+    exec_on_with(conn, op, retry, crate::errno::fill)
+}
+
+/// What a failed statement's error becomes, asked on the connection it failed on.
+type Errno<C> = fn(&mut C, Error) -> Error;
+
+fn exec_on_with<'a, C, R: 'a>(
+    conn: &mut C,
+    op: Result<Op<'a, R>>,
+    retry: IndexBusyRetry,
+    errno: Errno<C>,
+) -> Result<R>
+where
+    C: LoadConnection<Backend = Mysql>,
+{
     let state = ClientState::default();
     let mut op = op?;
     loop {
         let plan = match state.next(op)? {
             Next::Done(r) => return Ok(r),
-            Next::Run(plan) => return run_plan_on(conn, plan),
+            Next::Run(plan) => return run_plan_on(conn, plan, errno),
             Next::Step(plan) => plan,
-            Next::RetryBusy(mut attempt) => return run_plan_on(conn, attempt()?),
+            Next::RetryBusy(mut attempt, what) => {
+                return retry.run_blocking(what, |n| exec_on_with(conn, attempt(n), retry, errno))
+            }
         };
-        op = run_plan_on(conn, plan)?;
+        op = run_plan_on(conn, plan, errno)?;
     }
 }
 
-fn run_plan_on<C, R>(conn: &mut C, plan: Plan<'_, R>) -> Result<R>
+fn run_plan_on<C, R>(conn: &mut C, plan: Plan<'_, R>, errno: Errno<C>) -> Result<R>
 where
     C: LoadConnection<Backend = Mysql>,
 {
@@ -97,15 +128,16 @@ where
     let Plan {
         statements, decode, ..
     } = plan;
-    let outputs = if in_transaction {
-        conn.transaction::<_, Error, _>(|conn| {
-            statements.into_iter().map(|s| run_one(conn, s)).collect()
-        })?
-    } else {
+    let run = |conn: &mut C| -> Result<Vec<Output>> {
         statements
             .into_iter()
-            .map(|s| run_one(conn, s))
-            .collect::<Result<Vec<_>>>()?
+            .map(|s| run_one(conn, s).map_err(|e| errno(conn, e)))
+            .collect()
+    };
+    let outputs = if in_transaction {
+        conn.transaction::<_, Error, _>(run)?
+    } else {
+        run(conn)?
     };
     decode(outputs)
 }

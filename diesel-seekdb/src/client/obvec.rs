@@ -136,6 +136,12 @@ impl ObVecClient {
         self.exec(ops::table_ddl(table, sql.to_string()))
     }
 
+    /// Trusted `CREATE ... INDEX index` on `table`, retried while the table is locked by
+    /// another DDL or index build (the Milvus-style client's `create_index`).
+    pub(crate) fn execute_index_ddl(&self, table: &str, index: &str, sql: &str) -> Result<()> {
+        self.exec(ops::index_ddl(table, index, sql.to_string()))
+    }
+
     /// `CREATE TABLE` from a [`CreateTable`](crate::ddl::CreateTable) builder (columns,
     /// keys, indexes, partitions and options, validated before anything is sent).
     pub fn create_table(&self, table: &crate::ddl::CreateTable) -> Result<()> {
@@ -232,7 +238,8 @@ impl ObVecClient {
     /// (default 60 and 2 s). Still busy after the last, the call fails with
     /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy).
     pub fn set_index_busy_retry(&self, retries: u32, delay: std::time::Duration) {
-        self.state.set_busy(stmt::BusyRetry { retries, delay });
+        self.state
+            .set_busy(crate::upkeep::IndexBusyRetry { retries, delay });
     }
 
     /// Sets `ob_hnsw_ef_search` for this client's searches (1..=160000).

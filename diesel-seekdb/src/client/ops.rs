@@ -17,6 +17,7 @@ use crate::diesel_ext::SessionSettings;
 use crate::error::{Error, Result};
 use crate::fragment::BindValue;
 use crate::row::JsonRow;
+use crate::upkeep::Retryable;
 
 /// JSON objects, as the clients return rows.
 pub(crate) type Rows = Vec<Map<String, Value>>;
@@ -76,12 +77,54 @@ pub(crate) fn create_table_with_indexes<'a>(
     create_table(&stmt::table_with_index_params(table, vidxs, fts_idxs)?)
 }
 
-/// DDL rendered from `table`'s description by `render`.
-fn ddl_on_table<'a>(
+/// Index DDL rendered from `table`'s description by `render` (see [`index_ddl`]).
+fn index_ddl_on_table<'a>(
     table: &str,
+    index: &str,
     render: impl FnOnce(&TableInfo) -> Result<String> + Send + 'a,
 ) -> Result<Op<'a, ()>> {
-    Op::with_table(table, move |info| table_ddl(&info.name, render(&info)?))
+    let index = index.to_string();
+    Op::with_table(table, move |info| {
+        index_ddl(&info.name, &index, render(&info)?)
+    })
+}
+
+/// Trusted `CREATE ... INDEX index` DDL on the existing `table`, retried while the
+/// table's lock or its vector index is held by another DDL or index build (1205, 4179;
+/// see [`Retryable::IndexDdl`]). A retry first reads `SHOW INDEX`: an index already
+/// there was made by the attempt that failed, and the operation is done.
+pub(crate) fn index_ddl<'a>(table: &str, index: &str, sql: String) -> Result<Op<'a, ()>> {
+    let (table, index) = (table.to_string(), index.to_string());
+    Ok(Op::RetryBusy(
+        Box::new(move |attempt| {
+            let (table, sql) = (table.clone(), sql.clone());
+            if attempt == 0 {
+                return table_ddl(&table, sql);
+            }
+            let show = format!("SHOW INDEX FROM {}", crate::ddl::quote_ident(&table));
+            let index = index.clone();
+            Ok(Op::Step(Plan::new(
+                vec![Statement::Raw(show)],
+                move |out| {
+                    if has_index(&rows(out), &index) {
+                        Ok(Op::Ready(()))
+                    } else {
+                        table_ddl(&table, sql)
+                    }
+                },
+            )))
+        }),
+        Retryable::IndexDdl,
+    ))
+}
+
+/// Whether `SHOW INDEX` rows list `index` (index names ignore case).
+pub(crate) fn has_index(show_index: &[JsonRow], index: &str) -> bool {
+    show_index.iter().any(|r| {
+        r.get("Key_name")
+            .and_then(Value::as_str)
+            .is_some_and(|name| name.eq_ignore_ascii_case(index))
+    })
 }
 
 pub(crate) fn create_index<'a>(
@@ -91,7 +134,7 @@ pub(crate) fn create_index<'a>(
     column_names: &'a [&'a str],
     vidx_params: Option<&'a str>,
 ) -> Result<Op<'a, ()>> {
-    ddl_on_table(table, move |info| {
+    index_ddl_on_table(table, index_name, move |info| {
         stmt::create_index_sql(info, is_vec_index, index_name, column_names, vidx_params)
     })
 }
@@ -100,7 +143,9 @@ pub(crate) fn create_vidx<'a>(
     table: &str,
     param: &'a crate::milvus::IndexParam,
 ) -> Result<Op<'a, ()>> {
-    ddl_on_table(table, move |info| stmt::create_vidx_sql(info, param))
+    index_ddl_on_table(table, &param.index_name, move |info| {
+        stmt::create_vidx_sql(info, param)
+    })
 }
 
 pub(crate) fn create_fts<'a>(
@@ -109,7 +154,9 @@ pub(crate) fn create_fts<'a>(
 ) -> Result<Op<'a, ()>> {
     let table = table.to_string();
     super::ops_server::with_fts_parsers(std::slice::from_ref(index), move || {
-        ddl_on_table(&table, move |info| index.to_create_sql(&info.name))
+        index_ddl_on_table(&table, index.name(), move |info| {
+            index.to_create_sql(&info.name)
+        })
     })
 }
 
@@ -130,29 +177,29 @@ pub(crate) fn drop_columns<'a>(table: &str, columns: &[&str]) -> Result<Op<'a, (
 }
 
 pub(crate) fn refresh_index<'a>(table: &str, index: &'a str, threshold: i64) -> Result<Op<'a, ()>> {
-    stmt::check_refresh_threshold(threshold)?;
-    index_procedure("REFRESH_INDEX", table, index, BindValue::Int(threshold))
+    index_procedure(table, index, stmt::IndexCall::Refresh(threshold))
 }
 
 pub(crate) fn rebuild_index<'a>(table: &str, index: &'a str, threshold: f64) -> Result<Op<'a, ()>> {
-    stmt::check_rebuild_threshold(threshold)?;
-    index_procedure("REBUILD_INDEX", table, index, BindValue::Float(threshold))
+    index_procedure(table, index, stmt::IndexCall::Rebuild(threshold))
 }
 
-/// `CALL DBMS_VECTOR.<procedure>`, retried while another refresh or rebuild holds the
-/// index.
-fn index_procedure<'a>(
-    procedure: &'static str,
-    table: &str,
-    index: &'a str,
-    threshold: BindValue,
-) -> Result<Op<'a, ()>> {
+/// `CALL DBMS_VECTOR.<procedure>` on a described table whose index exists.
+fn index_procedure<'a>(table: &str, index: &'a str, call: stmt::IndexCall) -> Result<Op<'a, ()>> {
+    let call = call.check()?;
     Op::with_table(table, move |info| {
-        Ok(Op::RetryBusy(Box::new(move || {
-            let q = stmt::index_procedure(&info, procedure, index, threshold.clone())?;
-            Ok(Plan::new(vec![Statement::Execute(q)], |_| Ok(())))
-        })))
+        index_call(stmt::index_procedure(&info, index, call)?)
     })
+}
+
+/// Runs a rendered index procedure, again while another refresh or rebuild holds the
+/// index (how often: the executor's [`IndexBusyRetry`](crate::upkeep::IndexBusyRetry)).
+/// [`crate::upkeep`] runs it as is on bare connections.
+pub(crate) fn index_call<'a>(sql: String) -> Result<Op<'a, ()>> {
+    Ok(Op::RetryBusy(
+        Box::new(move |_| Op::run(Plan::new(vec![Statement::Batch(sql.clone())], |_| Ok(())))),
+        Retryable::IndexBusy,
+    ))
 }
 
 /// Keeps `settings` as the client's session settings (sent on the client's own

@@ -21,8 +21,8 @@ pub(crate) enum Next<'a, R> {
     Run(Plan<'a, R>),
     /// Run this plan; its result is the next step.
     Step(Plan<'a, Op<'a, R>>),
-    /// Run the attempt's plans while the index is busy.
-    RetryBusy(Attempt<'a, R>),
+    /// Run the attempt's operation again while it fails with an error it retries.
+    RetryBusy(Attempt<'a, R>, crate::upkeep::Retryable),
 }
 
 impl ClientState {
@@ -35,7 +35,7 @@ impl ClientState {
                 Op::Ready(r) => return Ok(Next::Done(r)),
                 Op::Run(plan) => return Ok(Next::Run(plan)),
                 Op::Step(plan) => return Ok(Next::Step(plan)),
-                Op::RetryBusy(attempt) => return Ok(Next::RetryBusy(attempt)),
+                Op::RetryBusy(attempt, what) => return Ok(Next::RetryBusy(attempt, what)),
                 Op::Table(table, then) => match self.cached_table(&table)? {
                     Some(info) => then(info)?,
                     None => describe(

@@ -47,7 +47,7 @@ fn resolve<'a, R: 'a>(
         Next::Done(r) => Err(r),
         Next::Run(plan) => Ok(plan),
         Next::Step(_) => panic!("the table and the limits are cached: nothing is read"),
-        Next::RetryBusy(mut attempt) => Ok(attempt().unwrap()),
+        Next::RetryBusy(mut attempt, _) => resolve(attempt(0), info, limits),
     }
 }
 
@@ -144,4 +144,41 @@ fn ddl_forgets_its_table_and_session_settings_go_to_the_pool() {
     assert_eq!(plan.for_source(false).statements.len(), 0);
     let plan = resolve(set_session(settings), &text_table(), big()).expect("a plan");
     assert_eq!(plan.for_source(true).statements.len(), 1);
+}
+
+/// Index DDL is retried as `Retryable::IndexDdl`; a retry reads `SHOW INDEX` first and
+/// stops when the failed attempt made the index, else sends the DDL again.
+#[test]
+fn a_retried_index_ddl_checks_show_index_first() {
+    let ddl = "CREATE FULLTEXT INDEX `ft_body` ON `t` (`body`)";
+    let Op::RetryBusy(mut attempt, what) = index_ddl("t", "ft_body", ddl.into()).unwrap() else {
+        panic!("index DDL is retried");
+    };
+    assert_eq!(what, crate::upkeep::Retryable::IndexDdl);
+    let is_ddl = |op: Op<'_, ()>| match op {
+        Op::Run(plan) => matches!(&plan.statements[..], [Statement::Batch(s)] if s == ddl),
+        _ => false,
+    };
+    assert!(
+        is_ddl(attempt(0).unwrap()),
+        "the first attempt is the DDL alone"
+    );
+    let mut show = |rows: Vec<Value>| {
+        let Op::Step(plan) = attempt(1).unwrap() else {
+            panic!("a retry reads SHOW INDEX first");
+        };
+        assert!(matches!(&plan.statements[..],
+            [Statement::Raw(s)] if s == "SHOW INDEX FROM `t`"));
+        let rows = rows
+            .into_iter()
+            .map(|r| crate::row::JsonRow(r.as_object().unwrap().clone()))
+            .collect();
+        (plan.decode)(vec![Output::Rows(rows)]).unwrap()
+    };
+    let made = show(vec![
+        json!({"Key_name": "PRIMARY"}),
+        json!({"Key_name": "FT_Body"}),
+    ]);
+    assert!(matches!(made, Op::Ready(())), "index names ignore case");
+    assert!(is_ddl(show(vec![json!({"Key_name": "vidx"})])));
 }

@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::meta::TableInfo;
 use super::query::DynQuery;
-use super::statements::{BusyRetry, StatementLimits};
+use super::statements::StatementLimits;
 use crate::ddl::{validate_ident, IdentKind};
 use crate::diesel_ext::SessionSettings;
 use crate::error::Result;
 use crate::row::JsonRow;
+use crate::upkeep::{IndexBusyRetry, Retryable};
 
 /// One statement of a plan.
 pub(crate) enum Statement {
@@ -43,8 +44,9 @@ pub(crate) type Decode<'a, R> = Box<dyn FnOnce(Vec<Output>) -> Result<R> + Send 
 /// The next step once a value the executor holds (table metadata, limits) is known.
 pub(crate) type Then<'a, T, R> = Box<dyn FnOnce(T) -> Result<Op<'a, R>> + Send + 'a>;
 
-/// A plan builder run again for each attempt of a retried operation.
-pub(crate) type Attempt<'a, R> = Box<dyn FnMut() -> Result<Plan<'a, R>> + Send + 'a>;
+/// An operation built again for each attempt of a retried operation, given the
+/// attempt's number (0 first: a retry may check what the failed attempt left).
+pub(crate) type Attempt<'a, R> = Box<dyn FnMut(u32) -> Result<Op<'a, R>> + Send + 'a>;
 
 /// Statements to run on one connection, and how to read their outputs.
 pub(crate) struct Plan<'a, R> {
@@ -122,9 +124,9 @@ pub(crate) enum Op<'a, R> {
     KeepTable(String, TableInfo, Then<'a, Arc<TableInfo>, R>),
     /// The statement limits were read: keep them, then go on.
     KeepLimits(StatementLimits, Then<'a, StatementLimits, R>),
-    /// Run, and again while the vector index is busy (seekdb 4179), as the client's
-    /// [`BusyRetry`] says.
-    RetryBusy(Attempt<'a, R>),
+    /// Run, and again while it fails with an error the [`Retryable`] names (the vector
+    /// index or the table is busy), as the client's [`IndexBusyRetry`] says.
+    RetryBusy(Attempt<'a, R>, Retryable),
     /// Needs to know the server (read once per client).
     Server(Then<'a, Arc<crate::server::ServerInfo>, R>),
     /// The server was read: keep what it is, then go on.
@@ -185,7 +187,7 @@ pub(crate) struct ClientState {
     tables: Mutex<HashMap<String, Arc<TableInfo>>>,
     session: Mutex<SessionSettings>,
     limits: OnceLock<StatementLimits>,
-    busy: Mutex<BusyRetry>,
+    busy: Mutex<IndexBusyRetry>,
     server: OnceLock<Arc<crate::server::ServerInfo>>,
     strict_index_use: std::sync::atomic::AtomicBool,
 }
@@ -245,11 +247,11 @@ impl ClientState {
         self.server.get_or_init(|| Arc::new(info)).clone()
     }
 
-    pub(crate) fn busy(&self) -> BusyRetry {
+    pub(crate) fn busy(&self) -> IndexBusyRetry {
         *lock(&self.busy)
     }
 
-    pub(crate) fn set_busy(&self, retry: BusyRetry) {
+    pub(crate) fn set_busy(&self, retry: IndexBusyRetry) {
         *lock(&self.busy) = retry;
     }
 

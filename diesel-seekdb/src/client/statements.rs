@@ -4,7 +4,7 @@
 //!
 //! By concern: [`ddl`] (tables, indexes, columns, index procedures), [`write`]
 //! (`INSERT`/`REPLACE` in batches), [`rows`] (`SELECT`/`UPDATE`/`DELETE` by id or
-//! filter), [`limits`] (statement size, busy-index retry); here the checks they share
+//! filter), [`limits`] (statement size); here the checks they share
 //! and the reading of results (JSON rows, `EXPLAIN`, hybrid search).
 
 mod ddl;
@@ -13,11 +13,10 @@ mod rows;
 mod write;
 
 pub(crate) use ddl::{
-    add_columns_sql, check_rebuild_threshold, check_refresh_threshold, create_index_sql,
-    create_vidx_sql, drop_columns_sql, drop_index_sql, drop_table_sql, index_procedure,
-    table_with_index_params,
+    add_columns_sql, create_index_sql, create_vidx_sql, drop_columns_sql, drop_index_sql,
+    drop_table_sql, index_call_sql, index_procedure, table_with_index_params, IndexCall,
 };
-pub(crate) use limits::{BusyRetry, StatementLimits, MAX_ALLOWED_PACKET_SQL};
+pub(crate) use limits::{StatementLimits, MAX_ALLOWED_PACKET_SQL};
 pub(crate) use rows::{delete_query, id_runs, repeat_filter, select_query, update_query, RowScope};
 pub(crate) use write::{insert_text_statements, to_values, write_statements};
 // The clients' tests size their id lists by it.

@@ -1,4 +1,4 @@
-use super::limits::{index_busy, DEFAULT_MAX_ALLOWED_PACKET};
+use super::limits::DEFAULT_MAX_ALLOWED_PACKET;
 use super::*;
 use crate::client::Filter;
 
@@ -126,29 +126,4 @@ fn long_id_lists_are_cut_unless_an_expression_filter_needs_one_statement() {
     assert_eq!(int_runs.len(), 3);
     assert_eq!(int_runs.iter().map(|r| r.len()).sum::<usize>(), 70_000);
     assert_eq!(id_runs(&int, &int_ids, Some(&frag)).unwrap().len(), 3);
-}
-
-#[test]
-fn index_busy_is_recognised_by_number_only() {
-    let busy = Error::Database {
-        code: Some(4179),
-        message: "anything".into(),
-        kind: crate::ServerErrorKind::IndexBusy,
-    };
-    let lookalike = Error::Database {
-        code: Some(1235),
-        message: "other refresh/rebuild tasks may be running".into(),
-        kind: crate::ServerErrorKind::Unsupported,
-    };
-    assert!(index_busy(&busy));
-    assert!(!index_busy(&lookalike));
-    let retry = BusyRetry {
-        retries: 2,
-        delay: std::time::Duration::from_millis(5),
-    };
-    let failed: Result<()> = Err(busy);
-    assert_eq!(retry.wait_before_retry(0, &failed), Some(retry.delay));
-    assert_eq!(retry.wait_before_retry(2, &failed), None);
-    assert_eq!(retry.wait_before_retry::<()>(0, &Err(lookalike)), None);
-    assert_eq!(retry.wait_before_retry(0, &Ok(())), None);
 }

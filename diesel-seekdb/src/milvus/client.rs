@@ -273,13 +273,15 @@ impl MilvusLikeClient {
                 ColumnKind::Vector(dim) => index.dim(dim),
                 _ => index,
             };
+            let sql = index.to_create_sql(&info.name)?;
             self.inner
-                .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
+                .execute_index_ddl(&info.name, index.name(), &sql)?;
         }
         for index in index_params.to_scalar_indexes()? {
             info.require_column("field_name", index.field())?;
+            let sql = index.to_create_sql(&info.name)?;
             self.inner
-                .execute_table_ddl(&info.name, &index.to_create_sql(&info.name)?)?;
+                .execute_index_ddl(&info.name, index.index_name(), &sql)?;
         }
         Ok(())
     }

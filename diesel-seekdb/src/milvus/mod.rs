@@ -17,6 +17,7 @@
 //!   are kept out of the results instead of sorting first.
 
 mod client;
+mod data_type;
 mod describe;
 pub mod filter;
 mod ids;
@@ -25,6 +26,7 @@ mod iterators;
 mod scalar_index;
 mod schema;
 mod search;
+mod upkeep;
 
 pub use client::{MilvusFilter, MilvusLikeClient, QuickCollection};
 pub use describe::filter_schema;

@@ -40,6 +40,14 @@ impl ScalarIndex {
         }
     }
 
+    /// The index's name.
+    pub(crate) fn index_name(&self) -> &str {
+        match self {
+            ScalarIndex::Key(i) => i.name(),
+            ScalarIndex::JsonPath(j) => j.name(),
+        }
+    }
+
     /// The indexed field.
     pub fn field(&self) -> &str {
         match self {

@@ -4,10 +4,8 @@
 use serde_json::Value;
 
 use crate::client::meta::{ColumnKind, TableInfo};
-use crate::client::query::DynQuery;
-use crate::ddl::{quote_ident, validate_ident, IdentKind};
+use crate::ddl::{quote_ident, quote_string, validate_ident, IdentKind};
 use crate::error::{Error, Result};
-use crate::fragment::BindValue;
 
 /// The table plus vector indexes from `vidxs` and full-text indexes.
 pub(crate) fn table_with_index_params(
@@ -135,36 +133,54 @@ pub(crate) fn drop_columns_sql(table: &str, columns: &[&str]) -> Result<String> 
     ))
 }
 
-/// Checks `REBUILD_INDEX`'s threshold (seekdb does not).
-/// A refresh threshold is a row count: negative ones are refused (the server takes them).
-pub(crate) fn check_refresh_threshold(trigger_threshold: i64) -> Result<()> {
-    if trigger_threshold < 0 {
-        return Err(Error::validation(
-            "trigger_threshold",
-            format!("{trigger_threshold} is negative; give a row count >= 0"),
-        ));
-    }
-    Ok(())
+/// A `DBMS_VECTOR` index procedure and its threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum IndexCall {
+    /// `REFRESH_INDEX`: pending rows needed before it does anything.
+    Refresh(i64),
+    /// `REBUILD_INDEX`: share (0..=1) of changed rows needed before it does anything.
+    Rebuild(f64),
 }
 
-pub(crate) fn check_rebuild_threshold(trigger_threshold: f64) -> Result<()> {
-    if !(0.0..=1.0).contains(&trigger_threshold) {
-        return Err(Error::validation(
-            "trigger_threshold",
-            format!("{trigger_threshold} is outside 0..=1"),
-        ));
+impl IndexCall {
+    /// Checks the threshold (seekdb does not): a refresh threshold is a row count
+    /// (negative ones are refused; the server takes them), a rebuild one a share.
+    pub(crate) fn check(self) -> Result<Self> {
+        match self {
+            IndexCall::Refresh(rows) if rows < 0 => Err(Error::validation(
+                "trigger_threshold",
+                format!("{rows} is negative; give a row count >= 0"),
+            )),
+            IndexCall::Rebuild(share) if !(0.0..=1.0).contains(&share) => Err(Error::validation(
+                "trigger_threshold",
+                format!("{share} is outside 0..=1"),
+            )),
+            call => Ok(call),
+        }
     }
-    Ok(())
 }
 
-/// `CALL DBMS_VECTOR.<procedure>(index, table, '', threshold)` after checking the
-/// index exists (seekdb does not).
-pub(crate) fn index_procedure(
-    info: &TableInfo,
-    procedure: &str,
-    index: &str,
-    threshold: BindValue,
-) -> Result<DynQuery> {
+/// `CALL DBMS_VECTOR.<procedure>(index, table, '', threshold)`: the one renderer of the
+/// index procedures, for both clients and for [`crate::upkeep`]. Argument order is the
+/// server's: index, then table.
+pub(crate) fn index_call_sql(index: &str, table: &str, call: IndexCall) -> Result<String> {
+    validate_ident("index_name", index, IdentKind::Index)?;
+    validate_ident("table_name", table, IdentKind::Table)?;
+    let (procedure, threshold) = match call.check()? {
+        IndexCall::Refresh(rows) => ("REFRESH_INDEX", rows.to_string()),
+        // `Display` of an f64 never uses an exponent: `0.2`, `1`, `0.0001`.
+        IndexCall::Rebuild(share) => ("REBUILD_INDEX", share.to_string()),
+    };
+    Ok(format!(
+        "CALL DBMS_VECTOR.{procedure}({}, {}, '', {threshold})",
+        quote_string(index),
+        quote_string(table)
+    ))
+}
+
+/// [`index_call_sql`] for a table the client described, after checking the index
+/// exists (seekdb does not, and its error names neither).
+pub(crate) fn index_procedure(info: &TableInfo, index: &str, call: IndexCall) -> Result<String> {
     if !info
         .indexes
         .iter()
@@ -175,13 +191,5 @@ pub(crate) fn index_procedure(
             format!("table `{}` has no index `{index}`", info.name),
         ));
     }
-    let mut q = DynQuery::new();
-    q.sql(format!("CALL DBMS_VECTOR.{procedure}("))
-        .bind(BindValue::Text(index.to_string()))
-        .sql(", ")
-        .bind(BindValue::Text(info.name.clone()))
-        .sql(", '', ")
-        .bind(threshold)
-        .sql(")");
-    Ok(q)
+    index_call_sql(index, &info.name, call)
 }

@@ -1,8 +1,7 @@
-//! How much one statement may carry, and how a client waits out a busy index.
+//! How much one statement may carry.
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
 use crate::fragment::BindValue;
 use crate::row::JsonRow;
 
@@ -63,63 +62,4 @@ pub(super) fn bind_bytes(value: Option<&BindValue>) -> usize {
             // WKB, SRID and the `ST_GeomFromWKB(?, ?)` around them.
             Some(BindValue::Point(_)) => 64,
         }
-}
-
-/// How a client retries a refresh or rebuild while another one holds the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct BusyRetry {
-    /// Retries after the first attempt.
-    pub(crate) retries: u32,
-    /// The wait between attempts.
-    pub(crate) delay: std::time::Duration,
-}
-
-impl Default for BusyRetry {
-    /// Sixty retries two seconds apart: a concurrent rebuild of a 20,000-row HNSW index
-    /// took 17-37 s on two cores, so a shorter budget gives up while it is still running.
-    fn default() -> Self {
-        BusyRetry {
-            retries: 60,
-            delay: std::time::Duration::from_secs(2),
-        }
-    }
-}
-
-impl BusyRetry {
-    /// The wait before attempt `attempt + 1` when `result` failed with 4179 and retries
-    /// remain; `None` when `result` is final (success, another error, or still busy
-    /// after the last retry, which then reaches the caller as
-    /// [`ServerErrorKind::IndexBusy`](crate::ServerErrorKind::IndexBusy)).
-    pub(crate) fn wait_before_retry<T>(
-        &self,
-        attempt: u32,
-        result: &Result<T>,
-    ) -> Option<std::time::Duration> {
-        match result {
-            Err(e) if attempt < self.retries && index_busy(e) => Some(self.delay),
-            _ => None,
-        }
-    }
-
-    /// Runs `attempt`, again after [`BusyRetry::wait_before_retry`]'s delay while the
-    /// index is busy: the one blocking retry loop, for the client and for `upkeep`.
-    pub(crate) fn run_blocking<T>(&self, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
-        let mut tries = 0;
-        loop {
-            let result = attempt();
-            match self.wait_before_retry(tries, &result) {
-                Some(delay) => {
-                    tries += 1;
-                    std::thread::sleep(delay);
-                }
-                None => return result,
-            }
-        }
-    }
-}
-
-/// Whether `err` is seekdb's 4179 "other refresh/rebuild tasks may be running" (by its
-/// number: messages change between versions).
-pub(crate) fn index_busy(err: &Error) -> bool {
-    err.kind() == Some(crate::ServerErrorKind::IndexBusy)
 }
