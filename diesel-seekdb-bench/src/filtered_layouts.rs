@@ -10,14 +10,20 @@
 //! * `obvec_int_hint`: `page = 3` with `index_hint("idx_page")`;
 //! * `diesel_int_hint`: the typed DSL with `index_hint(..)` in `.select(..)`;
 //! * `milvus_json_index`: `MilvusLikeClient::search(filter = meta["page"] == 3)`, which
-//!   the translator turns into the indexed expression.
+//!   the translator turns into the indexed expression;
+//! * on a second copy of the rows, LIST-partitioned by `page` (one partition per value,
+//!   `PRIMARY KEY (id, page)`, a local vector index per partition), 10% case only:
+//!   `diesel_partition_where`: the typed DSL's plain `page = 3` (the server prunes to one
+//!   partition), and `obvec_partition`: `ObVecClient` searching partition `p3` with no
+//!   filter (`AnnSearch::partitions`), which is a plain ANN on that partition's index.
 
 use std::time::Instant;
 
 use diesel::prelude::*;
 use diesel_seekdb::client::{AnnSearch, Distance, Filter};
 use diesel_seekdb::ddl::{
-    Column, ColumnType, CreateTable, Index, JsonCast, JsonPathIndex, VecIndexType, VectorIndex,
+    Column, ColumnType, CreateTable, Index, JsonCast, JsonPathIndex, Partition, PartitionDef,
+    VecIndexType, VectorIndex,
 };
 use diesel_seekdb::diesel_ext::index_hint;
 use diesel_seekdb::fragment::{BindValue, SqlFragment};
@@ -31,12 +37,26 @@ use crate::raw::process_cpu_seconds;
 use crate::stats::{recall, Samples};
 
 pub const T_FL: &str = "seekdb_bench_filtered";
+pub const T_FLP: &str = "seekdb_bench_filtered_part";
 
 diesel::table! {
     use diesel::sql_types::{Integer, Text};
     use diesel_seekdb::sql_types::Vector;
 
     seekdb_bench_filtered (id) {
+        id -> Integer,
+        v -> Vector,
+        page -> Integer,
+        bucket -> Integer,
+        meta -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::{Integer, Text};
+    use diesel_seekdb::sql_types::Vector;
+
+    seekdb_bench_filtered_part (id, page) {
         id -> Integer,
         v -> Vector,
         page -> Integer,
@@ -52,6 +72,8 @@ enum FPath {
     ObvecIntHint,
     DieselIntHint,
     MilvusJsonIndex,
+    DieselPartitionWhere,
+    ObvecPartition,
 }
 
 impl FPath {
@@ -62,6 +84,8 @@ impl FPath {
             FPath::ObvecIntHint => "obvec_int_hint",
             FPath::DieselIntHint => "diesel_int_hint",
             FPath::MilvusJsonIndex => "milvus_json_index",
+            FPath::DieselPartitionWhere => "diesel_partition_where",
+            FPath::ObvecPartition => "obvec_partition",
         }
     }
 }
@@ -151,7 +175,30 @@ fn load(b: &mut Bench) -> Res<Map<String, Value>> {
         .dim(dim);
     b.raw.execute(&vidx.to_create_sql(T_FL).map_err(err)?)?;
     let index_s = t0.elapsed().as_secs_f64();
+    // The partitioned copy: one LIST partition per page value.
+    b.client.drop_table_if_exist(T_FLP).map_err(err)?;
+    let mut by_page = Partition::list("page");
+    for p in 0..10 {
+        by_page = by_page.partition(PartitionDef::values_in(format!("p{p}"), [p]));
+    }
+    let part = CreateTable::new(T_FLP)
+        .column(Column::new("id", ColumnType::Int))
+        .column(Column::new("v", ColumnType::Vector(dim)))
+        .column(Column::new("page", ColumnType::Int))
+        .column(Column::new("bucket", ColumnType::Int))
+        .column(Column::new("meta", ColumnType::Json))
+        .primary_key(["id", "page"])
+        .index(Index::new("idx_bucket", ["bucket"]))
+        .partition(by_page);
+    b.client.create_table(&part).map_err(err)?;
+    let t0 = Instant::now();
+    b.raw.execute(&format!(
+        "INSERT INTO {T_FLP} (id, v, page, bucket, meta) SELECT id, v, page, bucket, meta FROM {T_FL}"
+    ))?;
+    b.raw.execute(&vidx.to_create_sql(T_FLP).map_err(err)?)?;
+    let part_s = t0.elapsed().as_secs_f64();
     let mut m = Map::new();
+    m.insert("partitioned_copy_and_index_s".into(), json!(part_s));
     m.insert("rows".into(), json!(ds.n));
     m.insert("insert_s".into(), json!(load_s));
     m.insert("create_vector_index_s".into(), json!(index_s));
@@ -219,6 +266,29 @@ fn search_one(
             .map_err(err)?;
             rows.into_iter().map(i64::from).collect()
         }
+        FPath::DieselPartitionWhere => {
+            use seekdb_bench_filtered_part as t;
+            let v = Vector::from(q);
+            let rows: Vec<i32> = t::table
+                .select(t::id)
+                .filter(t::page.eq(case.value))
+                .order(t::v.l2_distance(&v).approximate())
+                .limit(TOPK as i64)
+                .load(&mut b.conn)
+                .map_err(err)?;
+            rows.into_iter().map(i64::from).collect()
+        }
+        FPath::ObvecPartition => {
+            let s = AnnSearch::new(T_FLP, "v", q)
+                .distance(Distance::L2)
+                .topk(TOPK)
+                .output_columns(["id"])
+                .partitions([format!("p{}", case.value)]);
+            let rows = b.client.ann_search(s).map_err(err)?;
+            rows.iter()
+                .map(|r| r["id"].as_i64().ok_or_else(|| "id".to_string()))
+                .collect::<Res<Vec<_>>>()?
+        }
         FPath::MilvusJsonIndex => {
             let req = SearchRequest::new("v", vec![q])
                 .limit(TOPK)
@@ -252,6 +322,11 @@ pub fn run(b: &mut Bench, rounds: usize) -> Res<Value> {
     out.insert("load".into(), Value::Object(load));
     for case in &CASES {
         b.log(&format!("filtered layouts: {} selectivity", case.label));
+        // The table is partitioned by page: its layouts answer the page filter only.
+        let mut paths = paths.clone();
+        if case.column == "page" {
+            paths.extend([FPath::DieselPartitionWhere, FPath::ObvecPartition]);
+        }
         let modulus = case.modulus;
         let value = case.value as usize;
         let gt = brute_force(b.ds, |id| id % modulus == value);
@@ -278,6 +353,24 @@ pub fn run(b: &mut Bench, rounds: usize) -> Res<Value> {
             "int_hint".into(),
             json!(b.client.explain_ann_search(hinted).map_err(err)?),
         );
+        if case.column == "page" {
+            let pruned = AnnSearch::new(T_FLP, "v", q.clone())
+                .topk(TOPK)
+                .output_columns(["id"])
+                .filter(fragment("`page` = ?".into(), case.value));
+            plans.insert(
+                "partitioned_where".into(),
+                json!(b.client.explain_ann_search(pruned).map_err(err)?),
+            );
+            let part = AnnSearch::new(T_FLP, "v", q.clone())
+                .topk(TOPK)
+                .output_columns(["id"])
+                .partitions([format!("p{}", case.value)]);
+            plans.insert(
+                "partition_clause".into(),
+                json!(b.client.explain_ann_search(part).map_err(err)?),
+            );
+        }
         // Warm-up: a few queries on every path.
         for &qi in queries.iter().take(5) {
             for &p in &paths {
@@ -361,6 +454,7 @@ pub fn run(b: &mut Bench, rounds: usize) -> Res<Value> {
     }
     if !b.opt.keep {
         b.client.drop_table_if_exist(T_FL).map_err(err)?;
+        b.client.drop_table_if_exist(T_FLP).map_err(err)?;
     }
     Ok(Value::Object(out))
 }
