@@ -16,6 +16,7 @@ struct Panel {
     title: &'static str,
     y_desc: &'static str,
     log_y: bool,
+    legend: SeriesLabelPosition,
     lines: Vec<(&'static str, RGBColor, Getter)>,
 }
 
@@ -30,6 +31,7 @@ fn panels() -> Vec<Panel> {
             title: "inserts into an indexed table of N rows",
             y_desc: "rows/s (1,000 per statement)",
             log_y: true,
+            legend: SeriesLabelPosition::LowerLeft,
             lines: vec![
                 ("typed insert_rows", LIB, |p| {
                     p["inserts_at_n"]["typed_insert_rows"]["rows_per_s"].as_f64()
@@ -49,6 +51,7 @@ fn panels() -> Vec<Panel> {
             title: "time to searchable (rows in hand -> index at full speed)",
             y_desc: "seconds",
             log_y: true,
+            legend: SeriesLabelPosition::UpperLeft,
             lines: vec![
                 ("library bulk_load", LIB, |p| {
                     p["time_to_searchable"]["library_bulk_load"]["total_s"].as_f64()
@@ -65,6 +68,7 @@ fn panels() -> Vec<Panel> {
             title: "ANN top-10, 1 thread (default ef_search)",
             y_desc: "queries/s (1 / mean latency)",
             log_y: true,
+            legend: SeriesLabelPosition::LowerLeft,
             lines: vec![
                 ("typed Diesel DSL", LIB, |p| {
                     p["ann"]["diesel_typed"]["per_s_from_mean_latency"].as_f64()
@@ -84,6 +88,7 @@ fn panels() -> Vec<Panel> {
             title: "recall@10 of those searches",
             y_desc: "recall@10",
             log_y: false,
+            legend: SeriesLabelPosition::LowerLeft,
             lines: vec![
                 ("typed Diesel DSL", LIB, |p| {
                     p["ann"]["recall_at_10"]["diesel_typed"].as_f64()
@@ -178,7 +183,7 @@ pub fn draw(out: &Path, title: &str, points: &[Value]) -> Result<(), String> {
         let fmt_y = |y: &f64| {
             if *y >= 100.0 {
                 format!("{y:.0}")
-            } else if *y >= 10.0 {
+            } else if *y > 1.0 {
                 format!("{y:.1}")
             } else {
                 format!("{y:.3}")
@@ -213,7 +218,7 @@ pub fn draw(out: &Path, title: &str, points: &[Value]) -> Result<(), String> {
                         .background_style(WHITE.mix(0.85))
                         .border_style(BLACK)
                         .label_font(("sans-serif", 13))
-                        .position(SeriesLabelPosition::LowerLeft)
+                        .position(panel.legend.clone())
                         .draw()
                         .map_err(pe)?;
                 }
