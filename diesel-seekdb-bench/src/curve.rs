@@ -89,7 +89,9 @@ impl Bench<'_> {
         let last_lib = order.iter().rposition(|is_raw| !is_raw).unwrap_or(0);
         for (i, is_raw) in order.iter().enumerate() {
             if *is_raw {
-                self.log(&format!("curve N={n}: raw floor (direct load + parallel index)"));
+                self.log(&format!(
+                    "curve N={n}: raw floor (direct load + parallel index)"
+                ));
                 let mut raw = self.raw_floor(p)?;
                 raw["loadavg_after"] = json!(loadavg());
                 raws.push(raw);
@@ -101,7 +103,8 @@ impl Bench<'_> {
                 let mut lib = self.library_load_into(table, p)?;
                 lib["loadavg_after"] = json!(loadavg());
                 libs.push(lib);
-                self.raw.execute(&format!("DROP TABLE IF EXISTS {T_LOAD_LIB}"))?;
+                self.raw
+                    .execute(&format!("DROP TABLE IF EXISTS {T_LOAD_LIB}"))?;
             }
         }
         let mean = |runs: &[Value]| {
