@@ -86,17 +86,6 @@ impl RefreshIndex {
     pub fn to_sql(&self) -> Result<String> {
         index_call_sql(&self.index, &self.table, IndexCall::Refresh(self.threshold))
     }
-
-    /// Runs the refresh, waiting out a concurrent refresh or rebuild with the default
-    /// [`IndexBusyRetry`].
-    pub fn execute(&self, conn: &mut MysqlConnection) -> Result<()> {
-        self.execute_with(conn, IndexBusyRetry::default())
-    }
-
-    /// Runs the refresh with `retry` for a busy index.
-    pub fn execute_with(&self, conn: &mut MysqlConnection, retry: IndexBusyRetry) -> Result<()> {
-        call_retrying(conn, self.to_sql()?, retry)
-    }
 }
 
 /// `CALL DBMS_VECTOR.REBUILD_INDEX(index, table, '', threshold)`: rebuilds the index
@@ -130,18 +119,32 @@ impl RebuildIndex {
     pub fn to_sql(&self) -> Result<String> {
         index_call_sql(&self.index, &self.table, IndexCall::Rebuild(self.threshold))
     }
-
-    /// Runs the rebuild, waiting out a concurrent refresh or rebuild with the default
-    /// [`IndexBusyRetry`].
-    pub fn execute(&self, conn: &mut MysqlConnection) -> Result<()> {
-        self.execute_with(conn, IndexBusyRetry::default())
-    }
-
-    /// Runs the rebuild with `retry` for a busy index.
-    pub fn execute_with(&self, conn: &mut MysqlConnection, retry: IndexBusyRetry) -> Result<()> {
-        call_retrying(conn, self.to_sql()?, retry)
-    }
 }
+
+/// `execute` / `execute_with` of an index procedure (its `to_sql` is the `CALL`).
+macro_rules! index_procedure_execute {
+    ($ty:ident, $what:literal) => {
+        impl $ty {
+            #[doc = concat!("Runs the ", $what, ", waiting out a concurrent refresh or rebuild with")]
+            /// the default [`IndexBusyRetry`].
+            pub fn execute(&self, conn: &mut MysqlConnection) -> Result<()> {
+                self.execute_with(conn, IndexBusyRetry::default())
+            }
+
+            #[doc = concat!("Runs the ", $what, " with `retry` for a busy index.")]
+            pub fn execute_with(
+                &self,
+                conn: &mut MysqlConnection,
+                retry: IndexBusyRetry,
+            ) -> Result<()> {
+                call_retrying(conn, self.to_sql()?, retry)
+            }
+        }
+    };
+}
+
+index_procedure_execute!(RefreshIndex, "refresh");
+index_procedure_execute!(RebuildIndex, "rebuild");
 
 /// What `DBMS_VECTOR.INDEX_VECTOR_MEMORY_ADVISOR` answered for an index not yet built.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,39 +10,31 @@ use crate::client::{ops, ops_upkeep};
 use crate::ddl::VectorIndex;
 use crate::error::Result;
 
-impl RefreshIndex {
-    /// [`RefreshIndex::execute`] on an async connection.
-    pub async fn execute_async(&self, conn: &mut AsyncMysqlConnection) -> Result<()> {
-        self.execute_async_with(conn, IndexBusyRetry::default())
-            .await
-    }
+/// `execute_async` / `execute_async_with`: the blocking pair's operation on the async
+/// executor.
+macro_rules! index_procedure_execute_async {
+    ($ty:ident) => {
+        impl $ty {
+            #[doc = concat!("[`", stringify!($ty), "::execute`] on an async connection.")]
+            pub async fn execute_async(&self, conn: &mut AsyncMysqlConnection) -> Result<()> {
+                self.execute_async_with(conn, IndexBusyRetry::default())
+                    .await
+            }
 
-    /// [`RefreshIndex::execute_with`] on an async connection.
-    pub async fn execute_async_with(
-        &self,
-        conn: &mut AsyncMysqlConnection,
-        retry: IndexBusyRetry,
-    ) -> Result<()> {
-        exec_on_retrying(conn, ops::index_call(self.to_sql()?), retry).await
-    }
+            #[doc = concat!("[`", stringify!($ty), "::execute_with`] on an async connection.")]
+            pub async fn execute_async_with(
+                &self,
+                conn: &mut AsyncMysqlConnection,
+                retry: IndexBusyRetry,
+            ) -> Result<()> {
+                exec_on_retrying(conn, ops::index_call(self.to_sql()?), retry).await
+            }
+        }
+    };
 }
 
-impl RebuildIndex {
-    /// [`RebuildIndex::execute`] on an async connection.
-    pub async fn execute_async(&self, conn: &mut AsyncMysqlConnection) -> Result<()> {
-        self.execute_async_with(conn, IndexBusyRetry::default())
-            .await
-    }
-
-    /// [`RebuildIndex::execute_with`] on an async connection.
-    pub async fn execute_async_with(
-        &self,
-        conn: &mut AsyncMysqlConnection,
-        retry: IndexBusyRetry,
-    ) -> Result<()> {
-        exec_on_retrying(conn, ops::index_call(self.to_sql()?), retry).await
-    }
-}
+index_procedure_execute_async!(RefreshIndex);
+index_procedure_execute_async!(RebuildIndex);
 
 /// [`index_memory_advice`](super::index_memory_advice) on an async connection.
 pub async fn index_memory_advice_async(
