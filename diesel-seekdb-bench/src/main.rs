@@ -134,7 +134,7 @@ struct Args {
     /// The curve: only these table sizes (comma-separated N, e.g. 20000,100000,300000),
     /// each measured for time to searchable (library bulk load, raw floor, pyobvector
     /// insert + rebuild), inserts into an indexed table of N rows and ANN q/s + recall@10;
-    /// writes curve-n<N>.json per size and curve.png. With `--compare-python` the data
+    /// writes `curve-n<N>.json` per size and `curve.png`. With `--compare-python` the data
     /// comes from the Python script and pyobvector is a path.
     #[arg(long, value_delimiter = ',')]
     curve: Vec<usize>,
