@@ -47,10 +47,10 @@
 //! | the text codecs as plain functions | [`codec`] |
 //! | a vector whose dimension is in its type; points (GIS) | `FixedVector<N>` / `sql_types::VectorOf<N>`; `Point`, `st_distance`, `st_dwithin` in `diesel_ext` |
 //! | load many rows and end with a searchable index, all or nothing | `bulk_load` on the clients, `diesel_ext::bulk_load` |
-//! | fast filtered search: scalar / JSON-path indexes, index hints | `ddl::JsonPathIndex`, `#[seekdb(key)]`, `diesel_ext::index_hint` |
+//! | fast filtered search: scalar / JSON-path indexes, index hints, a partition per filter value | `ddl::JsonPathIndex`, `#[seekdb(key)]`, `diesel_ext::index_hint`, `ddl::Partition::list`, `AnnSearch::partitions` |
 //! | does this search use the index? strict mode | `search_plan` on the clients, `diesel_ext::explain_search` |
 //! | recall and `ef_search` tuning, keyset iterators, grouping search | `tune_ef_search`, `query_iter` / `search_iter`, `GroupedSearch` |
-//! | index refresh / rebuild, memory advisor, forks, server capabilities | `upkeep`, `fork`, `server` |
+//! | index refresh / rebuild, memory advisor, forks, server capabilities (blocking and `_async`) | `upkeep`, `fork`, `server` |
 //! | start or attach to a local seekdb | `runtime` (feature `runtime`) |
 //! | errors | [`Error`] (one enum; [`SeekdbResultExt`] for server error numbers) |
 //!
