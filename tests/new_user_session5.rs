@@ -298,3 +298,142 @@ fn milvus_partitions_insert_and_search() {
     assert_eq!(got[0]["id"], 1001);
     c.drop_collection("docs").unwrap();
 }
+
+// ---------------------------------------------------------------------------------
+// 2. The partitioned layout from README "Filtered search", through the derive
+// ---------------------------------------------------------------------------------
+
+mod layout {
+    use diesel::prelude::*;
+    use diesel_seekdb::client::{AnnSearch, BulkLoadOptions, Distance};
+    use diesel_seekdb::diesel_ext::bulk_load_model;
+    use diesel_seekdb::model::SeekdbTable;
+    use diesel_seekdb::prelude::*;
+    use diesel_seekdb::{ObVecClient, Vector};
+    use diesel_seekdb_derive::SeekdbTable;
+    use diesel_seekdb_suite::TestDb;
+
+    use super::{brute_force, vector};
+
+    diesel::table! {
+        use diesel::sql_types::*;
+        use diesel_seekdb::sql_types::Vector;
+        items (id, page) { id -> BigInt, page -> Integer, embedding -> Vector, }
+    }
+
+    #[derive(Queryable, Selectable, Insertable, SeekdbTable, serde::Serialize)]
+    #[diesel(table_name = items, primary_key(id, page))]
+    #[seekdb(partition(list(page), values_in(p0(0), p1(1), p2(2), p3(3), p4(4))))]
+    pub struct Item {
+        pub id: i64,
+        pub page: i32,
+        #[seekdb(vector(dim = 4), index(kind = "hnsw", distance = "l2", m = 16))]
+        pub embedding: Vector,
+    }
+
+    const N: i64 = 1000;
+    const K: usize = 10;
+
+    fn item(id: i64) -> Item {
+        Item {
+            id,
+            page: (id % 5) as i32,
+            embedding: Vector::try_new(vector(id as u64)).unwrap(),
+        }
+    }
+
+    #[test]
+    fn derive_partitioned_bulk_load_then_filtered_searches() {
+        let mut db = TestDb::new("s5_layout");
+        let sql = Item::create_table_sql().unwrap();
+        assert!(
+            sql.contains("PARTITION BY LIST (`page`)") && sql.contains("PRIMARY KEY (`id`, `page`)"),
+            "{sql}"
+        );
+        Item::create(&mut db.conn).unwrap();
+        let report = bulk_load_model(
+            &mut db.conn,
+            (0..N).map(item),
+            BulkLoadOptions::new().parallel(2),
+        )
+        .unwrap();
+        assert_eq!(report.rows_loaded, N as u64);
+        assert_eq!(report.indexes_built, vec!["embedding_vidx".to_string()]);
+
+        let rows: Vec<(i64, Vec<f32>)> = (0..N).map(|i| (i, vector(i as u64))).collect();
+        let qv = vector(31_337);
+        let q = Vector::try_new(qv.clone()).unwrap();
+        let exact3: Vec<i64> = brute_force(&rows, &qv, K, |id| id % 5 == 3)
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+
+        // Typed DSL: a plain WHERE on the partition column, approximate order.
+        let typed: Vec<(i64, i32)> = items::table
+            .select((items::id, items::page))
+            .filter(items::page.eq(3))
+            .order(items::embedding.l2_distance(&q).approximate())
+            .limit(K as i64)
+            .load(&mut db.conn)
+            .unwrap();
+        assert!(typed.iter().all(|r| r.1 == 3), "{typed:?}");
+        assert_eq!(typed.iter().map(|r| r.0).collect::<Vec<_>>(), exact3);
+
+        // The model reads back whole.
+        let back: Vec<Item> = items::table
+            .filter(items::id.eq(42))
+            .select(Item::as_select())
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].page, 2);
+        // Read back within the server's 6 significant digits (README "Vector search in
+        // Diesel"); stored exactly: its distance to the original is 0.
+        for (a, b) in back[0].embedding.as_slice().iter().zip(vector(42)) {
+            assert!((a - b).abs() <= 1e-5, "{a} vs {b}");
+        }
+        let exact42 = Vector::try_new(vector(42)).unwrap();
+        let d: Vec<f64> = items::table
+            .filter(items::id.eq(42))
+            .select(items::embedding.l2_distance(&exact42))
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(d, vec![0.0]);
+
+        // ObVecClient: the partition itself, no filter.
+        let client = ObVecClient::from_url(&db.url).unwrap();
+        let search = || {
+            AnnSearch::new("items", "embedding", qv.clone())
+                .distance(Distance::L2)
+                .topk(K)
+                .output_columns(["id", "page"])
+                .partitions(["p3"])
+        };
+        let hits = client.ann_search(search()).unwrap();
+        assert!(hits.iter().all(|h| h["page"] == 3), "{hits:?}");
+        assert_eq!(
+            hits.iter().map(|h| h["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+            exact3
+        );
+        let plan = client.explain_ann_search(search()).unwrap();
+        assert!(plan.contains("p3"), "{plan}");
+        // Two partitions: the exact top-k over their union.
+        let hits = client
+            .ann_search(
+                AnnSearch::new("items", "embedding", qv.clone())
+                    .distance(Distance::L2)
+                    .topk(K)
+                    .output_columns(["id"])
+                    .partitions(["p1", "p4"]),
+            )
+            .unwrap();
+        let exact14: Vec<i64> = brute_force(&rows, &qv, K, |id| id % 5 == 1 || id % 5 == 4)
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(
+            hits.iter().map(|h| h["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+            exact14
+        );
+    }
+}
