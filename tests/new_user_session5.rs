@@ -437,3 +437,172 @@ mod layout {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// 3. Async parity for what is new, and the Milvus client's upkeep and server calls
+// ---------------------------------------------------------------------------------
+
+mod async_parity {
+    use diesel::connection::SimpleConnection;
+    use diesel_async::{AsyncConnection, AsyncMysqlConnection};
+    use diesel_seekdb::client::{AnnSearch, BulkLoadOptions, BulkLoadPhase};
+    use diesel_seekdb::ddl::{Distance, VectorIndex};
+    use diesel_seekdb::milvus::MilvusLikeClient;
+    use diesel_seekdb::model::SeekdbTable;
+    use diesel_seekdb::server::{self, Flavor};
+    use diesel_seekdb::upkeep::{self, RebuildIndex, RefreshIndex};
+    use diesel_seekdb::{AsyncObVecClient, ObVecClient, Vector};
+    use diesel_seekdb_derive::SeekdbTable;
+    use diesel_seekdb_suite::TestDb;
+    use serde_json::json;
+
+    use super::{brute_force, vector};
+
+    #[derive(SeekdbTable, serde::Serialize)]
+    #[seekdb(table = "adocs")]
+    #[allow(dead_code)]
+    struct ADoc {
+        #[seekdb(primary_key)]
+        id: i64,
+        #[seekdb(vector(dim = 4), index(kind = "hnsw", distance = "l2", m = 16))]
+        embedding: Vector,
+    }
+
+    const N: i64 = 1500;
+
+    #[tokio::test]
+    async fn async_bulk_load_rebuild_and_memory() {
+        let mut db = TestDb::new("s5_async");
+        db.conn
+            .batch_execute(&ADoc::create_table_sql().unwrap())
+            .unwrap();
+        let client = AsyncObVecClient::from_url(&db.url).await.unwrap();
+        let phases = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = phases.clone();
+        let report = client
+            .bulk_load(
+                "adocs",
+                (0..N).map(|i| json!({"id": i, "embedding": vector(i as u64)})),
+                BulkLoadOptions::new()
+                    .parallel(2)
+                    .on_progress(move |p| sink.lock().unwrap().push(p.phase)),
+            )
+            .await
+            .unwrap();
+        assert_eq!((report.rows_loaded, report.rows_total), (N as u64, N as u64));
+        assert_eq!(report.indexes_built, vec!["embedding_vidx".to_string()]);
+        assert!(report.leftover_table.is_none());
+        assert_eq!(phases.lock().unwrap().last(), Some(&BulkLoadPhase::Done));
+
+        let rows: Vec<(i64, Vec<f32>)> = (0..N).map(|i| (i, vector(i as u64))).collect();
+        let q = vector(4242);
+        let exact: Vec<i64> = brute_force(&rows, &q, 10, |_| true)
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        let search = || {
+            AnnSearch::new("adocs", "embedding", q.clone())
+                .topk(10)
+                .output_columns(["id"])
+        };
+        let ids = |hits: Vec<serde_json::Map<String, serde_json::Value>>| -> Vec<i64> {
+            hits.iter().map(|h| h["id"].as_i64().unwrap()).collect()
+        };
+        assert_eq!(ids(client.ann_search(search()).await.unwrap()), exact);
+        let plan = client.explain_ann_search(search()).await.unwrap();
+        assert!(plan.contains("VECTOR INDEX SCAN"), "{plan}");
+
+        // Index upkeep on diesel-async's connection.
+        let mut conn = AsyncMysqlConnection::establish(&db.url).await.unwrap();
+        RebuildIndex::new("embedding_vidx", "adocs")
+            .execute_async(&mut conn)
+            .await
+            .unwrap();
+        RefreshIndex::new("embedding_vidx", "adocs")
+            .threshold(0)
+            .execute_async(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(ids(client.ann_search(search()).await.unwrap()), exact);
+        // A rebuild of an index that does not exist is a typed server error (1210).
+        let err = RebuildIndex::new("nosuch_vidx", "adocs")
+            .execute_async(&mut conn)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, diesel_seekdb::Error::Database { .. }),
+            "{err:?}"
+        );
+
+        // The advisor, as README "Index upkeep and memory" quotes it for 20,000 x 128.
+        let index = VectorIndex::new("docs_vidx", "embedding")
+            .distance(Distance::L2)
+            .m(16);
+        let advice = upkeep::index_memory_advice_async(&mut conn, &index, 20_000, 128)
+            .await
+            .unwrap();
+        assert!(advice.message.contains("33.1 MB"), "{}", advice.message);
+        assert!(advice.minimum_bytes > 30_000_000 && advice.minimum_bytes < 40_000_000);
+        let sync_advice =
+            upkeep::index_memory_advice(&mut db.conn, &index, 20_000, 128).unwrap();
+        assert_eq!(advice.message, sync_advice.message);
+        assert_eq!(advice.minimum_bytes, sync_advice.minimum_bytes);
+        let client_advice = client.index_memory_advice(&index, 20_000, 128).await.unwrap();
+        assert_eq!(client_advice.minimum_bytes, advice.minimum_bytes);
+
+        let memory = upkeep::vector_memory_async(&mut conn).await.unwrap();
+        assert!(memory.limit > 0, "{memory:?}");
+        assert!(memory.free() <= memory.limit, "{memory:?}");
+        let sync_memory = upkeep::vector_memory(&mut db.conn).unwrap();
+        assert_eq!(memory.limit, sync_memory.limit);
+
+        let info = server::server_info_async(&mut conn).await.unwrap();
+        assert_eq!(info.flavor(), Flavor::Seekdb);
+        assert!(!info.version().is_empty());
+        assert_eq!(info, server::server_info(&mut db.conn).unwrap());
+    }
+
+    #[test]
+    fn milvus_memory_advice_vector_memory_and_server_info() {
+        let db = TestDb::new("s5_mvup");
+        let c = MilvusLikeClient::from_url(&db.url).unwrap();
+        let mut params = MilvusLikeClient::prepare_index_params();
+        params
+            .add_index(
+                "embedding",
+                "HNSW",
+                "vidx",
+                json!({"metric_type": "L2", "params": {"M": 16}}),
+            )
+            .unwrap();
+        let param = params.iter().next().unwrap();
+        let advice = c.index_memory_advice(param, 20_000, 128).unwrap();
+        assert!(advice.message.contains("33.1 MB"), "{}", advice.message);
+        assert!(advice.minimum_bytes > 0);
+        assert!(advice.fits_in(u64::MAX));
+        // IVF_FLAT answers with the search memory too.
+        let mut ivf = MilvusLikeClient::prepare_index_params();
+        ivf.add_index(
+            "embedding",
+            "IVF_FLAT",
+            "ivf",
+            json!({"metric_type": "L2", "params": {"nlist": 128}}),
+        )
+        .unwrap();
+        let ivf_advice = c
+            .index_memory_advice(ivf.iter().next().unwrap(), 20_000, 128)
+            .unwrap();
+        assert!(ivf_advice.minimum_bytes > 0, "{ivf_advice:?}");
+        assert!(ivf_advice.search_bytes.unwrap_or(0) > 0, "{ivf_advice:?}");
+
+        let memory = c.vector_memory().unwrap();
+        assert!(memory.limit > 0, "{memory:?}");
+        let info = c.server_info().unwrap();
+        assert_eq!(info.flavor(), Flavor::Seekdb);
+        assert!(!info.version().is_empty());
+        assert!(info.kernel_version().is_some(), "{info:?}");
+        assert!(info.seekdb_version().is_some(), "{info:?}");
+        let sql = ObVecClient::from_url(&db.url).unwrap();
+        assert_eq!(*info, *sql.server_info().unwrap());
+    }
+}
