@@ -112,7 +112,10 @@ fn milvus_end_to_end_matches_brute_force() {
     assert_eq!(c.list_collections().unwrap(), vec!["docs".to_string()]);
     let desc = c.describe_collection("docs").unwrap();
     let text = desc.to_string();
-    assert!(text.contains("FloatVector") || text.contains("FLOAT_VECTOR"), "{desc}");
+    assert!(
+        text.contains("FloatVector") || text.contains("FLOAT_VECTOR"),
+        "{desc}"
+    );
     assert!(text.contains("L2") || text.contains("l2"), "{desc}");
 
     // insert
@@ -185,13 +188,21 @@ fn milvus_end_to_end_matches_brute_force() {
 
     // get by ids
     let got = c
-        .get("docs", &[json!(3), json!(5), json!(500)], &["id", "meta"], &[])
+        .get(
+            "docs",
+            &[json!(3), json!(5), json!(500)],
+            &["id", "meta"],
+            &[],
+        )
         .unwrap();
     assert_eq!(
         sorted(got.iter().map(|r| r["id"].as_i64().unwrap()).collect()),
         vec![3, 5]
     );
-    assert_eq!(got.iter().find(|r| r["id"] == 3).unwrap()["meta"]["tag"], "b");
+    assert_eq!(
+        got.iter().find(|r| r["id"] == 3).unwrap()["meta"]["tag"],
+        "b"
+    );
 
     // upsert: move id 3 onto the query vector, add id 1000
     let up = c
@@ -231,7 +242,10 @@ fn milvus_end_to_end_matches_brute_force() {
         .unwrap();
     assert!(left.is_empty(), "{left:?}");
     let hits = c
-        .search("docs", SearchRequest::new("embedding", vec![q.clone()]).limit(k))
+        .search(
+            "docs",
+            SearchRequest::new("embedding", vec![q.clone()]).limit(k),
+        )
         .unwrap();
     let exact = brute_force(&vecs, &q, k, |id| id != 1000 && id % 4 != 0);
     assert_eq!(
@@ -347,7 +361,8 @@ mod layout {
         let mut db = TestDb::new("s5_layout");
         let sql = Item::create_table_sql().unwrap();
         assert!(
-            sql.contains("PARTITION BY LIST (`page`)") && sql.contains("PRIMARY KEY (`id`, `page`)"),
+            sql.contains("PARTITION BY LIST (`page`)")
+                && sql.contains("PRIMARY KEY (`id`, `page`)"),
             "{sql}"
         );
         Item::create(&mut db.conn).unwrap();
@@ -412,7 +427,9 @@ mod layout {
         let hits = client.ann_search(search()).unwrap();
         assert!(hits.iter().all(|h| h["page"] == 3), "{hits:?}");
         assert_eq!(
-            hits.iter().map(|h| h["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+            hits.iter()
+                .map(|h| h["id"].as_i64().unwrap())
+                .collect::<Vec<_>>(),
             exact3
         );
         let plan = client.explain_ann_search(search()).unwrap();
@@ -432,7 +449,9 @@ mod layout {
             .map(|e| e.0)
             .collect();
         assert_eq!(
-            hits.iter().map(|h| h["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+            hits.iter()
+                .map(|h| h["id"].as_i64().unwrap())
+                .collect::<Vec<_>>(),
             exact14
         );
     }
@@ -489,7 +508,10 @@ mod async_parity {
             )
             .await
             .unwrap();
-        assert_eq!((report.rows_loaded, report.rows_total), (N as u64, N as u64));
+        assert_eq!(
+            (report.rows_loaded, report.rows_total),
+            (N as u64, N as u64)
+        );
         assert_eq!(report.indexes_built, vec!["embedding_vidx".to_string()]);
         assert!(report.leftover_table.is_none());
         assert_eq!(phases.lock().unwrap().last(), Some(&BulkLoadPhase::Done));
@@ -543,11 +565,13 @@ mod async_parity {
             .unwrap();
         assert!(advice.message.contains("33.1 MB"), "{}", advice.message);
         assert!(advice.minimum_bytes > 30_000_000 && advice.minimum_bytes < 40_000_000);
-        let sync_advice =
-            upkeep::index_memory_advice(&mut db.conn, &index, 20_000, 128).unwrap();
+        let sync_advice = upkeep::index_memory_advice(&mut db.conn, &index, 20_000, 128).unwrap();
         assert_eq!(advice.message, sync_advice.message);
         assert_eq!(advice.minimum_bytes, sync_advice.minimum_bytes);
-        let client_advice = client.index_memory_advice(&index, 20_000, 128).await.unwrap();
+        let client_advice = client
+            .index_memory_advice(&index, 20_000, 128)
+            .await
+            .unwrap();
         assert_eq!(client_advice.minimum_bytes, advice.minimum_bytes);
 
         let memory = upkeep::vector_memory_async(&mut conn).await.unwrap();
@@ -604,5 +628,299 @@ mod async_parity {
         assert!(info.seekdb_version().is_some(), "{info:?}");
         let sql = ObVecClient::from_url(&db.url).unwrap();
         assert_eq!(*info, *sql.server_info().unwrap());
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// 4. Bad input a new user hits: typed errors, never a panic, never silently empty
+// ---------------------------------------------------------------------------------
+
+mod bad_input {
+    use diesel_seekdb::client::AnnSearch;
+    use diesel_seekdb::milvus::{MilvusLikeClient, SearchRequest};
+    use diesel_seekdb::{AsyncObVecClient, Error, ObVecClient, ServerErrorKind};
+    use diesel_seekdb_suite::TestDb;
+    use serde_json::{json, Value};
+
+    use super::{create_docs, milvus_row};
+
+    fn milvus(db: &TestDb) -> MilvusLikeClient {
+        let c = MilvusLikeClient::from_url(&db.url).unwrap();
+        create_docs(&c, "docs", true);
+        let rows: Vec<Value> = (0..20).map(milvus_row).collect();
+        c.insert("docs", &rows, None).unwrap();
+        c
+    }
+
+    fn q() -> Vec<f32> {
+        vec![0.1, 0.2, 0.3, 0.4]
+    }
+
+    macro_rules! assert_err {
+        ($result:expr, $pattern:pat $(if $guard:expr)?) => {
+            match $result {
+                Err($pattern) $(if $guard)? => {}
+                other => panic!("expected {}, got {other:?}", stringify!($pattern)),
+            }
+        };
+    }
+
+    #[test]
+    fn milvus_client_bad_input_is_typed() {
+        let db = TestDb::new("s5_bad_mv");
+        let c = milvus(&db);
+        let req = || SearchRequest::new("embedding", vec![q()]).limit(3);
+        // A collection that does not exist, for every call that names one.
+        assert_err!(c.search("nosuch", req()), Error::CollectionNotFound { name } if name == "nosuch");
+        assert_err!(
+            c.get("nosuch", &[json!(1)], &[], &[]),
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            c.query("nosuch", None, &[], &[], None),
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            c.delete("nosuch", &[json!(1)], None, None),
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            c.describe_collection("nosuch"),
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            c.insert("nosuch", &[milvus_row(1)], None),
+            Error::CollectionNotFound { .. }
+        );
+        // Wrong dimensions, in a query and in a row.
+        assert_err!(
+            c.search(
+                "docs",
+                SearchRequest::new("embedding", vec![vec![0.1, 0.2, 0.3]]).limit(3)
+            ),
+            Error::Dimension {
+                expected: 4,
+                actual: 3
+            }
+        );
+        assert_err!(
+            c.insert(
+                "docs",
+                &[json!({"id": 100, "embedding": [1.0], "cat": 1, "meta": null})],
+                None
+            ),
+            Error::Dimension {
+                expected: 4,
+                actual: 1
+            }
+        );
+        // NaN and infinity: in a query, and in a serialized row (JSON makes them null).
+        for bad in [f32::NAN, f32::INFINITY] {
+            assert_err!(
+                c.search("docs", SearchRequest::new("embedding", vec![vec![0.1, bad, 0.3, 0.4]]).limit(3)),
+                Error::Validation { parameter, .. } if parameter == "vector[1]"
+            );
+        }
+        #[derive(serde::Serialize)]
+        struct Row {
+            id: i64,
+            embedding: Vec<f32>,
+            cat: i64,
+        }
+        let nan_row = Row {
+            id: 101,
+            embedding: vec![1.0, f32::NAN, 0.0, 0.0],
+            cat: 1,
+        };
+        assert_err!(
+            c.insert_serialize("docs", &[nan_row], None),
+            Error::Validation { parameter, .. } if parameter == "data[0].embedding[1]"
+        );
+        // A partition that does not exist: search, query, get, insert.
+        let nope = |e: &Error| {
+            matches!(e, Error::Validation { parameter, reason }
+            if parameter == "partition_names" && reason.contains("nope") && reason.contains("p_low"))
+        };
+        assert!(nope(
+            &c.search("docs", req().partition_names(["nope"]))
+                .unwrap_err()
+        ));
+        assert!(nope(
+            &c.query("docs", None, &["id"], &["nope"], None).unwrap_err()
+        ));
+        assert!(nope(
+            &c.get("docs", &[json!(1)], &[], &["nope"]).unwrap_err()
+        ));
+        assert!(nope(
+            &c.insert("docs", &[milvus_row(100)], Some("nope"))
+                .unwrap_err()
+        ));
+        c.create_collection_quick("flat", 4, Default::default())
+            .unwrap();
+        assert_err!(
+            c.search("flat", SearchRequest::new("vector", vec![q()]).limit(3).partition_names(["p0"])),
+            Error::Validation { reason, .. } if reason.contains("not partitioned")
+        );
+        // Filter syntax errors carry the offset of the problem.
+        for (filter, offset) in [
+            ("cat == ", 7),
+            ("cat = 1", 4),
+            ("cat == 1 and", 12),
+            ("\"unterminated", 0),
+            (r#"meta["n" == 1"#, 9),
+            ("nosuchfield == 1", 0),
+            ("cat == 'x'", 7),
+            ("cat == {x}", 7),
+        ] {
+            match c.search("docs", req().filter(filter)) {
+                Err(Error::Filter { offset: o, message }) => {
+                    assert_eq!(o, offset, "{filter}: {message}");
+                    assert!(!message.is_empty());
+                }
+                other => panic!("{filter}: expected Error::Filter, got {other:?}"),
+            }
+        }
+        assert_err!(
+            c.query("docs", Some("id >".into()), &["id"], &[], None),
+            Error::Filter { offset: 4, .. }
+        );
+        assert_err!(
+            c.delete("docs", &[], Some("cat === 1".into()), None),
+            Error::Filter { .. }
+        );
+        // Other slips: an unknown vector field, no query vectors, an empty vector, limit 0.
+        assert_err!(
+            c.search("docs", SearchRequest::new("nosuchvec", vec![q()]).limit(3)),
+            Error::Validation { parameter, .. } if parameter == "anns_field"
+        );
+        assert_err!(
+            c.search("docs", SearchRequest::new("embedding", vec![]).limit(3)),
+            Error::Validation { .. }
+        );
+        assert_err!(
+            c.search(
+                "docs",
+                SearchRequest::new("embedding", vec![vec![]]).limit(3)
+            ),
+            Error::Validation { .. }
+        );
+        assert_err!(
+            c.search("docs", SearchRequest::new("embedding", vec![q()]).limit(0)),
+            Error::Validation { parameter, .. } if parameter == "topk"
+        );
+        // Nothing above wrote a row.
+        assert_eq!(c.get_collection_stats("docs").unwrap()["row_count"], 20);
+    }
+
+    #[tokio::test]
+    async fn sql_clients_bad_input_is_typed() {
+        let db = TestDb::new("s5_bad_sql");
+        let _c = milvus(&db);
+        let s = ObVecClient::from_url(&db.url).unwrap();
+        let a = AsyncObVecClient::from_url(&db.url).await.unwrap();
+        let search = |table: &str, v: Vec<f32>| AnnSearch::new(table, "embedding", v).topk(3);
+        let nan = vec![0.0, f32::NAN, 0.0, 0.0];
+        assert_err!(
+            s.ann_search(search("nosuch", q())),
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            a.ann_search(search("nosuch", q())).await,
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            s.ann_search(search("docs", vec![1.0])),
+            Error::Dimension {
+                expected: 4,
+                actual: 1
+            }
+        );
+        assert_err!(
+            a.ann_search(search("docs", vec![1.0])).await,
+            Error::Dimension {
+                expected: 4,
+                actual: 1
+            }
+        );
+        assert_err!(
+            s.ann_search(search("docs", nan.clone())),
+            Error::Validation { .. }
+        );
+        assert_err!(
+            a.ann_search(search("docs", nan.clone())).await,
+            Error::Validation { .. }
+        );
+        assert_err!(
+            s.ann_search(search("docs", q()).partitions(["nope"])),
+            Error::Validation { parameter, .. } if parameter == "partition_names"
+        );
+        assert_err!(
+            a.ann_search(search("docs", q()).partitions(["nope"])).await,
+            Error::Validation { parameter, .. } if parameter == "partition_names"
+        );
+        assert_err!(
+            s.ann_search(search("docs", q()).output_columns(["nosuch"])),
+            Error::Validation { .. }
+        );
+        // Bulk loads check every row before anything is written; the error names the row.
+        assert_err!(
+            a.bulk_load("nosuch", vec![json!({"id": 1})], Default::default())
+                .await,
+            Error::CollectionNotFound { .. }
+        );
+        assert_err!(
+            a.bulk_load(
+                "docs",
+                vec![json!({"id": 1000, "embedding": [1.0], "cat": 1})],
+                Default::default()
+            )
+            .await,
+            Error::Validation { parameter, .. } if parameter == "rows[0].embedding"
+        );
+        assert_err!(
+            s.bulk_load(
+                "docs",
+                vec![json!({"id": 1000, "embedding": [1.0, 2.0, 3.0, 1e39], "cat": 1})],
+                Default::default()
+            ),
+            Error::Validation { parameter, .. } if parameter == "rows[0].embedding[3]"
+        );
+        assert_eq!(
+            s.get("docs", &[json!(1000)], None, &[], &[]).unwrap().len(),
+            0
+        );
+        // A typed DSL query with a wrong-dimension vector: the server's 7600, typed.
+        {
+            use diesel::prelude::*;
+            use diesel_seekdb::prelude::*;
+            use diesel_seekdb::SeekdbResultExt;
+            diesel::table! {
+                use diesel::sql_types::*;
+                use diesel_seekdb::sql_types::Vector;
+                docs (id) { id -> BigInt, embedding -> Vector, }
+            }
+            let mut conn = db.connect();
+            let v = diesel_seekdb::Vector::from(vec![1.0_f32, 2.0]);
+            let r: Result<Vec<i64>, _> = docs::table
+                .select(docs::id)
+                .order(docs::embedding.l2_distance(&v).approximate())
+                .limit(3)
+                .load(&mut conn);
+            let err = r.with_errno(&mut conn).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                Some(ServerErrorKind::DimensionMismatch),
+                "{err:?}"
+            );
+            assert_eq!(err.code(), Some(7600));
+            // NaN in a typed query is refused while binding, before the server sees it.
+            let v = diesel_seekdb::Vector::from(vec![f32::NAN, 0.0, 0.0, 0.0]);
+            let r: Result<Vec<i64>, _> = docs::table
+                .select(docs::id)
+                .order(docs::embedding.l2_distance(&v).approximate())
+                .limit(3)
+                .load(&mut conn);
+            assert!(r.is_err(), "{r:?}");
+        }
     }
 }
