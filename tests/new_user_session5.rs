@@ -808,6 +808,19 @@ mod bad_input {
             c.search("docs", SearchRequest::new("embedding", vec![q()]).limit(0)),
             Error::Validation { parameter, .. } if parameter == "topk"
         );
+        // pymilvus range search and other search_params the search cannot apply are
+        // refused by name (they used to be ignored: a range search returned the plain
+        // top-k, rows outside the radius included).
+        let range = json!({"metric_type": "L2", "params": {"radius": 0.5, "range_filter": 0.1}});
+        assert_err!(
+            SearchRequest::new("embedding", vec![q()]).search_params(range),
+            Error::Validation { parameter, reason }
+                if parameter == "search_params.params.radius" && reason.contains("range search")
+        );
+        assert_err!(
+            SearchRequest::new("embedding", vec![q()]).search_params(json!({"offset": 5})),
+            Error::Validation { parameter, .. } if parameter == "search_params.offset"
+        );
         // Nothing above wrote a row.
         assert_eq!(c.get_collection_stats("docs").unwrap()["row_count"], 20);
     }
@@ -923,4 +936,118 @@ mod bad_input {
             assert!(r.is_err(), "{r:?}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------
+// The README's client examples, run as written (on a test database)
+// ---------------------------------------------------------------------------------
+
+/// README "The Milvus-style client": the example's calls and values, with the printed
+/// results checked.
+#[test]
+fn readme_milvus_example_runs_as_written() {
+    let db = TestDb::new("s5_readme_mv");
+    let client = MilvusLikeClient::from_url(&db.url).unwrap();
+    let mut schema = MilvusLikeClient::create_schema();
+    schema
+        .add_field(FieldSchema::new("id", DataType::Int64).primary())
+        .add_field(FieldSchema::new("title", DataType::VarChar).max_length(512))
+        .add_field(FieldSchema::new("embedding", DataType::FloatVector).dim(3))
+        .add_field(FieldSchema::new("meta", DataType::Json).nullable(true));
+    let mut index = MilvusLikeClient::prepare_index_params();
+    index
+        .add_index(
+            "embedding",
+            "HNSW",
+            "vidx",
+            json!({"metric_type": "L2", "params": {"M": 16}}),
+        )
+        .unwrap();
+    client
+        .create_collection("articles", &schema, Some(&index))
+        .unwrap();
+
+    client
+        .insert(
+            "articles",
+            &[json!({"id": 1, "title": "intro", "embedding": [0.1, 0.2, 0.3], "meta": {"page": 1}})],
+            None,
+        )
+        .unwrap();
+    let hits = client
+        .search(
+            "articles",
+            SearchRequest::new("embedding", vec![vec![0.1, 0.2, 0.3]])
+                .limit(5)
+                .filter(r#"id < 100 and meta["page"] in [1, 2] and title like "intro%""#)
+                .output_fields(["title"])
+                .search_params(json!({"metric_type": "l2", "params": {"ef": 64}}))
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].len(), 1);
+    assert_eq!(hits[0][0].id, json!(1));
+    assert_eq!(hits[0][0].distance, Some(0.0));
+    assert_eq!(hits[0][0].entity["title"], "intro");
+    let rows = client
+        .query(
+            "articles",
+            Some("not (id >= 10)".into()),
+            &["id"],
+            &[],
+            Some(10),
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], 1);
+    assert_eq!(
+        client.get_collection_stats("articles").unwrap(),
+        json!({"row_count": 1})
+    );
+}
+
+/// README "The SQL-mode client": the example's insert and search on an `items` table
+/// with the columns it uses.
+#[test]
+fn readme_obvec_example_runs_as_written() {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Bool};
+    use diesel_seekdb::client::{AnnSearch, Distance, Filter};
+    use diesel_seekdb::ObVecClient;
+
+    let db = TestDb::new("s5_readme_ob");
+    let client = ObVecClient::from_url(&db.url).unwrap();
+    client
+        .raw_sql(
+            "CREATE TABLE items (id BIGINT PRIMARY KEY, embedding VECTOR(3), meta JSON, \
+             VECTOR INDEX vidx (embedding) WITH (distance=l2, type=hnsw, lib=vsag))",
+        )
+        .unwrap();
+    client
+        .insert(
+            "items",
+            &[json!({"id": 1, "embedding": [0.1, 0.2, 0.3], "meta": {"page": 3}})],
+            None,
+        )
+        .unwrap();
+    let hits = client
+        .ann_search(
+            AnnSearch::new("items", "embedding", vec![0.0, 0.2, 0.3])
+                .distance(Distance::L2)
+                .with_dist(true)
+                .topk(5)
+                .output_columns(["id", "meta"])
+                .filter(Filter::expr(sql::<Bool>("`id` > ").bind::<BigInt, _>(0))),
+        )
+        .unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["id"], 1);
+    assert_eq!(hits[0]["meta"], json!({"page": 3}));
+    let d = hits[0]
+        .iter()
+        .find(|(k, _)| k.contains("dist"))
+        .and_then(|(_, v)| v.as_f64())
+        .expect("a distance column");
+    assert!((d - 0.1).abs() < 1e-5, "{hits:?}");
 }
