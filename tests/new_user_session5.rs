@@ -6,6 +6,7 @@
 
 use diesel_seekdb::ddl::partition::{Partition, PartitionDef};
 use diesel_seekdb::milvus::{DataType, FieldSchema, MilvusFilter, MilvusLikeClient, SearchRequest};
+use diesel_seekdb::Error;
 use diesel_seekdb_suite::TestDb;
 use serde_json::{json, Value};
 
@@ -348,7 +349,7 @@ mod layout {
     const N: i64 = 1000;
     const K: usize = 10;
 
-    fn item(id: i64) -> Item {
+    pub fn item(id: i64) -> Item {
         Item {
             id,
             page: (id % 5) as i32,
@@ -455,6 +456,90 @@ mod layout {
             exact14
         );
     }
+}
+
+/// The same derived, partitioned model through the Milvus client (`milvus_schema` /
+/// `milvus_index_params`): the partitioned layout needs a composite key (id, page), and
+/// the ids that `insert` and `search` report (objects of the key's columns) go back into
+/// `get` and `delete` on every client (they used to be refused: "needs a single-column
+/// primary key").
+#[tokio::test]
+async fn derived_partitioned_collection_round_trips_composite_ids() {
+    use diesel_seekdb::milvus::MilvusCollection;
+    use diesel_seekdb::{AsyncObVecClient, ObVecClient};
+    use layout::Item;
+
+    let db = TestDb::new("s5_pk2");
+    let c = MilvusLikeClient::from_url(&db.url).unwrap();
+    let schema = Item::milvus_schema().unwrap();
+    let index = Item::milvus_index_params().unwrap();
+    c.create_collection("items", &schema, Some(&index)).unwrap();
+    let desc = c.describe_collection("items").unwrap();
+    assert_eq!(
+        desc["partitions"],
+        json!(["p0", "p1", "p2", "p3", "p4"]),
+        "{desc}"
+    );
+    let rows: Vec<Item> = (0..50).map(layout::item).collect();
+    let out = c.insert_serialize("items", &rows, None).unwrap();
+    assert_eq!(out["insert_count"], 50);
+    assert_eq!(out["ids"][7], json!({"id": 7, "page": 2}));
+
+    let vecs: Vec<(i64, Vec<f32>)> = (0..50).map(|i| (i, vector(i as u64))).collect();
+    let q = vector(5);
+    let hits = c
+        .search(
+            "items",
+            SearchRequest::new("embedding", vec![q.clone()])
+                .limit(4)
+                .filter("page == 0")
+                .output_fields(["page"]),
+        )
+        .unwrap();
+    let exact = brute_force(&vecs, &q, 4, |id| id % 5 == 0);
+    let ids: Vec<Value> = hits[0].iter().map(|h| h.id.clone()).collect();
+    assert_eq!(
+        ids,
+        exact
+            .iter()
+            .map(|e| json!({"id": e.0, "page": 0}))
+            .collect::<Vec<_>>()
+    );
+
+    // Hit ids straight back into get, on the Milvus, blocking and async clients.
+    let got = c.get("items", &ids, &["id", "page"], &[]).unwrap();
+    assert_eq!(got.len(), 4, "{got:?}");
+    let sql = ObVecClient::from_url(&db.url).unwrap();
+    assert_eq!(sql.get("items", &ids, None, &["id"], &[]).unwrap().len(), 4);
+    let a = AsyncObVecClient::from_url(&db.url).await.unwrap();
+    assert_eq!(
+        a.get("items", &ids, None, &["id"], &["p0"])
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    // A key whose page is wrong names no row; a bare id is refused, naming the key.
+    let wrong = [json!({"id": 5, "page": 1})];
+    assert!(c.get("items", &wrong, &[], &[]).unwrap().is_empty());
+    match c.get("items", &[json!(5)], &[], &[]) {
+        Err(Error::Validation { parameter, reason }) => {
+            assert_eq!(parameter, "ids[0]");
+            assert!(reason.contains("(id, page)"), "{reason}");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    match c.get("items", &[json!({"id": 5})], &[], &[]) {
+        Err(Error::Validation { parameter, .. }) => assert_eq!(parameter, "ids[0]"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+
+    // ... and into delete.
+    let del = c.delete("items", &ids[..2], None, None).unwrap();
+    assert_eq!(del["delete_count"], 2);
+    assert_eq!(sql.delete("items", &ids[2..], None, None).unwrap(), 2);
+    assert!(c.get("items", &ids, &[], &[]).unwrap().is_empty());
+    assert_eq!(c.get_collection_stats("items").unwrap()["row_count"], 46);
 }
 
 // ---------------------------------------------------------------------------------
