@@ -659,6 +659,11 @@ mod async_parity {
             .unwrap();
         assert_eq!(client_advice.minimum_bytes, advice.minimum_bytes);
 
+        let too_wide = upkeep::index_memory_advice_async(&mut conn, &index, 10, 5000).await;
+        assert!(
+            matches!(too_wide, Err(diesel_seekdb::Error::Validation { ref parameter, .. }) if parameter == "dim"),
+            "{too_wide:?}"
+        );
         let memory = upkeep::vector_memory_async(&mut conn).await.unwrap();
         assert!(memory.limit > 0, "{memory:?}");
         assert!(memory.free() <= memory.limit, "{memory:?}");
@@ -704,6 +709,16 @@ mod async_parity {
         assert!(ivf_advice.minimum_bytes > 0, "{ivf_advice:?}");
         assert!(ivf_advice.search_bytes.unwrap_or(0) > 0, "{ivf_advice:?}");
 
+        // A dimension no vector index can have (over 4096) is refused before asking: the
+        // advisor itself answers for any (9.2 MB for 10 x 100,000).
+        for dim in [4097, 100_000] {
+            match c.index_memory_advice(param, 10, dim) {
+                Err(diesel_seekdb::Error::Validation { parameter, .. }) => {
+                    assert_eq!(parameter, "dim")
+                }
+                other => panic!("dim {dim}: expected a validation error, got {other:?}"),
+            }
+        }
         let memory = c.vector_memory().unwrap();
         assert!(memory.limit > 0, "{memory:?}");
         let info = c.server_info().unwrap();
