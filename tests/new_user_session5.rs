@@ -321,10 +321,10 @@ fn milvus_partitions_insert_and_search() {
 mod layout {
     use diesel::prelude::*;
     use diesel_seekdb::client::{AnnSearch, BulkLoadOptions, Distance};
-    use diesel_seekdb::diesel_ext::bulk_load_model;
+    use diesel_seekdb::diesel_ext::{bulk_load_model, insert_rows};
     use diesel_seekdb::model::SeekdbTable;
     use diesel_seekdb::prelude::*;
-    use diesel_seekdb::{ObVecClient, Vector};
+    use diesel_seekdb::{ObVecClient, ServerErrorKind, Vector};
     use diesel_seekdb_derive::SeekdbTable;
     use diesel_seekdb_suite::TestDb;
 
@@ -375,6 +375,26 @@ mod layout {
         .unwrap();
         assert_eq!(report.rows_loaded, N as u64);
         assert_eq!(report.indexes_built, vec!["embedding_vidx".to_string()]);
+
+        // A row whose page has no partition: the load fails as a whole with the server's
+        // number (1526; the typed API used to lose it: `code: None`), the table unchanged.
+        let stray = Item {
+            page: 9,
+            ..item(N + 1)
+        };
+        let err = bulk_load_model(
+            &mut db.conn,
+            (N..N + 1).map(item).chain([stray]),
+            BulkLoadOptions::new(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), Some(1526), "{err:?}");
+        // The typed insert reports server errors with their number too.
+        let err = insert_rows(&mut db.conn, "items", &[item(7)]).unwrap_err();
+        assert_eq!(err.code(), Some(1062), "{err:?}");
+        assert_eq!(err.kind(), Some(ServerErrorKind::DuplicateKey));
+        let count: i64 = items::table.count().get_result(&mut db.conn).unwrap();
+        assert_eq!(count, N);
 
         let rows: Vec<(i64, Vec<f32>)> = (0..N).map(|i| (i, vector(i as u64))).collect();
         let qv = vector(31_337);
