@@ -201,7 +201,9 @@ fn bytes(number: &str, unit: &str) -> Option<u64> {
 }
 
 /// The advisor call for building `index` over `rows` vectors of `dim` dimensions
-/// (`FLOAT32`, the only element type seekdb 1.4 advises on).
+/// (`FLOAT32`, the only element type seekdb 1.4 advises on). `dim` is checked as
+/// `CREATE VECTOR INDEX` would check it (at most 4096, IVF in-row storage, ivf_pq `m`
+/// dividing it): seekdb's advisor answers for any dimension, even one no index can have.
 pub fn memory_advice_sql(index: &VectorIndex, rows: u64, dim: u32) -> Result<String> {
     if rows == 0 || dim == 0 {
         return Err(Error::validation(
@@ -209,9 +211,14 @@ pub fn memory_advice_sql(index: &VectorIndex, rows: u64, dim: u32) -> Result<Str
             "must be at least 1",
         ));
     }
+    // A sparse (sindi) index has no dense dimension to check.
+    let checked = match index.get_index_type() {
+        crate::ddl::VecIndexType::Sindi => index.clone(),
+        _ => index.clone().dim(dim),
+    };
     // `WITH (distance=cosine, type=hnsw, ...)`: the advisor takes the same pairs,
     // comma-separated, in capitals.
-    let with = index.with_clause()?;
+    let with = checked.with_clause()?;
     let params = with
         .trim_start_matches("WITH (")
         .trim_end_matches(')')

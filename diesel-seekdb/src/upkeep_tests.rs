@@ -48,6 +48,33 @@ fn bad_arguments_are_refused_before_sending() {
 }
 
 #[test]
+fn advisor_dimensions_are_checked_as_an_index_would_be() {
+    let param = |r: Result<String>| match r {
+        Err(Error::Validation { parameter, .. }) => parameter,
+        other => panic!("expected a validation error, got {other:?}"),
+    };
+    let hnsw = VectorIndex::new("vidx", "v");
+    assert!(memory_advice_sql(&hnsw, 10, 4096).is_ok());
+    assert_eq!(param(memory_advice_sql(&hnsw, 10, 4097)), "dim");
+    assert_eq!(param(memory_advice_sql(&hnsw, 10, 100_000)), "dim");
+    let ivf = VectorIndex::new("vidx", "v").index_type(VecIndexType::IvfFlat);
+    assert!(memory_advice_sql(&ivf, 10, 2048).is_ok());
+    assert_eq!(param(memory_advice_sql(&ivf, 10, 2049)), "dim");
+    let pq = VectorIndex::new("vidx", "v")
+        .index_type(VecIndexType::IvfPq)
+        .m(4)
+        .nbits(8);
+    assert!(memory_advice_sql(&pq, 10, 128).is_ok());
+    assert_eq!(param(memory_advice_sql(&pq, 10, 130)), "m");
+    // The advisor's dimension wins over one set on the index.
+    assert!(memory_advice_sql(&hnsw.clone().dim(9000), 10, 128).is_ok());
+    let sparse = VectorIndex::new("vidx", "v")
+        .index_type(VecIndexType::Sindi)
+        .distance(Distance::InnerProduct);
+    assert!(memory_advice_sql(&sparse, 10, 100_000).is_ok());
+}
+
+#[test]
 fn advisor_takes_the_index_kind_and_its_parameters() {
     let index = VectorIndex::new("vidx", "v")
         .index_type(VecIndexType::IvfFlat)

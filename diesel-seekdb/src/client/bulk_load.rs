@@ -191,7 +191,14 @@ pub(crate) fn drive_on(
     let mut last = None;
     loop {
         match job.next(last.take()) {
-            Next::Run(op) => last = Some(super::exec_on(conn, Ok(op))),
+            // Each failure with its errno (`err.code()`), as the clients report it.
+            Next::Run(op) => {
+                last = Some(super::exec_on_mysql(
+                    conn,
+                    Ok(op),
+                    crate::upkeep::IndexBusyRetry::NONE,
+                ))
+            }
             Next::Finished(result) => return result,
         }
     }

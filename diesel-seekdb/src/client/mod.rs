@@ -58,8 +58,8 @@ pub use bulk_load::{BulkLoadOptions, BulkLoadPhase, BulkLoadProgress, BulkLoadRe
 pub(crate) use exec_async::exec_on_retrying;
 #[cfg(feature = "async")]
 pub use exec_async::{describe_table_async, table_exists_async};
+pub(crate) use exec_sync::exec_on_mysql;
 pub use exec_sync::{describe_table, table_exists};
-pub(crate) use exec_sync::{exec_on, exec_on_mysql};
 pub use explain::{FullScanReason, IndexFilter, SearchPlan, VectorAccess};
 pub use filtered::{filtered_ef_search, SearchReport, FILTERED_EF_SEARCH};
 pub use group::{GroupedSearch, SearchGroup};

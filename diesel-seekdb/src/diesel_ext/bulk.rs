@@ -9,7 +9,9 @@
 use diesel::MysqlConnection;
 use serde::Serialize;
 
-use crate::client::{drive_on, exec_on, serialized, BulkLoadOptions, BulkLoadReport, LoadMethod};
+use crate::client::{
+    drive_on, exec_on_mysql, serialized, BulkLoadOptions, BulkLoadReport, LoadMethod,
+};
 use crate::error::Result;
 use crate::model::SeekdbTable;
 
@@ -60,8 +62,10 @@ pub fn insert_rows<T: Serialize>(
     rows: &[T],
 ) -> Result<usize> {
     let values = crate::client::to_values(rows)?;
-    exec_on(
+    // A failure carries its errno (`err.code()`), as the clients report it.
+    exec_on_mysql(
         conn,
         crate::client::write_rows_op("INSERT INTO", table, &values, None),
+        crate::upkeep::IndexBusyRetry::NONE,
     )
 }

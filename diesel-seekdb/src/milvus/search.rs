@@ -130,7 +130,12 @@ impl SearchRequest {
     }
 
     /// pymilvus `search_params`: `{"metric_type": "l2"|"ip"|"neg_ip"|"cosine", "params": {"ef": 64}}`.
+    ///
+    /// Any other key (a range search's `radius` / `range_filter`, `offset`, `nprobe`,
+    /// ...) is refused with [`Error::Validation`] naming it: the search would not apply
+    /// it, and a silently ignored range or offset returns other rows than asked for.
     pub fn search_params(mut self, params: Value) -> Result<Self> {
+        check_search_param_keys(&params)?;
         if let Some(metric) = params.get("metric_type") {
             let metric = metric.as_str().ok_or_else(|| {
                 Error::validation("search_params.metric_type", "must be a string")
@@ -154,6 +159,41 @@ impl SearchRequest {
     pub fn partition_names<I: IntoIterator<Item = S>, S: Into<String>>(mut self, p: I) -> Self {
         self.partitions = p.into_iter().map(Into::into).collect();
         self
+    }
+}
+
+/// The keys `search_params` applies; anything else is refused, not ignored.
+fn check_search_param_keys(params: &Value) -> Result<()> {
+    let top = match params {
+        Value::Null => return Ok(()),
+        Value::Object(top) => top,
+        _ => return Err(Error::validation("search_params", "must be a JSON object")),
+    };
+    let unsupported = |key: &str| {
+        let what = match key.trim_start_matches("params.") {
+            "radius" | "range_filter" => "range search is not supported".to_string(),
+            _ => format!("`{key}` is not supported"),
+        };
+        Error::validation(
+            format!("search_params.{key}"),
+            format!("{what}; the search would ignore it (supported: metric_type, params.ef)"),
+        )
+    };
+    for key in top.keys() {
+        if key != "metric_type" && key != "params" {
+            return Err(unsupported(key));
+        }
+    }
+    match top.get("params") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::Object(inner)) => match inner.keys().find(|k| k.as_str() != "ef") {
+            Some(key) => Err(unsupported(&format!("params.{key}"))),
+            None => Ok(()),
+        },
+        Some(_) => Err(Error::validation(
+            "search_params.params",
+            "must be a JSON object",
+        )),
     }
 }
 
@@ -283,6 +323,40 @@ pub(super) fn to_hit(mut row: Map<String, Value>, pk: &[String], asked: &[String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused(params: Value) -> String {
+        match SearchRequest::new("v", vec![vec![1.0]]).search_params(params) {
+            Err(Error::Validation { parameter, .. }) => parameter,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn search_params_refuse_what_the_search_would_ignore() {
+        assert_eq!(
+            refused(
+                json!({"metric_type": "COSINE", "params": {"radius": 0.8, "range_filter": 1.0}})
+            ),
+            "search_params.params.radius"
+        );
+        assert_eq!(
+            refused(json!({"params": {"nprobe": 8}})),
+            "search_params.params.nprobe"
+        );
+        assert_eq!(
+            refused(json!({"metric_type": "L2", "offset": 10})),
+            "search_params.offset"
+        );
+        assert_eq!(refused(json!({"params": 64})), "search_params.params");
+        assert_eq!(refused(json!(["L2"])), "search_params");
+        let ok = SearchRequest::new("v", vec![vec![1.0]])
+            .search_params(json!({"metric_type": "l2", "params": {"ef": 64}}))
+            .unwrap();
+        assert_eq!((ok.metric.as_deref(), ok.ef), (Some("l2"), Some(64)));
+        assert!(SearchRequest::new("v", vec![vec![1.0]])
+            .search_params(json!({}))
+            .is_ok());
+    }
 
     #[test]
     fn zero_vectors_are_refused_only_under_cosine() {

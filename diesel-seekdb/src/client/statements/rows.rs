@@ -148,9 +148,9 @@ pub(crate) fn id_runs<'a>(
         info.primary_key().as_slice(),
         [key] if matches!(key.kind, ColumnKind::Integer { .. })
     );
-    if ids.len() <= TEXT_IDS_PER_STATEMENT
-        || (integer_key && matches!(filter, Some(Filter::Expr(_))))
-    {
+    // A composite key binds one value per column of each id.
+    let per_statement = TEXT_IDS_PER_STATEMENT / info.primary_key().len().max(1);
+    if ids.len() <= per_statement || (integer_key && matches!(filter, Some(Filter::Expr(_)))) {
         return Ok(vec![ids]);
     }
     if let Some(Filter::Expr(_)) = filter {
@@ -158,13 +158,13 @@ pub(crate) fn id_runs<'a>(
             "ids",
             format!(
                 "{} ids of a non-integer key need several statements, and a Diesel \
-                 expression filter cannot be repeated; pass at most {TEXT_IDS_PER_STATEMENT} \
+                 expression filter cannot be repeated; pass at most {per_statement} \
                  ids per call or use a fragment filter",
                 ids.len()
             ),
         ));
     }
-    Ok(ids.chunks(TEXT_IDS_PER_STATEMENT).collect())
+    Ok(ids.chunks(per_statement).collect())
 }
 
 /// A copy of a fragment filter for one more statement ([`id_runs`] refuses to cut
@@ -176,7 +176,10 @@ pub(crate) fn repeat_filter(filter: &Option<Filter>) -> Option<Filter> {
     }
 }
 
-/// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type.
+/// ` WHERE pk IN (?, ...) AND (filter)`, with the ids converted by the key's type. A
+/// composite key (e.g. one that covers a partition column) takes each id as an object of
+/// its columns, as search hits and the Milvus client's `insert` report it:
+/// ` WHERE (a, b) IN ((?, ?), ...)`.
 fn push_where(
     q: &mut DynQuery,
     info: &TableInfo,
@@ -185,22 +188,40 @@ fn push_where(
 ) -> Result<()> {
     let mut has_where = false;
     if !ids.is_empty() {
-        let pk = info.primary_key();
-        let [key] = pk.as_slice() else {
-            return Err(Error::validation(
-                "ids",
-                format!(
-                    "table `{}` needs a single-column primary key to look rows up by id",
-                    info.name
-                ),
-            ));
-        };
-        q.sql(format!(" WHERE {} IN (", quote_ident(&key.name)));
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                q.sql(", ");
+        match info.primary_key().as_slice() {
+            [] => {
+                return Err(Error::validation(
+                    "ids",
+                    format!(
+                        "table `{}` has no primary key to look rows up by id",
+                        info.name
+                    ),
+                ))
             }
-            q.bind(to_bind(&format!("ids[{i}]"), key, id)?);
+            [key] => {
+                q.sql(format!(" WHERE {} IN (", quote_ident(&key.name)));
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        q.sql(", ");
+                    }
+                    q.bind(to_bind(&format!("ids[{i}]"), key, id)?);
+                }
+            }
+            keys => {
+                let names: Vec<String> = keys.iter().map(|k| quote_ident(&k.name)).collect();
+                q.sql(format!(" WHERE ({}) IN (", names.join(", ")));
+                for (i, id) in ids.iter().enumerate() {
+                    let fields = composite_id(info, keys, i, id)?;
+                    q.sql(if i > 0 { ", (" } else { "(" });
+                    for (j, (key, value)) in keys.iter().zip(fields).enumerate() {
+                        if j > 0 {
+                            q.sql(", ");
+                        }
+                        q.bind(to_bind(&format!("ids[{i}].{}", key.name), key, value)?);
+                    }
+                    q.sql(")");
+                }
+            }
         }
         q.sql(")");
         has_where = true;
@@ -210,4 +231,41 @@ fn push_where(
         q.filter(filter);
     }
     Ok(())
+}
+
+/// The values of a composite key's columns in `id` (an object with exactly those
+/// columns, names matched as the server does: ignoring ASCII case).
+fn composite_id<'a>(
+    info: &TableInfo,
+    keys: &[&crate::client::meta::ColumnInfo],
+    i: usize,
+    id: &'a Value,
+) -> Result<Vec<&'a Value>> {
+    let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+    let wrong = || {
+        Error::validation(
+            format!("ids[{i}]"),
+            format!(
+                "table `{}` has a composite primary key ({}): give each id as an object \
+                 with exactly those columns, e.g. {{\"{}\": .., ...}}, got {id}",
+                info.name,
+                names.join(", "),
+                names[0]
+            ),
+        )
+    };
+    let Value::Object(obj) = id else {
+        return Err(wrong());
+    };
+    if obj.len() != keys.len() {
+        return Err(wrong());
+    }
+    keys.iter()
+        .map(|k| {
+            obj.iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&k.name))
+                .map(|(_, v)| v)
+                .ok_or_else(wrong)
+        })
+        .collect()
 }
