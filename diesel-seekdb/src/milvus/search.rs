@@ -172,6 +172,11 @@ fn check_search_param_keys(params: &Value) -> Result<()> {
     let unsupported = |key: &str| {
         let what = match key.trim_start_matches("params.") {
             "radius" | "range_filter" => "range search is not supported".to_string(),
+            // seekdb reads ob_ivf_nprobes from the session only (a SET_VAR hint is ignored).
+            "nprobe" => "`nprobe` is a session setting on seekdb: set it with \
+                         `diesel_seekdb::set_ivf_nprobes` on a connection or \
+                         `SessionSettings::ivf_nprobes` for a pool"
+                .to_string(),
             _ => format!("`{key}` is not supported"),
         };
         Error::validation(
