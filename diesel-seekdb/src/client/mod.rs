@@ -15,6 +15,7 @@ mod convert;
 #[cfg(feature = "async")]
 mod exec_async;
 
+mod count;
 mod exec_sync;
 pub(crate) mod explain;
 pub mod filtered;

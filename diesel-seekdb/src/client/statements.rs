@@ -17,7 +17,9 @@ pub(crate) use ddl::{
     drop_table_sql, index_call_sql, index_procedure, table_with_index_params, IndexCall,
 };
 pub(crate) use limits::{StatementLimits, MAX_ALLOWED_PACKET_SQL};
-pub(crate) use rows::{delete_query, id_runs, repeat_filter, select_query, update_query, RowScope};
+pub(crate) use rows::{
+    count_query, delete_query, id_runs, repeat_filter, select_query, update_query, RowScope,
+};
 pub(crate) use write::{insert_text_statements, to_values, write_statements};
 // The clients' tests size their id lists by it.
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::describe::{describe_field, describe_indexes, filter_schema};
+use super::fields::{outputs, plain_fields, Outputs};
 use super::filter::{compile, FilterParams};
 use super::ids::{generated_ids, id_source, keys_with_generated, row_ids, IdSource};
 use super::schema::{CollectionSchema, DataType, FieldSchema};
@@ -401,12 +402,14 @@ impl MilvusLikeClient {
         output_fields: &[&str],
         partition_names: &[&str],
     ) -> Result<Vec<Map<String, Value>>> {
-        self.require(collection_name)?;
+        let info = self.require(collection_name)?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let fields = plain_fields(&info, output_fields)?;
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
         self.inner
-            .get(collection_name, ids, None, output_fields, partition_names)
+            .get(collection_name, ids, None, &fields, partition_names)
     }
 
     /// Deletes by ids and/or filter. Returns `{"delete_count": n}`.
@@ -436,11 +439,21 @@ impl MilvusLikeClient {
     ) -> Result<Vec<Map<String, Value>>> {
         let info = self.require(collection_name)?;
         let filter = self.compile_filter(&info, filter)?;
+        let fields = match outputs(&info, output_fields, true)? {
+            Outputs::Count => {
+                let n = self.inner.count(collection_name, filter, partition_names)?;
+                let mut row = Map::new();
+                row.insert("count(*)".into(), json!(n));
+                return Ok(vec![row]);
+            }
+            Outputs::Fields(fields) => fields,
+        };
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
         self.inner.select(
             collection_name,
             &[],
             filter,
-            output_fields,
+            &fields,
             partition_names,
             limit,
         )
@@ -465,7 +478,9 @@ impl MilvusLikeClient {
         if !request.exact {
             super::search::check_index_metric(&info, &request.anns_field, metric)?;
         }
-        let mut outputs = request.output_fields.clone();
+        let asked: Vec<&str> = request.output_fields.iter().map(String::as_str).collect();
+        let asked = plain_fields(&info, &asked)?;
+        let mut outputs = asked.clone();
         for f in &outputs {
             info.require_column("output_fields", f)?;
         }
@@ -522,7 +537,7 @@ impl MilvusLikeClient {
             }
             results.push(
                 rows.into_iter()
-                    .map(|row| to_hit(row, &pk, &request.output_fields))
+                    .map(|row| to_hit(row, &pk, &asked))
                     .collect(),
             );
         }

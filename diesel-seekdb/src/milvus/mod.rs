@@ -19,6 +19,7 @@
 mod client;
 mod data_type;
 mod describe;
+mod fields;
 pub mod filter;
 mod ids;
 mod index_param;

@@ -130,6 +130,24 @@ pub(crate) fn select_query(
     Ok(q)
 }
 
+/// `SELECT COUNT(*) AS n FROM t [PARTITION(..)] [WHERE filter]`.
+pub(crate) fn count_query(
+    info: &TableInfo,
+    filter: Option<Filter>,
+    partitions: &[&str],
+) -> Result<DynQuery> {
+    let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
+    info.check_partitions(&partitions)?;
+    let mut q = DynQuery::new();
+    q.sql(format!(
+        "SELECT COUNT(*) AS n FROM {}",
+        quote_ident(&info.name)
+    ));
+    push_partitions(&mut q, &partitions);
+    push_where(&mut q, info, &[], filter)?;
+    Ok(q)
+}
+
 /// Ids per statement. Integer ids go inline past
 /// [`BIND_BUDGET`](crate::client::query::BIND_BUDGET), strings stay bound; either way a
 /// longer list is cut, because one 70,000-id `DELETE` ran past seekdb's 10 s statement
