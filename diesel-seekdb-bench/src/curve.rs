@@ -50,16 +50,6 @@ fn loadavg() -> String {
         .join(" ")
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    match s.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => s[n / 2],
-        n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
-    }
-}
-
 fn fork_name(path: Path) -> String {
     format!("seekdb_bench_fork_{}", path.name())
 }
@@ -168,15 +158,13 @@ impl Bench<'_> {
         }
         pb.finish_and_clear();
         let insert_wall = t0.elapsed().as_secs_f64();
-        self.raw
-            .execute("SET ob_query_timeout = 36000000000, ob_trx_timeout = 36000000000")?;
-        let t1 = Instant::now();
-        self.raw.execute(&format!(
-            "CALL DBMS_VECTOR.REBUILD_INDEX('vidx', '{T_PY}', '', 0)"
-        ))?;
-        let rebuild = t1.elapsed().as_secs_f64();
-        self.raw
-            .execute("SET ob_query_timeout = 10000000, ob_trx_timeout = 86400000000")?;
+        let rebuild = self.with_timeouts(36_000, |b| {
+            let t1 = Instant::now();
+            b.raw.execute(&format!(
+                "CALL DBMS_VECTOR.REBUILD_INDEX('vidx', '{T_PY}', '', 0)"
+            ))?;
+            Ok(t1.elapsed().as_secs_f64())
+        })?;
         self.raw.execute(&format!("DROP TABLE IF EXISTS {T_PY}"))?;
         self.log(&format!(
             "pyobvector: insert {insert_wall:.1} s + rebuild {rebuild:.1} s"
@@ -238,7 +226,7 @@ impl Bench<'_> {
                 path.name().into(),
                 json!({
                     "rows": m, "latency_sum_s": lat[i], "rows_per_s": m as f64 / lat[i],
-                    "batch_latency_s": each[i], "batch_p50_s": median(&each[i]),
+                    "batch_latency_s": each[i], "batch_p50_s": crate::stats::median(&each[i]),
                     "client_cpu_s": cpu[i], "rows_in_table_after": count,
                 }),
             );

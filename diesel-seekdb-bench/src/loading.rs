@@ -120,6 +120,19 @@ impl Bench<'_> {
         Ok(())
     }
 
+    /// Runs `f` with statement and transaction timeouts of `secs` on the floor's
+    /// connection, then puts back seekdb's defaults (10 s statements, 1-day transactions).
+    pub fn with_timeouts<T>(&mut self, secs: u64, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<T> {
+        let us = secs * 1_000_000;
+        self.raw.execute(&format!(
+            "SET ob_query_timeout = {us}, ob_trx_timeout = {us}"
+        ))?;
+        let out = f(self);
+        self.raw
+            .execute("SET ob_query_timeout = 10000000, ob_trx_timeout = 86400000000")?;
+        out
+    }
+
     /// The raw-SQL floor: TSV file, direct load into a table without the index,
     /// parallel index build.
     pub fn raw_floor(&mut self, p: u32) -> Res<Value> {
@@ -146,22 +159,20 @@ impl Bench<'_> {
             }
             w.flush().map_err(err)?;
         }
-        self.raw
-            .execute("SET ob_query_timeout = 3600000000, ob_trx_timeout = 3600000000")?;
-        self.raw.execute(&format!(
-            "LOAD DATA /*+ direct(true, 0) */ LOCAL INFILE '{}' INTO TABLE {T_LOAD_RAW} \
-             FIELDS TERMINATED BY '\\t' (id, v, meta)",
-            path.display()
-        ))?;
-        let load = t0.elapsed().as_secs_f64();
-        let _ = std::fs::remove_file(&path);
-        let t1 = Instant::now();
-        self.raw.execute(&format!(
-            "CREATE /*+ parallel({p}) */ VECTOR INDEX vidx ON {T_LOAD_RAW}(v) {INDEX_WITH}"
-        ))?;
-        let index = t1.elapsed().as_secs_f64();
-        self.raw
-            .execute("SET ob_query_timeout = 10000000, ob_trx_timeout = 86400000000")?;
+        let (load, index) = self.with_timeouts(3600, |b| {
+            b.raw.execute(&format!(
+                "LOAD DATA /*+ direct(true, 0) */ LOCAL INFILE '{}' INTO TABLE {T_LOAD_RAW} \
+                 FIELDS TERMINATED BY '\\t' (id, v, meta)",
+                path.display()
+            ))?;
+            let load = t0.elapsed().as_secs_f64();
+            let _ = std::fs::remove_file(&path);
+            let t1 = Instant::now();
+            b.raw.execute(&format!(
+                "CREATE /*+ parallel({p}) */ VECTOR INDEX vidx ON {T_LOAD_RAW}(v) {INDEX_WITH}"
+            ))?;
+            Ok((load, t1.elapsed().as_secs_f64()))
+        })?;
         let total = t0.elapsed().as_secs_f64();
         self.log(&format!(
             "raw floor: load {load:.1} s + index {index:.1} s = {total:.1} s"
