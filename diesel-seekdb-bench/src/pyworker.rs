@@ -82,6 +82,17 @@ impl PyWorker {
             .ok_or_else(|| format!("no latency in {v}"))
     }
 
+    /// A search reply: (latency s, ids).
+    fn hits(v: &Value) -> Res<(f64, Vec<i64>)> {
+        let ids = v["ids"]
+            .as_array()
+            .ok_or("no ids")?
+            .iter()
+            .map(|x| x.as_i64().ok_or("id not an integer"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((Self::lat(v)?, ids))
+    }
+
     /// Top-10 of query `qi` on `table`: `ann_search` (`filtered`: with the benchmark's
     /// JSON filter) or `precise_search` (`exact`). Returns (latency s, ids).
     pub fn search(&mut self, qi: usize, table: &str, mode: Mode) -> Res<(f64, Vec<i64>)> {
@@ -91,26 +102,14 @@ impl PyWorker {
             Mode::Exact => "exact",
         };
         let v = self.call(&format!("{kind} {qi} {table}"))?;
-        let ids = v["ids"]
-            .as_array()
-            .ok_or("no ids")?
-            .iter()
-            .map(|x| x.as_i64().ok_or("id not an integer"))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((Self::lat(&v)?, ids))
+        Self::hits(&v)
     }
 
     /// Top-10 of query `qi` on `table` by `ann_search` with `where_clause=[text(sql)]`
     /// (the filtered-layouts comparison). Returns (latency s, ids).
     pub fn search_where(&mut self, qi: usize, table: &str, sql: &str) -> Res<(f64, Vec<i64>)> {
         let v = self.call(&format!("wann {qi} {table} {sql}"))?;
-        let ids = v["ids"]
-            .as_array()
-            .ok_or("no ids")?
-            .iter()
-            .map(|x| x.as_i64().ok_or("id not an integer"))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((Self::lat(&v)?, ids))
+        Self::hits(&v)
     }
 
     /// `get` of every (id, v) of `table`, decoded to float32 as the reference script
