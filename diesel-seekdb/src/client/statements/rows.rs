@@ -82,12 +82,10 @@ pub(crate) fn delete_query(
     scope: RowScope,
 ) -> Result<DynQuery> {
     check_scope(scope, "delete", !ids.is_empty() || filter.is_some())?;
-    let partitions: Vec<String> = partition.into_iter().map(str::to_string).collect();
-    info.check_partitions(&partitions)?;
+    let partitions = checked_partitions(info, partition.as_slice())?;
     let mut q = DynQuery::new();
-    q.sql(format!("DELETE FROM {}", quote_ident(&info.name)));
-    push_partitions(&mut q, &partitions);
-    push_where(&mut q, info, ids, filter)?;
+    q.sql("DELETE");
+    push_from_where(&mut q, info, &partitions, ids, filter)?;
     Ok(q)
 }
 
@@ -100,8 +98,7 @@ pub(crate) fn select_query(
     partitions: &[&str],
     limit: Option<usize>,
 ) -> Result<DynQuery> {
-    let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
-    info.check_partitions(&partitions)?;
+    let partitions = checked_partitions(info, partitions)?;
     let mut q = DynQuery::new();
     q.sql("SELECT ");
     if output_columns.is_empty() {
@@ -120,9 +117,7 @@ pub(crate) fn select_query(
         }
         q.sql(names.join(", "));
     }
-    q.sql(format!(" FROM {}", quote_ident(&info.name)));
-    push_partitions(&mut q, &partitions);
-    push_where(&mut q, info, ids, filter)?;
+    push_from_where(&mut q, info, &partitions, ids, filter)?;
     if let Some(limit) = limit {
         q.sql(" LIMIT ")
             .bind(BindValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
@@ -136,16 +131,31 @@ pub(crate) fn count_query(
     filter: Option<Filter>,
     partitions: &[&str],
 ) -> Result<DynQuery> {
+    let partitions = checked_partitions(info, partitions)?;
+    let mut q = DynQuery::new();
+    q.sql("SELECT COUNT(*) AS n");
+    push_from_where(&mut q, info, &partitions, &[], filter)?;
+    Ok(q)
+}
+
+/// `partitions`, checked against the table's.
+fn checked_partitions(info: &TableInfo, partitions: &[&str]) -> Result<Vec<String>> {
     let partitions: Vec<String> = partitions.iter().map(|p| p.to_string()).collect();
     info.check_partitions(&partitions)?;
-    let mut q = DynQuery::new();
-    q.sql(format!(
-        "SELECT COUNT(*) AS n FROM {}",
-        quote_ident(&info.name)
-    ));
-    push_partitions(&mut q, &partitions);
-    push_where(&mut q, info, &[], filter)?;
-    Ok(q)
+    Ok(partitions)
+}
+
+/// ` FROM t [PARTITION(..)] [WHERE ..]` of a read or a delete.
+fn push_from_where(
+    q: &mut DynQuery,
+    info: &TableInfo,
+    partitions: &[String],
+    ids: &[Value],
+    filter: Option<Filter>,
+) -> Result<()> {
+    q.sql(format!(" FROM {}", quote_ident(&info.name)));
+    push_partitions(q, partitions);
+    push_where(q, info, ids, filter)
 }
 
 /// Ids per statement. Integer ids go inline past
